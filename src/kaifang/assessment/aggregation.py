@@ -1,0 +1,98 @@
+"""The aggregate step: node scores bottom-up, each node by its own method."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kaifang.assessment.config import AggregateStep
+from kaifang.assessment.grid import FloatArray, Grid
+from kaifang.assessment.weighting import NodeWeights
+from kaifang.errors import KaifangError, MethodError
+from kaifang.framework import Framework
+from kaifang.methods import aggregate as agg
+from kaifang.methods import mcda
+
+MEANS = ("arithmetic", "geometric", "harmonic", "power")
+
+
+class AggregationError(KaifangError):
+    """A node could not be aggregated (the message names the node and what to change)."""
+
+
+def node_method(params: AggregateStep, framework: Framework, node_id: str) -> str:
+    """Which method combines ``node_id``'s children: config ``nodes`` > the framework node's
+    ``aggregate`` > config ``levels`` (by the node's level) > config ``method``."""
+    if node_id in params.nodes:
+        return str(params.nodes[node_id])
+    own = framework[node_id].node.aggregate
+    if own is not None:
+        return str(own)
+    level = framework[node_id].level
+    if level in params.levels:
+        return str(params.levels[level])
+    return str(params.method)
+
+
+def _mcda(method: str, x: FloatArray, w: FloatArray, params: AggregateStep) -> FloatArray:
+    if method == "topsis":
+        return np.asarray(mcda.topsis(x, w, normalisation=params.topsis_normalisation))
+    if method == "vikor":
+        return np.asarray(mcda.vikor_score(x, w, v=params.vikor_v))
+    if method == "grey":
+        return np.asarray(mcda.grey_relational_grade(x, w, rho=params.grey_rho))
+    return np.asarray(mcda.copeland(x, w), dtype=np.float64)
+
+
+def aggregate(
+    normalised: FloatArray,
+    params: AggregateStep | None,
+    framework: Framework,
+    weights: NodeWeights,
+    grid: Grid,
+) -> tuple[FloatArray, list[str], dict[str, str]]:
+    """Scores of every node (columns in framework order; indicators keep their normalised
+    values). Means run on all unit-years at once; TOPSIS, VIKOR, grey relational analysis and
+    Copeland compare units, so they run on each year's cross-section."""
+    params = params or AggregateStep()
+    node_ids = list(framework.nodes)
+    col = {n: k for k, n in enumerate(node_ids)}
+    scores = np.full((grid.n_rows, len(node_ids)), np.nan)
+    for j, ind in enumerate(framework.indicators):
+        scores[:, col[ind]] = normalised[:, j]
+    used: dict[str, str] = {}
+    for tn in framework.bottom_up():
+        method = node_method(params, framework, tn.id)
+        used[tn.id] = method
+        x = scores[:, [col[c] for c in tn.children]]
+        w = weights.children(framework, tn.id)
+        if not np.any(w > 0):
+            raise AggregationError(
+                f"aggregate: node {tn.id!r}: every child has weight 0 (with objective weights "
+                "this means all its indicators are constant); drop the node or its indicators"
+            )
+        try:
+            if method in MEANS:
+                if method == "arithmetic":
+                    out = agg.arithmetic_mean(x, w, min_share=params.min_share)
+                elif method == "geometric":
+                    out = agg.geometric_mean(x, w, min_share=params.min_share)
+                elif method == "harmonic":
+                    out = agg.harmonic_mean(x, w, min_share=params.min_share)
+                else:
+                    assert params.p is not None
+                    out = agg.power_mean(x, w, params.p, min_share=params.min_share)
+                scores[:, col[tn.id]] = out
+            else:
+                present = ~np.isnan(x)
+                share = present.mean(axis=1)
+                too_few = (share < params.min_share) | ~present.any(axis=1)
+                for _, rows in grid.year_blocks():
+                    block = x[rows]
+                    keep = ~too_few[rows]
+                    res = np.full(block.shape[0], np.nan)
+                    if keep.sum() >= 1:
+                        res[keep] = _mcda(method, block[keep], w, params)
+                    scores[rows, col[tn.id]] = res
+        except MethodError as exc:
+            raise AggregationError(f"aggregate ({method}): node {tn.id!r}: {exc}") from None
+    return scores, node_ids, used

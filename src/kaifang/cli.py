@@ -1,0 +1,178 @@
+"""The ``kaifang`` command line (DESIGN 2.5): assess, check, init.
+
+Exit codes: 0 success, 1 bad input (a message, no traceback), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kaifang.errors import InputError, KaifangError
+
+app = typer.Typer(
+    name="kaifang",
+    help="kaifang (开放): assess and steer an open economy with composite indicators.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+LangOption = Annotated[
+    str, typer.Option("--lang", help="Language of labels: zh or en.", case_sensitive=False)
+]
+
+
+def _lang(value: str) -> str:
+    if value not in ("zh", "en"):
+        raise typer.BadParameter("use zh or en", param_hint="--lang")
+    return value
+
+
+def _fail(exc: KaifangError, lang: str) -> None:
+    title = "输入有误" if lang == "zh" else "Bad input"
+    err_console.print(f"[bold red]{title}[/bold red]")
+    if isinstance(exc, InputError):
+        for problem in exc.problems:
+            err_console.print(f"  • {problem}", markup=False, highlight=False)
+    else:
+        err_console.print(f"  {exc}", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command(
+    epilog="Example: kaifang assess examples/guizhou/assessment.yaml -o out/guizhou --lang zh"
+)
+def assess(
+    config: Annotated[Path, typer.Argument(help="assessment.yaml")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the results.")] = Path(
+        "results"
+    ),
+    lang: LangOption = "zh",
+) -> None:
+    """Run an assessment and write scores, weights, stages, run.json and results.xlsx."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    import kaifang
+    from kaifang.output import write_results
+
+    lang = _lang(lang)
+    zh = lang == "zh"
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("读取配置与数据" if zh else "Reading config and data")
+            assessment = kaifang.load(config)
+            progress.update(task, description="计算" if zh else "Computing")
+            results = assessment.run()
+            progress.update(task, description="写出结果" if zh else "Writing results")
+            write_results(results, output, lang=lang)
+    except KaifangError as exc:
+        _fail(exc, lang)
+        return
+    fw = results.framework
+    last_year = int(results.grid.years[-1])
+    scores = results.scores
+    top = scores[(scores["node"] == fw.root_id) & (scores["year"] == last_year)].sort_values("rank")
+    names = results.record.get("unit_names", {})
+    title = results.record["config"]["title"]["zh" if zh else "en"]
+    table = Table(title=f"{title} · {last_year}")
+    table.add_column("排名" if zh else "Rank", justify="right")
+    table.add_column("地区" if zh else "Unit")
+    table.add_column(fw.name(fw.root_id, lang), justify="right")
+    for row in top.head(15).itertuples():
+        label = names.get(row.unit, {}).get(lang) or row.unit
+        rank = "" if row.rank is None or str(row.rank) == "<NA>" else str(row.rank)
+        table.add_row(rank, str(label), f"{row.score:.2f}")
+    console.print(table)
+    if results.record.get("simulated"):
+        console.print(
+            "[bold red]模拟数据 SIMULATED DATA[/bold red]: "
+            + ("结果不代表真实情况" if zh else "not official statistics")
+        )
+    for warning in results.record.get("warnings", []):
+        console.print(f"[yellow]![/yellow] {warning}", highlight=False)
+    done = "结果已写入" if zh else "Results written to"
+    console.print(
+        f"{done} [bold]{output}[/bold] (scores.csv, weights.csv, stages/, run.json, results.xlsx)"
+    )
+
+
+@app.command(epilog="Example: kaifang check examples/china_provinces/assessment.yaml")
+def check(
+    config: Annotated[Path, typer.Argument(help="assessment.yaml")],
+    lang: LangOption = "zh",
+) -> None:
+    """Validate config, framework, units and data; print every problem (exit 1 if any)."""
+    import kaifang
+
+    lang = _lang(lang)
+    try:
+        assessment = kaifang.load(config)
+        assessment.run()  # a step can still refuse the data (e.g. log of a negative value)
+    except KaifangError as exc:
+        _fail(exc, lang)
+        return
+    fw = assessment.framework
+    data = assessment.inputs.data
+    zh = lang == "zh"
+    console.print(
+        ("[green]检查通过[/green]: " if zh else "[green]All clear[/green]: ")
+        + f"{len(fw.indicators)} {'个指标' if zh else 'indicators'}, "
+        f"{data['unit'].nunique()} {'个地区' if zh else 'units'}, "
+        f"{int(data['year'].min())}-{int(data['year'].max())}, "
+        f"{len(data)} {'个数值' if zh else 'values'}"
+    )
+
+
+@app.command(
+    epilog="Example: kaifang init my_assessment && kaifang check my_assessment/assessment.yaml"
+)
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="New project folder (must not exist or be empty).")
+    ],
+    lang: LangOption = "zh",
+) -> None:
+    """Create a new assessment project: framework, config, units and an Excel data template."""
+    from kaifang.template import create_project
+
+    lang = _lang(lang)
+    try:
+        written = create_project(directory)
+    except KaifangError as exc:
+        _fail(exc, lang)
+        return
+    zh = lang == "zh"
+    console.print(("已创建 " if zh else "Created ") + f"[bold]{directory}[/bold]:")
+    for path in written:
+        console.print(f"  {path.relative_to(directory)}")
+    console.print(
+        (
+            "下一步：在 data_template.xlsx 中填写数据，然后运行 "
+            if zh
+            else "Next: fill in data_template.xlsx, then run "
+        )
+        + f"kaifang check {directory / 'assessment.yaml'}"
+    )
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.ERROR, format="%(message)s")
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)

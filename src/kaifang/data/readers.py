@@ -1,0 +1,898 @@
+"""Read indicator data (DESIGN 2.2): long, wide, NBS and COINr tables from CSV or Excel.
+
+Every reader collects every problem it finds and raises one :class:`~kaifang.errors.InputError`
+at the end; a row that cannot be used is a problem, never silently dropped. Row numbers are the
+ones the user sees (1-based CSV line including header and metadata lines, Excel row number).
+
+Decisions (documented for users in the error messages and here):
+
+- Missing values: empty, ``NA``, ``N/A``, ``NaN``, ``..``, ``...``, ``-``, ``—``, ``——``, and
+  the full-width hyphen ``－`` used in Chinese yearbooks (:data:`MISSING_MARKERS`).
+- Thousands separators: ``1,234.5`` is read as 1234.5 only when the whole cell has that shape
+  (groups of exactly three digits). In a CSV such a cell must be quoted, otherwise the comma
+  splits it into two fields and the row gets too many fields (reported). ``12,3`` (a decimal
+  comma?) and ``12,3a`` are errors.
+- Encodings: UTF-8 with or without BOM; if that fails, GB18030 (a superset of GBK). A file that
+  is mostly valid UTF-8 with a few bad bytes is reported as broken UTF-8 rather than decoded as
+  GB18030 mojibake. UTF-16 is reported with the advice to save as UTF-8.
+- A NaN value (missing) does not count as "given": the same (unit, year, indicator) given twice
+  is a problem only when at least two of the places hold a number.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from kaifang.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from kaifang.data.units import UnitMatcher
+
+logger = logging.getLogger(__name__)
+
+MISSING_MARKERS: frozenset[str] = frozenset(
+    {"", "NA", "N/A", "n/a", "NaN", "nan", "..", "...", "-", "—", "——", "－"}
+)
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+OUTPUT_COLUMNS = ["unit", "year", "indicator", "value", "origin"]
+CANONICAL_COLUMNS = ("unit", "year", "indicator", "value", "source", "note")
+FORMATS = ("auto", "long", "wide", "nbs", "coinr")
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)(?:\.0+)?\s*年?")
+_ORIGIN = re.compile(r"^(.*?):(\d+):(.*)$", re.DOTALL)
+_NBS_META = re.compile(r"^\s*(数据库|指标|时间|Database|Indicator|Time)\s*[：:]")
+
+
+# ---------------------------------------------------------------------------------------------
+# Low level: bytes -> text -> table of cells with the user's row numbers
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A rectangular table read from a file, before any meaning is given to its columns.
+
+    ``data`` has positional columns ``0..k-1`` matching ``header``; text columns hold strings
+    ("" for an empty cell); other columns may already be float64 (CSV fast path). ``rows`` holds
+    the row number the user sees for each data row.
+    """
+
+    file: str
+    header: list[str]
+    header_row: int
+    data: pd.DataFrame
+    rows: NDArray[np.int64]
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode_bytes(data: bytes, file: str) -> tuple[str | None, Problem | None]:
+    """Decode a text file: UTF-8 (BOM optional), else GB18030/GBK; a Problem if neither fits."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, Problem(file, "file is UTF-16 text; save it as UTF-8 (Excel: 'CSV UTF-8')")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    n_bad = data.decode("utf-8", errors="replace").count("\ufffd")
+    n_non_ascii = len(data.translate(None, bytes(range(128))))
+    # GBK text fails UTF-8 on nearly every character; a UTF-8 file with a stray byte fails on few.
+    if n_bad * 4 < n_non_ascii:
+        start = utf8_error.start
+        return None, Problem(
+            file,
+            f"not valid UTF-8 at byte offset {start} (line {_line_of(data, start)}): "
+            f"found {data[start : start + 4]!r}; {n_bad} invalid byte sequence(s) in all. "
+            "Fix or re-save the file as UTF-8",
+        )
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as err:
+        return None, Problem(
+            file,
+            f"cannot decode: neither UTF-8 nor GBK/GB18030 at byte offset {err.start} "
+            f"(line {_line_of(data, err.start)}): found {data[err.start : err.start + 4]!r}. "
+            "Save the file as UTF-8",
+        )
+    logger.info("%s: read as GB18030/GBK", file)
+    return text, None
+
+
+def read_text(path: Path, file: str) -> tuple[str | None, Problem | None]:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return None, Problem(file, f"cannot read file: {err.strerror or err}")
+    return decode_bytes(data, file)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        # Integral floats are how Excel stores 2024 or 520100; show them as typed.
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def read_records(
+    path: Path, file: str, sheet: str | None
+) -> tuple[list[tuple[int, list[str]]] | None, list[Problem]]:
+    """All rows of a file as (row number, cells) pairs; CSV lines or Excel rows."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _excel_records(path, file, sheet)
+    text, problem = read_text(path, file)
+    if text is None:
+        return None, [problem] if problem else []
+    return _csv_records(text, _delimiter(path)), []
+
+
+def _delimiter(path: Path) -> str:
+    return "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+
+
+def _csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
+    line = 1
+    for cells in reader:
+        records.append((line, cells))
+        line = reader.line_num + 1
+    return records
+
+
+def _excel_records(
+    path: Path, file: str, sheet: str | None
+) -> tuple[list[tuple[int, list[str]]] | None, list[Problem]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        if sheet is not None and sheet not in names:
+            return None, [Problem(file, f"no sheet named {sheet!r}; sheets: {', '.join(names)}")]
+        if not names:
+            return None, [Problem(file, "workbook has no sheets")]
+        name = sheet if sheet is not None else names[0]
+        ws = book.get_sheet_by_name(name)
+        cells = ws.to_python(skip_empty_area=False)
+        merged = ws.merged_cell_ranges or []
+    except Exception as err:  # calamine raises its own error types for corrupt files
+        return None, [Problem(file, f"cannot read as an Excel workbook: {err}")]
+    if not any(any(str(v).strip() for v in row) for row in cells):
+        return None, [Problem(file, f"sheet {name!r} is empty")]
+    problems = []
+    for (r0, c0), (r1, c1) in merged:
+        span = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
+        problems.append(
+            Problem(
+                file,
+                f"merged cells {span}: unmerge them and give every cell its value "
+                "(one header row, one name per column)",
+                r0 + 1,
+            )
+        )
+    return [(i + 1, [_cell_text(v) for v in row]) for i, row in enumerate(cells)], problems
+
+
+def _is_blank(cells: Sequence[str]) -> bool:
+    return all(not c.strip() for c in cells)
+
+
+def _header_problems(file: str, header: list[str], row: int) -> list[Problem]:
+    problems = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = name.strip()
+        if not key:
+            continue
+        if key in seen:
+            problems.append(
+                Problem(
+                    file,
+                    f"duplicate column name (also column {seen[key] + 1}); "
+                    "merged or multi-row headers are not supported",
+                    row,
+                    name,
+                )
+            )
+        else:
+            seen[key] = i
+    return problems
+
+
+def _table_from_records(
+    file: str,
+    records: list[tuple[int, list[str]]],
+    strict_width: bool,
+) -> tuple[Table | None, list[Problem]]:
+    """Build a Table from (row number, cells) records: first non-blank record is the header."""
+    problems: list[Problem] = []
+    body = [(r, c) for r, c in records if not _is_blank(c)]
+    if not body:
+        return None, [
+            Problem(file, "file is empty" if not records else "no rows: sheet/file is empty")
+        ]
+    header_row, header = body[0]
+    header = [h.strip() for h in header]
+    width = len(header)
+    rows, cells = [], []
+    for r, c in body[1:]:
+        if len(c) != width:
+            if strict_width:
+                problems.append(
+                    Problem(
+                        file,
+                        f"row has {len(c)} fields but the header has {width} "
+                        "(an unquoted comma in a number, e.g. 1,234, splits a field)",
+                        r,
+                    )
+                )
+                continue
+            c = (c + [""] * width)[:width] if not any(x.strip() for x in c[width:]) else c
+            if len(c) != width:
+                problems.append(Problem(file, "row has data beyond the last named column", r))
+                continue
+        rows.append(r)
+        cells.append(c)
+    if not rows and not problems:
+        problems.append(Problem(file, "header only: no data rows below the header", header_row))
+    data = (
+        pd.DataFrame(cells, columns=range(width), dtype=str)
+        if cells
+        else pd.DataFrame({i: pd.Series([], dtype=str) for i in range(width)})
+    )
+    table = Table(file, header, header_row, data, np.asarray(rows, dtype=np.int64))
+    return _drop_blank_columns(table, problems), problems
+
+
+def _drop_blank_columns(table: Table, problems: list[Problem]) -> Table:
+    """Drop unnamed empty columns (trailing separators); unnamed columns with data are problems."""
+    keep = []
+    for i, name in enumerate(table.header):
+        if name:
+            keep.append(i)
+            continue
+        col = table.data[i]
+        filled = col.notna() & (col.astype(str).str.strip() != "")
+        if filled.any():
+            first = int(np.argmax(filled.to_numpy()))
+            problems.append(
+                Problem(
+                    table.file,
+                    f"column {_col_letter(i)} has data but no name in the header "
+                    "(merged or multi-row header?)",
+                    int(table.rows[first]),
+                    _col_letter(i),
+                )
+            )
+    problems.extend(_header_problems(table.file, table.header, table.header_row))
+    if len(keep) == len(table.header):
+        return table
+    data = table.data[keep]
+    data.columns = pd.RangeIndex(len(keep))
+    header = [table.header[i] for i in keep]
+    return Table(table.file, header, table.header_row, data, table.rows)
+
+
+def table_from_text(
+    text: str,
+    file: str,
+    delimiter: str = ",",
+    text_columns: Callable[[str], bool] | None = None,
+) -> tuple[Table | None, list[Problem]]:
+    """Parse CSV text into a Table, with pandas' C parser when the text allows it.
+
+    The fast path (no quote characters, every row as wide as the header) reads the columns for
+    which ``text_columns(name)`` is false as numbers directly; otherwise every cell stays text.
+    """
+    if '"' in text:
+        return _table_from_records(file, _csv_records(text, delimiter), strict_width=True)
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    h, pos = 0, 0
+    while True:  # the header is the first line with something in it
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
+        if line.strip(" \t\r" + delimiter):
+            break
+        if end < 0:
+            return None, [Problem(file, "file is empty")]
+        h, pos = h + 1, end + 1
+    header = [x.strip() for x in line.rstrip("\r").split(delimiter)]
+    width = len(header)
+    if end < 0 or not text[end:].strip(" \t\r\n" + delimiter):
+        return None, [Problem(file, "header only: no data rows below the header", h + 1)]
+    as_text = [i for i, n in enumerate(header) if text_columns is None or not n or text_columns(n)]
+    slow = False
+    try:
+        data = pd.read_csv(  # type: ignore[call-overload]  # stubs: int column keys
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            skiprows=h + 1,
+            dtype={i: str for i in as_text},
+            na_values={i: sorted(MISSING_MARKERS) for i in range(width) if i not in as_text},
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError:  # a row wider than the first data row
+        slow = True
+    # Row numbers are line numbers only if every line is one record; otherwise take the slow path.
+    slow = slow or data.shape[1] != width or len(data) != n_lines - h - 1
+    if not slow:
+        empty = np.ones(len(data), dtype=bool)
+        for i in range(width):
+            col = data[i]
+            empty &= (
+                (col.isna() | (col == "")).to_numpy() if i in as_text else col.isna().to_numpy()
+            )
+        # pandas pads short rows; a row whose last cell is empty may be one: count its fields.
+        last = data[width - 1]
+        maybe_short = np.flatnonzero((last.isna() | (last == "")).to_numpy() & ~empty)
+        if len(maybe_short):
+            lines = text.split("\n")
+            slow = any(lines[h + 1 + k].count(delimiter) != width - 1 for k in maybe_short)
+    if slow:
+        return _table_from_records(file, _csv_records(text, delimiter), strict_width=True)
+    line_numbers = np.arange(h + 2, h + 2 + len(data), dtype=np.int64)
+    keep = ~empty
+    if not keep.all():
+        data = data[keep].reset_index(drop=True)
+    for i in as_text:
+        data[i] = data[i].fillna("")
+    problems: list[Problem] = []
+    table = Table(file, header, h + 1, data, line_numbers[keep])
+    return _drop_blank_columns(table, problems), problems
+
+
+def read_table(
+    path: str | Path,
+    sheet: str | None = None,
+    text_columns: Callable[[str], bool] | None = None,
+) -> tuple[Table | None, list[Problem]]:
+    """Read a CSV or Excel file into a :class:`Table` (first non-blank row = header).
+
+    Returns the table (None if nothing usable) and the problems found so far.
+    """
+    path = Path(path)
+    file = str(path)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        records, problems = _excel_records(path, file, sheet)
+        if records is None:
+            return None, problems
+        table, more = _table_from_records(file, records, strict_width=False)
+        return table, problems + more
+    text, problem = read_text(path, file)
+    if text is None:
+        return None, [problem] if problem else []
+    return table_from_text(text, file, _delimiter(path), text_columns)
+
+
+def read_text_table(
+    path: str | Path, sheet: str | None = None
+) -> tuple[Table | None, list[Problem]]:
+    """Read a table keeping every cell as text (units tables, metadata tables)."""
+    return read_table(path, sheet, text_columns=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell conversion (vectorised; Python loops only over the bad cells)
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_numbers(col: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Numbers of a column and a mask of cells that are neither numbers nor missing markers."""
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        return values, np.isinf(values)
+    text = col.astype(object).where(col.notna(), "").astype(str).str.strip()
+    missing = text.isin(MISSING_MARKERS)
+    num = pd.to_numeric(text.where(~missing), errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    bad = np.isnan(num) & ~missing.to_numpy()
+    if bad.any():
+        idx = np.nonzero(bad)[0]
+        cand = text.iloc[idx]
+        ok = cand.str.fullmatch(_THOUSANDS).to_numpy(dtype=bool)
+        if ok.any():
+            num[idx[ok]] = pd.to_numeric(cand[ok].str.replace(",", "", regex=False)).to_numpy(
+                dtype=np.float64
+            )
+            bad[idx[ok]] = False
+    bad |= np.isinf(num)
+    return num, bad
+
+
+def parse_years(col: pd.Series) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Years from cells like ``2024``, ``"2024"``, ``2024年``, ``2024.0``; a mask of bad cells."""
+    # Parse each distinct text once: a long table repeats a few dozen years millions of times.
+    which, distinct = pd.factorize(col.astype(object).fillna("").astype(str), use_na_sentinel=False)
+    found = pd.Series(distinct, dtype=object).str.strip().str.extract(rf"^{_YEAR.pattern}$")[0]
+    bad = found.isna().to_numpy()[which]
+    years = pd.to_numeric(found, errors="coerce").fillna(0).to_numpy(dtype=np.int64)[which]
+    return years, bad
+
+
+def number_problem(file: str, row: int, column: str, text: object) -> Problem:
+    shown = "" if text is None or (isinstance(text, float) and np.isnan(text)) else text
+    if isinstance(shown, float) and np.isinf(shown):
+        return Problem(file, f"value is infinite ({shown})", row, column)
+    return Problem(
+        file,
+        f"not a number: found {str(shown)!r} (missing values are written as empty, NA, .., -, —)",
+        row,
+        column,
+    )
+
+
+def _unit_problems(
+    file: str, column: str, texts: pd.Series, rows: NDArray[np.int64], units: UnitMatcher
+) -> tuple[NDArray[np.object_], NDArray[np.bool_], list[Problem]]:
+    """Codes for unit cells (one lookup per distinct text); one Problem per distinct bad text."""
+    which, raw = pd.factorize(texts.astype(object).fillna("").astype(str))
+    distinct = [str(t).strip() for t in raw]
+    found = [units.candidates(t) for t in distinct]
+    ok = np.array([len(c) == 1 for c in found] + [False], dtype=bool)
+    lookup = np.array([c[0] if len(c) == 1 else "" for c in found] + [""], dtype=object)
+    codes = lookup[which]
+    bad = ~ok[which]
+    problems: list[Problem] = []
+    for j in np.nonzero(~ok[:-1])[0].tolist():
+        text, cands, where = str(distinct[j]), found[j], rows[which == j]
+        also = _also_rows(where)
+        if not text:
+            problems.extend(Problem(file, "unit is empty", int(r), column) for r in where)
+        elif cands:
+            msg = f"unit {text!r} is ambiguous: it matches {', '.join(cands)}; use the code{also}"
+            problems.append(Problem(file, msg, int(where[0]), column))
+        else:
+            msg = f"unknown unit {text!r}: not a code or name in the units table{also}"
+            problems.append(Problem(file, msg, int(where[0]), column))
+    return codes, bad, problems
+
+
+def _also_rows(rows: NDArray[np.int64]) -> str:
+    if len(rows) <= 1:
+        return ""
+    shown = ", ".join(str(int(r)) for r in rows[1:6])
+    more = f" and {len(rows) - 6} more" if len(rows) > 6 else ""
+    return f" (also row{'s' if len(rows) > 2 else ''} {shown}{more})"
+
+
+def origins(file: str, rows: NDArray[np.int64], columns: Sequence[str]) -> list[str]:
+    """``file:row:column`` labels, row-major (each row with every column)."""
+    name = Path(file).name
+    prefixes = [f"{name}:{r}:" for r in rows.tolist()]
+    return [p + c for p in prefixes for c in columns]
+
+
+def empty_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit": pd.Series([], dtype=str),
+            "year": pd.Series([], dtype=np.int64),
+            "indicator": pd.Series([], dtype=str),
+            "value": pd.Series([], dtype=np.float64),
+            "origin": pd.Series([], dtype=str),
+        }
+    )
+
+
+def long_frame(
+    units: Iterable[object],
+    years: Iterable[int],
+    indicators: Iterable[object],
+    values: NDArray[np.float64],
+    origin: list[str],
+) -> pd.DataFrame:
+    """The long form every reader returns: ``unit, year, indicator, value, origin``."""
+    return pd.DataFrame(
+        {
+            "unit": pd.array(np.asarray(units, dtype=object), dtype="str"),
+            "year": np.asarray(years, dtype=np.int64),
+            "indicator": pd.array(np.asarray(indicators, dtype=object), dtype="str"),
+            "value": np.asarray(values, dtype=np.float64),
+            "origin": pd.array(np.asarray(origin, dtype=object), dtype="str"),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources: long and wide tables, dispatch to NBS and COINr
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """One input file and how to read it.
+
+    ``columns`` maps canonical names (unit, year, indicator, value, source, note) to the file's
+    header names, e.g. ``{"unit": "region_code"}``. ``indicator`` is the framework indicator id of
+    a single-indicator table (NBS export, or a long table without an ``indicator`` column).
+    ``scale`` multiplies every value (e.g. 0.1 to turn 千美元 into 万美元).
+    """
+
+    path: Path
+    format: str = "auto"
+    sheet: str | None = None
+    indicator: str | None = None
+    columns: dict[str, str] | None = None
+    scale: float = 1.0
+
+
+def _peek(source: DataSource) -> list[list[str]]:
+    """The first non-blank rows of a file (for format detection); [] if unreadable."""
+    path = Path(source.path)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        records, _ = _excel_records(path, str(path), source.sheet)
+    else:
+        try:
+            head = path.read_bytes()[:8192]
+        except OSError:
+            return []
+        text, _ = decode_bytes(head, str(path))
+        if text is None:  # a cut multi-byte character at the end; retry a bit shorter
+            text, _ = decode_bytes(head[: head.rfind(b"\n") + 1], str(path))
+        records = _csv_records(text or "", _delimiter(path))
+    return [c for _, c in (records or []) if not _is_blank(c)][:6]
+
+
+def detect_format(source: DataSource) -> str:
+    """``nbs`` (metadata lines or a unit x year matrix), ``coinr`` (uCode), ``long`` or ``wide``."""
+    rows = _peek(source)
+    if not rows:
+        return "long"
+    first = rows[0]
+    if _NBS_META.match(first[0]):
+        return "nbs"
+    header = [h.strip() for h in first]
+    if "uCode" in header:
+        return "coinr"
+    years = [h for h in header[1:] if h]
+    if years and all(_YEAR.fullmatch(h) for h in years):
+        return "nbs"
+    renamed = {v: k for k, v in (source.columns or {}).items()}
+    names = {renamed.get(h, h).lower() for h in header}
+    if "value" in names and ("indicator" in names or source.indicator):
+        return "long"
+    return "wide"
+
+
+def _roles(
+    source: DataSource, table: Table, required: Sequence[str]
+) -> tuple[dict[str, int], list[Problem]]:
+    """Column index of each canonical column, from the header and the source's rename map."""
+    problems = []
+    mapping = dict(source.columns or {})
+    for key in mapping:
+        if key not in CANONICAL_COLUMNS:
+            problems.append(
+                Problem(
+                    table.file,
+                    f"columns map: unknown key {key!r}; use one of {', '.join(CANONICAL_COLUMNS)}",
+                )
+            )
+    by_name = {h: i for i, h in enumerate(table.header)}
+    by_lower = {h.lower(): i for i, h in enumerate(table.header)}
+    roles = {}
+    for key in CANONICAL_COLUMNS:
+        if key in mapping:
+            if mapping[key] in by_name:
+                roles[key] = by_name[mapping[key]]
+            else:
+                problems.append(
+                    Problem(
+                        table.file,
+                        f"column {mapping[key]!r} (mapped to {key!r}) not found; "
+                        f"header: {', '.join(table.header)}",
+                        table.header_row,
+                    )
+                )
+        elif key in by_lower:
+            roles[key] = by_lower[key]
+    missing = [k for k in required if k not in roles and k not in mapping]
+    if missing:
+        hint = " (semicolon-separated? save as comma-separated)" if ";" in table.header[0] else ""
+        problems.append(
+            Problem(
+                table.file,
+                f"missing required column(s) {', '.join(missing)}; header: "
+                f"{', '.join(table.header)}{hint}",
+                table.header_row,
+            )
+        )
+    return roles, problems
+
+
+def _header_like(table: Table, roles: dict[str, int], values: Sequence[int]) -> int | None:
+    """Index of a first data row that looks like a second header row, else None."""
+    if not len(table.rows):
+        return None
+    first = table.data.iloc[0]
+    year_cell = str(first[roles["year"]]) if "year" in roles else ""
+    if _YEAR.fullmatch(year_cell.strip()):
+        return None
+    cells = [first[i] for i in values]
+    texts = [
+        str(c).strip() for c in cells if isinstance(c, str) and c.strip() not in MISSING_MARKERS
+    ]
+    wordy = [t for t in texts if pd.isna(pd.to_numeric(t, errors="coerce"))]
+    return 0 if wordy and len(wordy) * 2 >= len(values) else None
+
+
+def _read_keyed(
+    source: DataSource, units: UnitMatcher, indicators: set[str], fmt: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read a long or wide table."""
+    keys = {"unit", "year", "indicator", "source", "note"}
+    renamed = {v: k for k, v in (source.columns or {}).items()}
+
+    def is_text(name: str) -> bool:
+        return renamed.get(name, name).lower() in keys
+
+    table, problems = read_table(source.path, source.sheet, text_columns=is_text)
+    if table is None:
+        return empty_frame(), problems
+    file = table.file
+    required = ["unit", "year", "value"] if fmt == "long" else ["unit", "year"]
+    if fmt == "long" and not source.indicator:
+        required.insert(2, "indicator")
+    roles, more = _roles(source, table, required)
+    problems += more
+    if any(k not in roles for k in required):
+        return empty_frame(), problems
+    if fmt == "long":
+        value_cols = [roles["value"]]
+        if source.indicator and "indicator" in roles:
+            problems.append(
+                Problem(
+                    file,
+                    f"the file has an indicator column and the source also names "
+                    f"indicator {source.indicator!r}: keep one",
+                    table.header_row,
+                )
+            )
+    else:
+        # A repeated column name is reported with the header; read only its first column.
+        first_of = {h: i for i, h in reversed(list(enumerate(table.header)))}
+        value_cols = [
+            i for i, h in enumerate(table.header) if i not in roles.values() and first_of[h] == i
+        ]
+        if not value_cols:
+            problems.append(
+                Problem(file, "no indicator columns besides unit and year", table.header_row)
+            )
+        for i in value_cols:
+            if table.header[i] not in indicators:
+                problems.append(
+                    Problem(
+                        file,
+                        f"unknown indicator column {table.header[i]!r}: not in the framework",
+                        table.header_row,
+                        table.header[i],
+                    )
+                )
+    data, rows = table.data, table.rows
+    skip = _header_like(table, roles, value_cols)
+    if skip is not None:
+        problems.append(
+            Problem(
+                file,
+                "this row looks like a second header row (merged or multi-row "
+                "headers are not supported: use one header row)",
+                int(rows[0]),
+            )
+        )
+        data, rows = data.iloc[1:].reset_index(drop=True), rows[1:]
+    if not len(rows):
+        return empty_frame(), problems
+
+    unit_col = table.header[roles["unit"]]
+    codes, bad_unit, more = _unit_problems(file, unit_col, data[roles["unit"]], rows, units)
+    problems += more
+    years, bad_year = parse_years(data[roles["year"]])
+    year_col = table.header[roles["year"]]
+    for k in np.nonzero(bad_year)[0].tolist():
+        text = str(data.iat[k, roles["year"]]).strip()
+        msg = "year is empty" if not text else f"not a year: found {text!r} (expected e.g. 2024)"
+        problems.append(Problem(file, msg, int(rows[k]), year_col))
+
+    bad_row = bad_unit | bad_year
+    if fmt == "long":
+        values, bad_val = parse_numbers(data[roles["value"]])
+        value_col = table.header[roles["value"]]
+        for k in np.nonzero(bad_val)[0].tolist():
+            problems.append(
+                number_problem(file, int(rows[k]), value_col, data.iat[k, roles["value"]])
+            )
+        if source.indicator:
+            inds = np.full(len(rows), source.indicator, dtype=object)
+        else:
+            which, raw_ind = pd.factorize(data[roles["indicator"]].astype(object).fillna(""))
+            distinct = [str(t).strip() for t in raw_ind]
+            inds = np.asarray(distinct, dtype=object)[which]
+            ind_col = table.header[roles["indicator"]]
+            for j, text in enumerate(distinct):
+                if text in indicators:
+                    continue
+                where = rows[which == j]
+                bad_row |= which == j
+                msg = (
+                    "indicator is empty"
+                    if not text
+                    else f"unknown indicator {text!r}: not in the framework"
+                )
+                problems.append(Problem(file, msg + _also_rows(where), int(where[0]), ind_col))
+        keep = ~(bad_row | bad_val)
+        frame = long_frame(
+            codes[keep],
+            years[keep],
+            inds[keep],
+            values[keep] * source.scale,
+            origins(file, rows[keep], [value_col]),
+        )
+        return frame, problems
+
+    names = [table.header[i] for i in value_cols]
+    block = np.empty((len(rows), len(value_cols)), dtype=np.float64)
+    for j, i in enumerate(value_cols):
+        block[:, j], bad = parse_numbers(data[i])
+        for k in np.nonzero(bad)[0].tolist():
+            problems.append(number_problem(file, int(rows[k]), names[j], data.iat[k, i]))
+    keep = ~bad_row
+    n_keep, m = int(keep.sum()), len(value_cols)
+    frame = long_frame(
+        np.repeat(codes[keep], m),
+        np.repeat(years[keep], m),
+        np.tile(np.array(names, dtype=object), n_keep),
+        block[keep].ravel() * source.scale,
+        origins(file, rows[keep], names),
+    )
+    return frame, problems
+
+
+def _read_one(
+    source: DataSource, units: UnitMatcher, indicators: set[str]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    file = str(source.path)
+    if source.format not in FORMATS:
+        return empty_frame(), [
+            Problem(file, f"unknown format {source.format!r}; use one of {', '.join(FORMATS)}")
+        ]
+    if not Path(source.path).exists():
+        return empty_frame(), [Problem(file, "file not found")]
+    fmt = detect_format(source) if source.format == "auto" else source.format
+    if fmt == "nbs":
+        from kaifang.data.nbs import nbs_frame
+
+        if not source.indicator:
+            return empty_frame(), [
+                Problem(
+                    file,
+                    "an NBS or unit-by-year table holds one indicator: give its id "
+                    "(indicator: ...) in the data source",
+                )
+            ]
+        problems: list[Problem] = []
+        if source.indicator not in indicators:
+            problems.append(
+                Problem(file, f"unknown indicator {source.indicator!r}: not in the framework")
+            )
+        frame, more = nbs_frame(source.path, units, source.indicator, source.scale, source.sheet)
+        return frame, problems + more
+    if fmt == "coinr":
+        from kaifang.data.coinr import coinr_frame
+
+        return coinr_frame(source, units, indicators)
+    return _read_keyed(source, units, indicators, fmt)
+
+
+def _keys(frame: pd.DataFrame) -> NDArray[np.int64]:
+    """One int64 per (unit, year, indicator): hashing ints is far faster than string triples."""
+    unit = pd.factorize(frame["unit"])[0].astype(np.int64)
+    ind = pd.factorize(frame["indicator"])[0].astype(np.int64)
+    year = frame["year"].to_numpy(dtype=np.int64)
+    span = int(year.max() - year.min() + 1) if len(year) else 1
+    return (unit * span + (year - year.min() if len(year) else 0)) * (
+        int(ind.max(initial=0)) + 1
+    ) + ind
+
+
+def _duplicate_problems(
+    frame: pd.DataFrame, keys: NDArray[np.int64], paths: dict[str, str]
+) -> list[Problem]:
+    given = frame["value"].notna().to_numpy()
+    dup = np.zeros(len(frame), dtype=bool)
+    dup[given] = pd.Series(keys[given]).duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return []
+    problems = []
+    rows = frame[dup].assign(_key=keys[dup])
+    for _, group in rows.groupby("_key", sort=False):
+        first = group["origin"].iloc[0]
+        unit, year, ind = group["unit"].iloc[0], group["year"].iloc[0], group["indicator"].iloc[0]
+        for origin in group["origin"].iloc[1:]:
+            file, row, column = _ORIGIN.match(origin).groups()  # type: ignore[union-attr]
+            msg = f"unit {unit}, year {year}, indicator {ind} given twice: also at {first}"
+            problems.append(Problem(paths.get(file, file), msg, int(row), column))
+    return problems
+
+
+def _settle(frame: pd.DataFrame, keys: NDArray[np.int64]) -> pd.DataFrame:
+    """Keep one row per key: the number when there is one, else the first missing entry."""
+    if not pd.Series(keys).duplicated().any():
+        return frame
+    # Numbers first (stable sort), so the first row of each key is the number when there is one.
+    order = np.argsort(frame["value"].isna().to_numpy(), kind="stable")
+    first = ~pd.Series(keys[order]).duplicated().to_numpy()
+    return frame.iloc[np.sort(order[first])].reset_index(drop=True)
+
+
+def read_source(source: DataSource, units: UnitMatcher, indicators: set[str]) -> pd.DataFrame:
+    """Read one data file into the long form ``unit, year, indicator, value, origin``.
+
+    ``unit`` holds unit codes (cells may hold codes or names, matched by ``units``); ``value`` is
+    float with NaN for missing; ``origin`` is ``file:row:column`` for messages.
+
+    Raises
+    ------
+    InputError
+        With every problem in the file: unknown units and indicators (each listed once, with the
+        rows it occurs in), non-numeric values, bad years, structural problems, duplicates.
+    """
+    return read_sources([source], units, indicators)
+
+
+def read_sources(
+    sources: Iterable[DataSource], units: UnitMatcher, indicators: set[str]
+) -> pd.DataFrame:
+    """Read several data files into one long DataFrame (see :func:`read_source`).
+
+    Problems from all files are gathered and raised together; the same (unit, year, indicator)
+    given (non-missing) in two places, in one file or across files, is a problem naming both.
+    """
+    sources = list(sources)
+    frames, problems = [], []
+    for source in sources:
+        frame, more = _read_one(source, units, indicators)
+        frames.append(frame)
+        problems += more
+    frame = (
+        pd.concat(frames, ignore_index=True) if len(frames) > 1 else (frames or [empty_frame()])[0]
+    )
+    keys = _keys(frame)
+    paths = {Path(s.path).name: str(s.path) for s in sources}
+    problems += _duplicate_problems(frame, keys, paths)
+    if problems:
+        raise InputError(problems)
+    return _settle(frame, keys)

@@ -1,0 +1,508 @@
+"""Outlier treatment: COINr's winsorisation rule, log transforms, Box-Cox.
+
+The default treatment follows COINr v1.1.14 ``Treat()`` (R/treat.R), the JRC rule: a column
+*passes* when ``|skew| < 2`` OR ``kurtosis < 3.5`` (sample-adjusted skewness and excess kurtosis,
+see :mod:`kaifang.methods.stats`); a failing column is winsorised one extreme at a time, up to 5
+points; if it still fails, the winsorisation is discarded and COINr's ``log_CT`` is applied to
+the original values instead.
+
+References
+----------
+OECD/JRC (2008), *Handbook on Constructing Composite Indicators*, section 3 (outliers);
+JRC COIN (2019), *Ten step guide*, step 3; Becker, W. et al. (2022), COINr, *JOSS* 7(78), 4567.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+import numpy as np
+import scipy.stats
+from numpy.typing import ArrayLike, NDArray
+
+from kaifang.errors import MethodError
+from kaifang.methods.stats import column_skew_kurt, kurtosis, skewness
+
+__all__ = [
+    "TREATMENTS",
+    "boxcox",
+    "check_skew_kurt",
+    "kurtosis",
+    "log",
+    "log1p",
+    "log_ct",
+    "log_ct_plus",
+    "skewness",
+    "winsorise",
+    "winsorise_column",
+]
+
+FloatArray = NDArray[np.float64]
+Info = dict[str, Any]
+
+
+def _matrix(x: ArrayLike, name: str) -> FloatArray:
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim != 2:
+        raise MethodError(f"{name} expects x of shape (n, m); got shape {a.shape}")
+    return a
+
+
+def _vector(v: ArrayLike, name: str) -> FloatArray:
+    a = np.asarray(v, dtype=np.float64)
+    if a.ndim != 1:
+        raise MethodError(f"{name} expects a 1-D column; got shape {a.shape}")
+    return a
+
+
+def check_skew_kurt(
+    v: ArrayLike, skew_thresh: float = 2.0, kurt_thresh: float = 3.5
+) -> bool | None:
+    """COINr's pass test ``check_SkewKurt``: ``|skew| < skew_thresh OR kurt < kurt_thresh``.
+
+    NaN values are ignored. R's three-valued logic is kept: the result is ``True`` if either
+    condition holds, ``None`` (R's ``NA``) if neither holds and one statistic is undefined (fewer
+    than 3 or 4 values, or a constant column), ``False`` otherwise.
+
+    References
+    ----------
+    COINr ``check_SkewKurt`` (R/treat.R).
+    """
+    a = _vector(v, "check_skew_kurt")
+    return _check(a, skew_thresh, kurt_thresh)[0]
+
+
+def _check(
+    a: FloatArray, skew_thresh: float, kurt_thresh: float
+) -> tuple[bool | None, float, float]:
+    """COINr's pass test with R's NA logic, plus the skewness and kurtosis it used."""
+    sks, kts = column_skew_kurt(a)
+    sk, kt = float(sks[0]), float(kts[0])
+    skew_ok = None if np.isnan(sk) else bool(abs(sk) < skew_thresh)
+    kurt_ok = None if np.isnan(kt) else bool(kt < kurt_thresh)
+    if skew_ok or kurt_ok:
+        return True, sk, kt
+    if skew_ok is None or kurt_ok is None:
+        return None, sk, kt
+    return False, sk, kt
+
+
+def log_ct(x: ArrayLike) -> FloatArray:
+    """COINr's "COIN Tool" log transform ``log_CT``, column by column, NaN ignored.
+
+    .. math::
+
+        y_{ij} = \\ln\\big(x_{ij} - \\min_k x_{kj} + 0.01\\,(\\max_k x_{kj} - \\min_k x_{kj})\\big)
+
+    Works for any sign of ``x``; the column minimum maps to :math:`\\ln(0.01 \\cdot range)`.
+    No correction for the sign of the skew (see :func:`log_ct_plus`).
+
+    Parameters
+    ----------
+    x : array_like, shape (n, m) or (n,)
+
+    Returns
+    -------
+    ndarray of float64, same shape
+
+    Raises
+    ------
+    MethodError
+        If a column with observed values is constant (the log of zero would be -Inf).
+
+    References
+    ----------
+    COINr ``log_CT`` (R/treat.R).
+    """
+    a = np.asarray(x, dtype=np.float64)
+    two = _matrix(a[:, None] if a.ndim == 1 else a, "log_ct")
+    out = np.full(two.shape, np.nan)
+    for j in range(two.shape[1]):
+        col = two[:, j]
+        obs = ~np.isnan(col)
+        if not obs.any():
+            continue
+        mn, mx = col[obs].min(), col[obs].max()
+        if mn == mx:
+            raise MethodError(
+                f"log_ct: column {j} is constant ({mn}); log(x - min + 0.01 * range) is undefined"
+            )
+        out[obs, j] = np.log(col[obs] - mn + 0.01 * (mx - mn))
+    return out.reshape(a.shape)
+
+
+def log_ct_plus(v: ArrayLike) -> tuple[FloatArray, str]:
+    """COINr's skew-aware log ``log_CT_plus`` for one column, NaN ignored.
+
+    .. math::
+
+        y = \\begin{cases} \\ln(x - x_{min} + a) & G_1 > 0 \\\\
+                           -\\ln(x_{max} + a - x) & \\text{otherwise} \\end{cases},
+        \\qquad a = 0.01 (x_{max} - x_{min})
+
+    Returns
+    -------
+    (ndarray, str)
+        The transformed column and ``"log_CT"`` or ``"log_CT_neg"`` (the branch used).
+
+    Raises
+    ------
+    MethodError
+        If the column is constant or has no observed value.
+
+    References
+    ----------
+    COINr ``log_CT_plus`` (R/treat.R).
+    """
+    a = _vector(v, "log_ct_plus")
+    obs = ~np.isnan(a)
+    if not obs.any() or a[obs].min() == a[obs].max():
+        raise MethodError("log_ct_plus: the column is constant or empty; the log is undefined")
+    mn, mx = a[obs].min(), a[obs].max()
+    shift = 0.01 * (mx - mn)
+    out = np.full(a.shape, np.nan)
+    if skewness(a) > 0:
+        out[obs] = np.log(a[obs] - mn + shift)
+        return out, "log_CT"
+    out[obs] = -np.log(mx + shift - a[obs])
+    return out, "log_CT_neg"
+
+
+def winsorise_column(
+    v: ArrayLike,
+    winmax: int | None = 5,
+    skew_thresh: float = 2.0,
+    kurt_thresh: float = 3.5,
+    *,
+    force: bool = False,
+    f2: Literal["log_ct", "log_ct_plus"] | None = "log_ct",
+) -> tuple[FloatArray, Info]:
+    """COINr's default ``Treat()`` of one column: winsorise, else ``log_CT`` of the original.
+
+    1. Pass test (:func:`check_skew_kurt`): ``|G1| < skew_thresh`` OR ``G2 < kurt_thresh``. A
+       passing column is returned unchanged.
+    2. Otherwise, while the column fails (or ``force``) and fewer than ``winmax`` points are
+       winsorised: if :math:`G_1 \\ge 0` every cell equal to the current maximum is set to the
+       largest other value (high side), else every cell equal to the minimum is set to the
+       smallest other value (low side). The count of winsorised points is the number of cells at
+       the current high extreme plus those at the low extreme (tied cells move together, so the
+       count may pass ``winmax``), exactly as COINr's ``winsorise``.
+    3. If the winsorised column still fails, it is discarded and ``f2`` is applied to the
+       ORIGINAL values (COINr ``combine_treat = FALSE``, ``f2 = "log_CT"``; see :func:`log_ct`).
+       The result is returned whether or not it passes (``info["passed"]`` says).
+
+    NaN values are ignored by every statistic and stay NaN.
+
+    Parameters
+    ----------
+    v : array_like, shape (n,)
+        One indicator column.
+    winmax : int or None
+        Maximum number of winsorised points (default 5); ``None`` = no limit.
+    skew_thresh, kurt_thresh : float
+        Thresholds of the pass test (COINr defaults 2 and 3.5; kurtosis is excess kurtosis).
+    force : bool
+        COINr's ``force_win``: keep winsorising up to ``winmax`` points even once the column
+        passes, and winsorise a column that passes from the start (as COINr's ``winsorise()``
+        called directly; inside COINr's ``Treat()`` a passing column is never winsorised).
+    f2 : {"log_ct", "log_ct_plus"} or None
+        Second treatment for a column that still fails; ``None`` keeps the winsorised column.
+        COINr's default ``log_CT`` ignores the sign of the skew (it does not fix a negatively
+        skewed column); ``"log_ct_plus"`` mirrors the log for negative skew.
+
+    Returns
+    -------
+    treated : ndarray of float64, shape (n,)
+    info : dict
+        ``n_winsorised`` (points changed in ``treated``), ``winsorised_high`` and
+        ``winsorised_low`` (row indices), ``attempted_winsorised`` (points winsorised before a
+        revert, else equal to ``n_winsorised``), ``transformed`` (``None``, ``"log_CT"`` or
+        ``"log_CT_neg"``), ``skew_before``, ``kurt_before``, ``skew_after``, ``kurt_after``,
+        ``passed`` (final pass test: ``True``, ``False`` or ``None`` if undefined) and
+        ``note`` (why nothing was done, if so).
+
+    Notes
+    -----
+    Two undefined cases, made explicit where COINr warns or stops: (a) if the initial test is
+    undefined (fewer than 4 observed values and the skew test fails, or a constant column) the
+    column is returned untreated, as ``Treat.numeric`` does; (b) if winsorising makes the column
+    constant (the test becomes undefined), the loop stops and the ORIGINAL column is returned
+    untreated (COINr's ``Treat.numeric`` does the same when the test returns NA after ``f1``;
+    its ``winsorise`` loop would otherwise stop with an error).
+
+    References
+    ----------
+    COINr ``Treat.numeric``, ``winsorise``, ``check_SkewKurt``, ``log_CT`` (R/treat.R, v1.1.14);
+    OECD/JRC (2008) Handbook, section 3.
+    """
+    x0 = _vector(v, "winsorise_column")
+    if winmax is not None and winmax < 0:
+        raise MethodError(f"winmax must be >= 0 or None; got {winmax}")
+    passing, sk, kt = _check(x0, skew_thresh, kurt_thresh)
+    info: Info = {
+        "n_winsorised": 0,
+        "winsorised_high": [],
+        "winsorised_low": [],
+        "attempted_winsorised": 0,
+        "transformed": None,
+        "skew_before": sk,
+        "kurt_before": kt,
+        "passed": None,
+        "note": None,
+    }
+
+    def finish(out: FloatArray, passed: bool | None) -> tuple[FloatArray, Info]:
+        _, info["skew_after"], info["kurt_after"] = _check(out, skew_thresh, kurt_thresh)
+        info["passed"] = passed
+        return out, info
+
+    if passing is None:
+        info["note"] = "skew/kurtosis undefined (fewer than 4 values or constant): untreated"
+        return finish(x0.copy(), None)
+    if passing and not force:
+        return finish(x0.copy(), True)
+
+    x = x0.copy()
+    imax = np.empty(0, dtype=np.intp)
+    imin = np.empty(0, dtype=np.intp)
+    nwin = 0
+    while (not passing or force) and (winmax is None or nwin < winmax):
+        obs = ~np.isnan(x)
+        hi_val, lo_val = x[obs].max(), x[obs].min()
+        if hi_val == lo_val or np.isnan(sk):
+            passing = None
+            break
+        if sk >= 0:  # high outliers (COINr: skew >= 0 winsorises the top)
+            imax = np.flatnonzero(x == hi_val)
+            x[imax] = x[obs & (x != hi_val)].max()
+        else:
+            imin = np.flatnonzero(x == lo_val)
+            x[imin] = x[obs & (x != lo_val)].min()
+        nwin = imax.size + imin.size
+        passing, sk, _ = _check(x, skew_thresh, kurt_thresh)
+        if passing is None:
+            break
+    info["attempted_winsorised"] = nwin
+
+    if passing is None:
+        info["note"] = "winsorising made the column constant: reverted, untreated"
+        return finish(x0.copy(), None)
+    if passing or f2 is None:
+        info["n_winsorised"] = nwin
+        info["winsorised_high"] = imax.tolist()
+        info["winsorised_low"] = imin.tolist()
+        return finish(x, passing)
+
+    if f2 == "log_ct":
+        out = log_ct(x0)
+        info["transformed"] = "log_CT"
+    elif f2 == "log_ct_plus":
+        out, info["transformed"] = log_ct_plus(x0)
+    else:
+        raise MethodError(f"f2 must be 'log_ct', 'log_ct_plus' or None; got {f2!r}")
+    return finish(out, check_skew_kurt(out, skew_thresh, kurt_thresh))
+
+
+def winsorise(
+    x: ArrayLike,
+    winmax: int | None = 5,
+    skew_thresh: float = 2.0,
+    kurt_thresh: float = 3.5,
+    *,
+    force: bool = False,
+    f2: Literal["log_ct", "log_ct_plus"] | None = "log_ct",
+) -> tuple[FloatArray, list[Info]]:
+    """Apply :func:`winsorise_column` (COINr's default ``Treat``) to every column of ``x``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, m)
+    winmax, skew_thresh, kurt_thresh, force, f2
+        See :func:`winsorise_column`.
+
+    Returns
+    -------
+    treated : ndarray of float64, shape (n, m)
+    infos : list of dict
+        One info dict per column (see :func:`winsorise_column`), with ``"column"`` added.
+
+    References
+    ----------
+    COINr ``Treat.data.frame`` defaults (R/treat.R).
+    """
+    a = _matrix(x, "winsorise")
+    out = a.copy()
+    infos: list[Info] = []
+    # One vectorised pass test for all columns first: most columns pass, and only the failing
+    # ones need the point-by-point loop (same result as calling winsorise_column on each).
+    skews, kurts = column_skew_kurt(a)
+    passes = (np.abs(skews) < skew_thresh) | (kurts < kurt_thresh)
+    for j in range(a.shape[1]):
+        if passes[j] and not force:
+            sk, kt = float(skews[j]), float(kurts[j])
+            infos.append(
+                {
+                    "column": j,
+                    "n_winsorised": 0,
+                    "winsorised_high": [],
+                    "winsorised_low": [],
+                    "attempted_winsorised": 0,
+                    "transformed": None,
+                    "skew_before": sk,
+                    "kurt_before": kt,
+                    "passed": True,
+                    "note": None,
+                    "skew_after": sk,
+                    "kurt_after": kt,
+                }
+            )
+            continue
+        out[:, j], info = winsorise_column(
+            a[:, j], winmax, skew_thresh, kurt_thresh, force=force, f2=f2
+        )
+        infos.append({"column": j, **info})
+    return out, infos
+
+
+def _first_bad(a: FloatArray, bad: NDArray[np.bool_]) -> tuple[int, int, float]:
+    r, c = np.argwhere(bad)[0]
+    return int(r), int(c), float(a[r, c])
+
+
+def log(x: ArrayLike) -> FloatArray:
+    """Natural logarithm :math:`y = \\ln x`; every observed value must be positive.
+
+    Raises
+    ------
+    MethodError
+        Naming the first column and row with a value <= 0 and the value found.
+
+    References
+    ----------
+    OECD/JRC (2008) Handbook, section 3 (transformations).
+    """
+    a = _matrix(x, "log")
+    bad = a <= 0  # NaN compares False: missing stays missing
+    if bad.any():
+        r, c, val = _first_bad(a, bad)
+        raise MethodError(
+            f"log: column {c}, row {r} has value {val}; log needs positive values "
+            f"({int(bad[:, c].sum())} such value(s) in that column). Use log1p or log_ct"
+        )
+    return np.log(a)
+
+
+def log1p(x: ArrayLike) -> FloatArray:
+    """:math:`y = \\ln(1 + x)`; every observed value must exceed -1.
+
+    Raises
+    ------
+    MethodError
+        Naming the first column and row with a value <= -1 and the value found.
+
+    References
+    ----------
+    OECD/JRC (2008) Handbook, section 3 (transformations).
+    """
+    a = _matrix(x, "log1p")
+    bad = a <= -1
+    if bad.any():
+        r, c, val = _first_bad(a, bad)
+        raise MethodError(
+            f"log1p: column {c}, row {r} has value {val}; log1p needs values > -1 "
+            f"({int(bad[:, c].sum())} such value(s) in that column). Use log_ct"
+        )
+    return np.log1p(a)
+
+
+def boxcox(v: ArrayLike, lmbda: float | None = None) -> tuple[FloatArray, float]:
+    """Box-Cox transform of one column via ``scipy.stats.boxcox``, NaN ignored.
+
+    .. math::
+
+        y = \\frac{x^{\\lambda} - 1}{\\lambda}\\ (\\lambda \\ne 0),\\qquad
+        y = \\ln x\\ (\\lambda = 0)
+
+    With ``lmbda=None`` :math:`\\lambda` maximises the profile log-likelihood (scipy). Unlike
+    COINr's ``boxcox(makepos = TRUE)`` no shift is applied: values must be positive.
+
+    Returns
+    -------
+    (ndarray of float64, float)
+        The transformed column and :math:`\\lambda`.
+
+    Raises
+    ------
+    MethodError
+        If a value is <= 0, or ``lmbda`` is None and the observed values are constant or fewer
+        than 2.
+
+    References
+    ----------
+    Box, G. E. P. and Cox, D. R. (1964), An analysis of transformations, *JRSS B* 26, 211-252.
+    """
+    a = _vector(v, "boxcox")
+    obs = ~np.isnan(a)
+    vals = a[obs]
+    if (vals <= 0).any():
+        r = int(np.flatnonzero(obs & (a <= 0))[0])
+        raise MethodError(f"boxcox: row {r} has value {a[r]}; Box-Cox needs positive values")
+    out = np.full(a.shape, np.nan)
+    if lmbda is None:
+        if vals.size < 2 or vals.min() == vals.max():
+            raise MethodError("boxcox: cannot estimate lambda from constant or < 2 values")
+        y, lam = scipy.stats.boxcox(vals)
+        out[obs] = y
+        return out, float(lam)
+    out[obs] = scipy.stats.boxcox(vals, lmbda=float(lmbda))
+    return out, float(lmbda)
+
+
+# ---------------------------------------------------------------------------------- registry
+
+Treatment = Callable[..., tuple[FloatArray, list[Info]]]
+
+
+def _treat_none(x: ArrayLike) -> tuple[FloatArray, list[Info]]:
+    a = _matrix(x, "none")
+    return a.copy(), [{"column": j, "transformed": None} for j in range(a.shape[1])]
+
+
+def _treat_log(x: ArrayLike) -> tuple[FloatArray, list[Info]]:
+    a = _matrix(x, "log")
+    return log(a), [{"column": j, "transformed": "log"} for j in range(a.shape[1])]
+
+
+def _treat_log1p(x: ArrayLike) -> tuple[FloatArray, list[Info]]:
+    a = _matrix(x, "log1p")
+    return log1p(a), [{"column": j, "transformed": "log1p"} for j in range(a.shape[1])]
+
+
+def _treat_log_ct(x: ArrayLike) -> tuple[FloatArray, list[Info]]:
+    a = _matrix(x, "log_ct")
+    return log_ct(a), [{"column": j, "transformed": "log_CT"} for j in range(a.shape[1])]
+
+
+def _treat_boxcox(x: ArrayLike, lmbda: float | None = None) -> tuple[FloatArray, list[Info]]:
+    a = _matrix(x, "boxcox")
+    out = np.empty_like(a)
+    infos: list[Info] = []
+    for j in range(a.shape[1]):
+        try:
+            out[:, j], lam = boxcox(a[:, j], lmbda)
+        except MethodError as e:
+            raise MethodError(f"column {j}: {e}") from e
+        infos.append({"column": j, "transformed": "boxcox", "lambda": lam})
+    return out, infos
+
+
+TREATMENTS: dict[str, Treatment] = {
+    "winsorise": winsorise,
+    "log": _treat_log,
+    "log1p": _treat_log1p,
+    "boxcox": _treat_boxcox,
+    "log_ct": _treat_log_ct,
+    "none": _treat_none,
+}
+"""Config name -> treatment of an (n, m) array returning ``(treated, per-column infos)``."""

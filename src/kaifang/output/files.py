@@ -1,0 +1,57 @@
+"""The DESIGN 2.5 output folder, written all or nothing: into a temporary sibling folder first,
+then moved into place, so a failed run never leaves half a result behind."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from kaifang.assessment.results import Results
+from kaifang.output.excel import write_workbook
+
+
+def _write_into(results: Results, folder: Path, lang: str) -> None:
+    simulated = bool(results.record.get("simulated"))
+    results.scores.to_csv(folder / "scores.csv", index=False)
+    results.weights.to_csv(folder / "weights.csv", index=False)
+    stages = folder / "stages"
+    stages.mkdir()
+    for name in results.stage_names:
+        results.stage(name).to_csv(stages / f"{name}.csv", index=False)
+    results.imputed.to_csv(folder / "imputed.csv", index=False)
+    results.treated.to_csv(folder / "treated.csv", index=False)
+    (folder / "run.json").write_text(
+        json.dumps(results.record, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    write_workbook(results, folder / "results.xlsx", lang=lang)
+    if simulated:
+        (folder / "SIMULATED_DATA.txt").write_text(
+            "These results are computed from SIMULATED data (a seeded generator), not official "
+            "statistics.\n本结果基于模拟数据（固定随机种子生成），并非官方统计数据。\n",
+            encoding="utf-8",
+        )
+
+
+def write_results(results: Results, outdir: Path | str, lang: str = "en") -> Path:
+    """Write scores.csv, weights.csv, stages/, imputed.csv, treated.csv, run.json and
+    results.xlsx into ``outdir``, replacing its previous content only once all is written."""
+    outdir = Path(outdir)
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    try:
+        _write_into(results, tmp, lang)
+        if outdir.exists():
+            old = outdir.with_name(f".{outdir.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            outdir.rename(old)
+            tmp.rename(outdir)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(outdir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return outdir
