@@ -24,7 +24,11 @@ def _walk(node: yaml.Node, path: Location, lines: dict[Location, int]) -> None:
             _walk(item, (*path, i), lines)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (much faster on large frameworks)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses duplicate keys: a repeated key silently overwrites in plain YAML."""
 
 
@@ -40,7 +44,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line + 1
-    return loader.construct_mapping(node)
+    mapping: dict[Any, Any] = loader.construct_mapping(node)
+    return mapping
 
 
 _UniqueKeyLoader.add_constructor(
@@ -60,8 +65,13 @@ def read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
             [Problem(str(path), f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
         ) from None
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        # one parse: the node tree gives line numbers, then the same nodes are constructed
+        loader = _UniqueKeyLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         row = mark.line + 1 if mark is not None else None

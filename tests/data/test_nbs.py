@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from kaifang.data import DataSource, UnitMatcher, read_nbs, read_source, read_units
+from kaifang.data.readers import origin_labels
 from kaifang.errors import InputError
 
 GOOD = Path(__file__).parent / "good"
@@ -37,7 +38,8 @@ def test_gdp_export_gbk() -> None:
     assert meta.source == "国家统计局"
     assert len(meta.notes) == 1 and meta.notes[0].startswith("注：按照我国国民经济核算")
     # Guizhou is the 24th province row: header on line 4, so line 4 + 24 = 28.
-    origin = frame[(frame["unit"] == "520000") & (frame["year"] == 2024)]["origin"].iloc[0]
+    guizhou_2024 = frame[(frame["unit"] == "520000") & (frame["year"] == 2024)]
+    origin = origin_labels(guizhou_2024).iloc[0]
     assert origin == "nbs_gdp_gbk.csv:28:2024年"
 
 

@@ -19,7 +19,7 @@ from kaifang.data import (
     read_sources,
     read_units,
 )
-from kaifang.data.readers import MISSING_MARKERS, parse_numbers, parse_years
+from kaifang.data.readers import MISSING_MARKERS, origin_labels, parse_numbers, parse_years
 from kaifang.errors import InputError
 
 GOOD = Path(__file__).parent / "good"
@@ -39,12 +39,24 @@ def test_long_table(tmp_path: Path) -> None:
         "520300,2024年,trade,-3.5,\nZunyi,2023,gdp,NA,\n",
     )
     frame = read_source(DataSource(path), UNITS, INDICATORS)
-    assert list(frame.columns) == ["unit", "year", "indicator", "value", "origin"]
+    assert list(frame.columns) == [
+        "unit",
+        "year",
+        "indicator",
+        "value",
+        "origin_file",
+        "origin_row",
+        "origin_column",
+    ]
     assert frame["unit"].tolist() == ["520100", "520300", "520300"]
     assert frame["year"].tolist() == [2024, 2024, 2023]
     assert frame["value"].iloc[:2].tolist() == [5154.8, -3.5]
     assert np.isnan(frame["value"].iloc[2])
-    assert frame["origin"].tolist() == ["long.csv:2:value", "long.csv:3:value", "long.csv:4:value"]
+    assert origin_labels(frame).tolist() == [
+        "long.csv:2:value",
+        "long.csv:3:value",
+        "long.csv:4:value",
+    ]
 
 
 def test_wide_table_gbk_crlf_and_scale(tmp_path: Path) -> None:

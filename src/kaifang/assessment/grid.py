@@ -78,10 +78,20 @@ def pivot_to_grid(long: pd.DataFrame, grid: Grid, columns: list[str]) -> FloatAr
     out = np.full((grid.n_rows, len(columns)), np.nan)
     if long.empty:
         return out
-    unit_pos = pd.Index(grid.units).get_indexer(pd.Index(long["unit"]))
+    unit_pos = _positions(long["unit"], pd.Index(grid.units))
     year_pos = pd.Index(grid.years).get_indexer(pd.Index(long["year"]))
-    col_pos = pd.Index(columns).get_indexer(pd.Index(long["indicator"]))
+    col_pos = _positions(long["indicator"], pd.Index(columns))
     keep = (unit_pos >= 0) & (year_pos >= 0) & (col_pos >= 0)
     rows = year_pos[keep] * grid.n_units + unit_pos[keep]
     out[rows, col_pos[keep]] = long["value"].to_numpy(dtype=float)[keep]
     return out
+
+
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value in ``index`` (-1 if absent); via the codes when categorical."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cat = values.cat
+        lookup = index.get_indexer(pd.Index(cat.categories.astype(str)))
+        codes = cat.codes.to_numpy()
+        return np.where(codes >= 0, lookup[codes], -1)
+    return np.asarray(index.get_indexer(pd.Index(values.astype(str))))

@@ -26,6 +26,8 @@ from kaifang.data.readers import (
     parse_years,
     read_table,
     read_text_table,
+    repeat_categorical,
+    tile_categorical,
 )
 from kaifang.errors import InputError, Problem
 
@@ -374,9 +376,9 @@ def _parse_data(
     m, n = len(value_cols), int(keep.sum())
     names_arr = np.array([header[i] for i in value_cols], dtype=object)
     frame = long_frame(
-        np.repeat(unit_codes[keep], m),
+        repeat_categorical(unit_codes[keep], m),
         np.repeat(years[keep], m),
-        np.tile(names_arr, n),
+        tile_categorical(names_arr, n),
         block[keep].ravel() * scale,
         origins(file, rows[keep], list(names_arr)),
     )

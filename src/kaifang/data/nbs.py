@@ -40,6 +40,7 @@ from kaifang.data.readers import (
     origins,
     parse_numbers,
     read_text,
+    repeat_categorical,
 )
 from kaifang.errors import InputError, Problem
 
@@ -237,7 +238,7 @@ def _parse(
     keep = ~bad_unit
     m_cols = len(year_cols)
     frame = long_frame(
-        np.repeat(codes[keep], m_cols),
+        repeat_categorical(codes[keep], m_cols),
         np.tile(np.array([y for _, y, _ in year_cols], dtype=np.int64), int(keep.sum())),
         [indicator_id] * (int(keep.sum()) * m_cols),
         block[keep].ravel() * scale,

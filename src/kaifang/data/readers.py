@@ -46,13 +46,20 @@ MISSING_MARKERS: frozenset[str] = frozenset(
     {"", "NA", "N/A", "n/a", "NaN", "nan", "..", "...", "-", "—", "——", "－"}
 )
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-OUTPUT_COLUMNS = ["unit", "year", "indicator", "value", "origin"]
+OUTPUT_COLUMNS = [
+    "unit",
+    "year",
+    "indicator",
+    "value",
+    "origin_file",
+    "origin_row",
+    "origin_column",
+]
 CANONICAL_COLUMNS = ("unit", "year", "indicator", "value", "source", "note")
 FORMATS = ("auto", "long", "wide", "nbs", "coinr")
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)(?:\.0+)?\s*年?")
-_ORIGIN = re.compile(r"^(.*?):(\d+):(.*)$", re.DOTALL)
 _NBS_META = re.compile(r"^\s*(数据库|指标|时间|Database|Indicator|Time)\s*[：:]")
 
 
@@ -489,11 +496,33 @@ def _also_rows(rows: NDArray[np.int64]) -> str:
     return f" (also row{'s' if len(rows) > 2 else ''} {shown}{more})"
 
 
-def origins(file: str, rows: NDArray[np.int64], columns: Sequence[str]) -> list[str]:
-    """``file:row:column`` labels, row-major (each row with every column)."""
-    name = Path(file).name
-    prefixes = [f"{name}:{r}:" for r in rows.tolist()]
-    return [p + c for p in prefixes for c in columns]
+@dataclass(frozen=True)
+class Origins:
+    """Where each value of a long frame was read: file, row (as the user sees it) and column.
+
+    Kept as a row array and a column list (row-major: each row with every column) rather than
+    one ``file:row:column`` string per cell, which costs seconds on a county-scale panel.
+    """
+
+    file: str
+    rows: NDArray[np.int64]
+    columns: Sequence[str]
+
+
+def origins(file: str, rows: NDArray[np.int64], columns: Sequence[str]) -> Origins:
+    """The origin of every cell of a table's value block, row-major."""
+    return Origins(Path(file).name, np.asarray(rows, dtype=np.int64), list(columns))
+
+
+def origin_labels(frame: pd.DataFrame) -> pd.Series:
+    """``file:row:column`` text of each row of a long frame, for messages."""
+    return (
+        frame["origin_file"].astype(str)
+        + ":"
+        + frame["origin_row"].astype(str)
+        + ":"
+        + frame["origin_column"].astype(str)
+    )
 
 
 def empty_frame() -> pd.DataFrame:
@@ -503,9 +532,29 @@ def empty_frame() -> pd.DataFrame:
             "year": pd.Series([], dtype=np.int64),
             "indicator": pd.Series([], dtype=str),
             "value": pd.Series([], dtype=np.float64),
-            "origin": pd.Series([], dtype=str),
+            "origin_file": pd.Series([], dtype="category"),
+            "origin_row": pd.Series([], dtype=np.int64),
+            "origin_column": pd.Series([], dtype="category"),
         }
     )
+
+
+def _categorical(values: Iterable[object] | pd.Categorical) -> pd.Categorical:
+    if isinstance(values, pd.Categorical):
+        return values
+    return pd.Categorical(np.asarray(values, dtype=object))
+
+
+def repeat_categorical(values: NDArray[Any], repeats: int) -> pd.Categorical:
+    """``np.repeat(values, repeats)`` as a categorical, factorising only the short array."""
+    small = pd.Categorical(np.asarray(values, dtype=object))
+    return pd.Categorical.from_codes(np.repeat(small.codes, repeats), small.categories)
+
+
+def tile_categorical(values: NDArray[Any], reps: int) -> pd.Categorical:
+    """``np.tile(values, reps)`` as a categorical, factorising only the short array."""
+    small = pd.Categorical(np.asarray(values, dtype=object))
+    return pd.Categorical.from_codes(np.tile(small.codes, reps), small.categories)
 
 
 def long_frame(
@@ -513,16 +562,32 @@ def long_frame(
     years: Iterable[int],
     indicators: Iterable[object],
     values: NDArray[np.float64],
-    origin: list[str],
+    origin: Origins,
 ) -> pd.DataFrame:
-    """The long form every reader returns: ``unit, year, indicator, value, origin``."""
+    """The long form every reader returns: ``unit, year, indicator, value`` and the origin of
+    each value (``origin_file``, ``origin_row``, ``origin_column``)."""
+    m = len(origin.columns)
+    n = len(origin.rows)
+    column_codes = np.tile(np.arange(m, dtype=np.int64), n)
     return pd.DataFrame(
         {
-            "unit": pd.array(np.asarray(units, dtype=object), dtype="str"),
+            # categorical: a panel repeats few distinct units and indicators millions of times,
+            # and every later group-by, unique and lookup works on the integer codes
+            "unit": _categorical(units),
             "year": np.asarray(years, dtype=np.int64),
-            "indicator": pd.array(np.asarray(indicators, dtype=object), dtype="str"),
+            "indicator": _categorical(indicators),
             "value": np.asarray(values, dtype=np.float64),
-            "origin": pd.array(np.asarray(origin, dtype=object), dtype="str"),
+            "origin_file": pd.Categorical.from_codes(
+                np.zeros(n * m, dtype=np.int64), pd.Index([origin.file])
+            )
+            if m
+            else pd.Categorical([]),
+            "origin_row": np.repeat(origin.rows, m),
+            "origin_column": pd.Categorical.from_codes(
+                column_codes, pd.Index(list(dict.fromkeys(origin.columns)))
+            )
+            if len(set(origin.columns)) == m
+            else pd.Categorical(np.asarray(origin.columns, dtype=object)[column_codes]),
         }
     )
 
@@ -772,9 +837,9 @@ def _read_keyed(
     keep = ~bad_row
     n_keep, m = int(keep.sum()), len(value_cols)
     frame = long_frame(
-        np.repeat(codes[keep], m),
+        repeat_categorical(codes[keep], m),
         np.repeat(years[keep], m),
-        np.tile(np.array(names, dtype=object), n_keep),
+        tile_categorical(np.array(names, dtype=object), n_keep),
         block[keep].ravel() * source.scale,
         origins(file, rows[keep], names),
     )
@@ -838,11 +903,16 @@ def _duplicate_problems(
         return []
     problems = []
     rows = frame[dup].assign(_key=keys[dup])
+    rows["_label"] = origin_labels(rows)
     for _, group in rows.groupby("_key", sort=False):
-        first = group["origin"].iloc[0]
+        first = group["_label"].iloc[0]
         unit, year, ind = group["unit"].iloc[0], group["year"].iloc[0], group["indicator"].iloc[0]
-        for origin in group["origin"].iloc[1:]:
-            file, row, column = _ORIGIN.match(origin).groups()  # type: ignore[union-attr]
+        for file, row, column in zip(
+            group["origin_file"].iloc[1:].astype(str),
+            group["origin_row"].iloc[1:],
+            group["origin_column"].iloc[1:].astype(str),
+            strict=True,
+        ):
             msg = f"unit {unit}, year {year}, indicator {ind} given twice: also at {first}"
             problems.append(Problem(paths.get(file, file), msg, int(row), column))
     return problems

@@ -230,24 +230,23 @@ def _panel_order(unit: ArrayLike, time: ArrayLike, n: int) -> tuple[IntArray, In
 
 
 # Above this many time points per unit the level-by-level loop below would spend more time in
-# Python than in numpy; long series use the accumulated-index fill instead (same results).
+# Python than in numpy; longer series use the accumulated-index fill instead (same results).
 _MAX_LEVELS = 256
 
 
-def _level_layout(u_s: IntArray, order: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+def _level_layout(u_s: IntArray, order: IntArray) -> tuple[IntArray, IntArray]:
     """Row permutation that stacks the panel by time rank ("level") within unit.
 
     Level ``k`` holds the ``k``-th time point of every unit that has more than ``k`` of them,
-    units ordered by decreasing length (stable), so level ``k`` is a prefix of level ``k - 1``'s
-    units: a unit's previous time point is at the same offset one level up. On a full
-    unit x year grid this is the (years, units) view, and rows stored year-major (all units of
-    year 1, then year 2, ...) come out in their original order.
+    units ordered by decreasing length (stable), so level ``k``'s units are the first units of
+    level ``k - 1``: a unit keeps its offset (slot) in every level. On a full unit x year grid
+    this is the (years, units) view, and rows stored year-major (all units of year 1, then
+    year 2, ...) keep their order.
 
     Returns
     -------
-    src : row of ``x`` placed at each level-layout row
-    dest : level-layout row of each row of ``x`` (the inverse of ``src``)
-    starts : first row of each level, with the total row count appended (length levels + 1)
+    src : row of ``x`` at each level-layout row
+    starts : first level-layout row of each level, then the row count (length levels + 1)
     """
     n = u_s.size
     first = np.r_[True, u_s[1:] != u_s[:-1]]
@@ -257,64 +256,66 @@ def _level_layout(u_s: IntArray, order: IntArray) -> tuple[IntArray, IntArray, I
     rank_in_unit = np.arange(n) - unit_start[unit_of_row]
     slot = np.empty(sizes.size, dtype=np.intp)
     slot[np.argsort(-sizes, kind="stable")] = np.arange(sizes.size)
-    # units with more than k time points, for k = 0 .. longest - 1
-    per_level = sizes.size - np.cumsum(np.bincount(sizes))[:-1]
+    per_level = sizes.size - np.cumsum(np.bincount(sizes))[:-1]  # units with > k time points
     starts = np.r_[0, np.cumsum(per_level)].astype(np.intp)
-    dest = np.empty(n, dtype=np.intp)
-    dest[order] = starts[rank_in_unit] + slot[unit_of_row]
     src = np.empty(n, dtype=np.intp)
-    src[dest] = np.arange(n)
-    return src, dest, starts
+    src[starts[rank_in_unit] + slot[unit_of_row]] = order
+    return src, starts
 
 
-def _carry(
-    v: FloatArray, starts: IntArray, forward: bool, companion: FloatArray | None = None
-) -> None:
-    """Carry the last (``forward``) or next observed value of each unit into gaps, in place.
-
-    ``v`` is in the level layout of :func:`_level_layout`; ``companion`` (same shape) is carried
-    along with ``v`` from the same source cells (the observation times).
-    """
+def _observed_level(missing: BoolArray, starts: IntArray, forward: bool) -> NDArray[np.int16]:
+    """Per cell of the level layout, the level of the last (``forward``) or next observation
+    of the same unit and column, or the unit's first/last level (itself missing) if none."""
     n_levels = starts.size - 1
+    own = np.repeat(np.arange(n_levels, dtype=np.int16), np.diff(starts))
+    lev = np.repeat(own[:, None], missing.shape[1], axis=1)
     steps = range(1, n_levels) if forward else range(n_levels - 2, -1, -1)
     for k in steps:
-        src_level = k - 1 if forward else k + 1
-        # level k's first `width` units are the units of the neighbouring level that it shares
-        width = min(starts[k + 1] - starts[k], starts[src_level + 1] - starts[src_level])
+        nb_level = k - 1 if forward else k + 1
+        # the units of level k that also have the neighbouring level are its first `width` slots
+        width = min(starts[k + 1] - starts[k], starts[nb_level + 1] - starts[nb_level])
         cur = slice(starts[k], starts[k] + width)
-        nb = slice(starts[src_level], starts[src_level] + width)
-        gap = np.isnan(v[cur])
-        np.copyto(v[cur], v[nb], where=gap)
-        if companion is not None:
-            np.copyto(companion[cur], companion[nb], where=gap)
+        nb = slice(starts[nb_level], starts[nb_level] + width)
+        np.copyto(lev[cur], lev[nb], where=missing[cur])
+    return lev
 
 
 def _fill_by_levels(
     a: FloatArray, t: FloatArray, order: IntArray, u_s: IntArray, how: str
-) -> FloatArray | None:
-    """The panel fill on the level layout, or None if the units are too long for it."""
-    src, dest, starts = _level_layout(u_s, order)
+) -> tuple[FloatArray, BoolArray] | None:
+    """The panel fill through the level layout, or None if a unit has too many time points."""
+    src, starts = _level_layout(u_s, order)
     if starts.size - 1 > _MAX_LEVELS:
         return None
-    in_place = bool((src == np.arange(src.size)).all())
-    xl = a.copy() if in_place else a[src]
-    if how == "locf" or how == "nocb":
-        _carry(xl, starts, forward=how == "locf")
-        return xl if in_place else xl[dest]
-    tl = t if in_place else t[src]
-    prev = xl.copy()
-    t_prev = np.repeat(tl[:, None], a.shape[1], axis=1)
-    t_next = t_prev.copy()
-    _carry(prev, starts, True, t_prev)
-    _carry(xl, starts, False, t_next)  # xl now holds the next observed values
-    inner = np.isnan(a if in_place else a[src]) & ~np.isnan(prev) & ~np.isnan(xl)
-    r, c = np.nonzero(inner)
-    x_prev, x_next = prev[r, c], xl[r, c]
-    # same expression and evaluation order as the accumulated-index fill (bit-identical)
-    frac = (tl[r] - t_prev[r, c]) / (t_next[r, c] - t_prev[r, c])
-    out = a.copy() if in_place else a[src]
-    out[r, c] = x_prev + (x_next - x_prev) * frac
-    return out if in_place else out[dest]
+    missing = np.isnan(a)[src]
+    rows, cols = np.nonzero(missing)
+    slot = rows - starts[np.searchsorted(starts, rows, side="right") - 1]
+
+    def neighbour(forward: bool) -> tuple[IntArray, BoolArray]:
+        """Row of ``a`` holding each gap's neighbouring observation, and whether there is one."""
+        level = _observed_level(missing, starts, forward)[rows, cols]
+        row = src[starts[level] + slot]
+        return row, ~np.isnan(a[row, cols])
+
+    out = a.copy()
+    mask = np.zeros(a.shape, dtype=bool)
+    if how == "linear":
+        prev, prev_ok = neighbour(True)
+        nxt, nxt_ok = neighbour(False)
+        ok = prev_ok & nxt_ok
+        r, c, prev, nxt = src[rows[ok]], cols[ok], prev[ok], nxt[ok]
+        x_prev, x_next = a[prev, c], a[nxt, c]
+        # the expression and evaluation order of the accumulated-index fill: bit-identical
+        with np.errstate(invalid="ignore"):
+            frac = (t[r] - t[prev]) / (t[nxt] - t[prev])
+            values = x_prev + (x_next - x_prev) * frac
+    else:
+        nb, ok = neighbour(how == "locf")
+        r, c = src[rows[ok]], cols[ok]
+        values = a[nb[ok], c]
+    out[r, c] = values
+    mask[r, c] = ~np.isnan(values)  # Inf - Inf in an interpolation gives NaN: not filled
+    return out, mask
 
 
 def _neighbours(xs: FloatArray, u_s: IntArray) -> tuple[IntArray, BoolArray, IntArray, BoolArray]:
@@ -367,10 +368,10 @@ def _panel_fill(
     order, u_s, t_s = _panel_order(unit, time, n)
     if n == 0:
         return a.copy(), np.zeros(a.shape, dtype=bool)
-    t = np.asarray(time, dtype=np.float64)
-    out = _fill_by_levels(a, t, order, u_s, how)
-    if out is None:
-        out = _fill_by_neighbours(a, order, u_s, t_s, how)
+    filled = _fill_by_levels(a, np.asarray(time, dtype=np.float64), order, u_s, how)
+    if filled is not None:
+        return filled
+    out = _fill_by_neighbours(a, order, u_s, t_s, how)
     return out, np.isnan(a) & ~np.isnan(out)
 
 
