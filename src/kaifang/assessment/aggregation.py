@@ -6,6 +6,7 @@ import numpy as np
 
 from kaifang.assessment.config import AggregateStep
 from kaifang.assessment.grid import FloatArray, Grid
+from kaifang.assessment.steps import name_columns
 from kaifang.assessment.weighting import NodeWeights
 from kaifang.errors import KaifangError, MethodError
 from kaifang.framework import Framework
@@ -49,7 +50,7 @@ def aggregate(
     framework: Framework,
     weights: NodeWeights,
     grid: Grid,
-) -> tuple[FloatArray, list[str], dict[str, str]]:
+) -> tuple[FloatArray, list[str], dict[str, str], list[str]]:
     """Scores of every node (columns in framework order; indicators keep their normalised
     values). Means run on all unit-years at once; TOPSIS, VIKOR, grey relational analysis and
     Copeland compare units, so they run on each year's cross-section."""
@@ -60,15 +61,20 @@ def aggregate(
     for j, ind in enumerate(framework.indicators):
         scores[:, col[ind]] = normalised[:, j]
     used: dict[str, str] = {}
+    notes: list[str] = []
     for tn in framework.bottom_up():
         method = node_method(params, framework, tn.id)
         used[tn.id] = method
         x = scores[:, [col[c] for c in tn.children]]
         w = weights.children(framework, tn.id)
         if not np.any(w > 0):
-            raise AggregationError(
-                f"aggregate: node {tn.id!r}: every child has weight 0 (with objective weights "
-                "this means all its indicators are constant); drop the node or its indicators"
+            # Objective weights give 0 to constant indicators, so a node whose indicators are
+            # all constant weighs 0 in its parent; its own score is still shown, as the equal-
+            # weight mean of its children, rather than left undefined.
+            w = np.ones_like(w)
+            notes.append(
+                f"aggregate: every child of {tn.id!r} has weight 0 (constant indicators); its "
+                "score uses equal weights and it weighs 0 in its parent"
             )
         try:
             if method in MEANS:
@@ -94,5 +100,6 @@ def aggregate(
                         res[keep] = _mcda(method, block[keep], w, params)
                     scores[rows, col[tn.id]] = res
         except MethodError as exc:
-            raise AggregationError(f"aggregate ({method}): node {tn.id!r}: {exc}") from None
-    return scores, node_ids, used
+            message = name_columns(str(exc), list(tn.children))
+            raise AggregationError(f"aggregate ({method}): node {tn.id!r}: {message}") from None
+    return scores, node_ids, used, notes

@@ -123,7 +123,8 @@ class Assessment:
 
         latest = grid.block(int(grid.years[-1]))
         weights = compute_weights(s.weight, framework, treated_x, x, latest)
-        scores, node_ids, methods_used = aggregate(x, s.aggregate, framework, weights, grid)
+        scores, node_ids, methods_used, notes = aggregate(x, s.aggregate, framework, weights, grid)
+        warnings += notes
         stages["aggregated"] = (scores, node_ids)
 
         ranks = rank_within_years(scores, grid)

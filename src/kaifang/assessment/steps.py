@@ -8,6 +8,7 @@ treated and why.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -199,7 +200,8 @@ def treat(
                     out[rows][:, shared], params.winmax, params.skew, params.kurtosis
                 )
             except MethodError as exc:
-                raise StepError(f"treat: {exc}") from None
+                names = [indicators[j] for j in shared]
+                raise StepError(f"treat: {name_columns(str(exc), names)}") from None
             out[rows, :] = _put(out[rows], shared, treated)
             for j, info in zip(shared, infos, strict=True):
                 records.append(_winsor_record(indicators[j], year, info, labels))
@@ -265,6 +267,16 @@ def _winsor_record(
     }
 
 
+def name_columns(message: str, names: list[str]) -> str:
+    """Methods count the columns of the block they were given; name the indicators instead."""
+
+    def label(match: re.Match[str]) -> str:
+        k = int(match.group(1))
+        return f"indicator {names[k]!r}" if k < len(names) else match.group(0)
+
+    return re.sub(r"column (\d+)", label, message)
+
+
 def _reference_blocks(params: NormaliseStep, grid: Grid) -> list[tuple[slice, slice]]:
     """(rows to map, rows whose statistics are used) for the chosen reference."""
     if params.reference == "per_year":
@@ -296,7 +308,8 @@ def normalise(x: FloatArray, params: NormaliseStep, framework: Framework, grid: 
                 method, sub, d, lo, hi, params, framework, [indicators[c] for c in cols], blocks
             )
         except MethodError as exc:
-            raise StepError(f"normalise ({method}): {exc}") from None
+            message = name_columns(str(exc), [indicators[c] for c in cols])
+            raise StepError(f"normalise ({method}): {message}") from None
         out[:, cols] = result
     return out
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from kaifang.assessment.config import WeightStep
 from kaifang.assessment.grid import FloatArray
+from kaifang.assessment.steps import name_columns
 from kaifang.errors import KaifangError, MethodError
 from kaifang.framework import Framework
 from kaifang.methods import weights as wts
@@ -134,7 +135,8 @@ def _objective(
         else:
             w = wts.pca_weights(x)
     except MethodError as exc:
-        raise WeightError(f"weight ({method}): {exc}") from None
+        message = name_columns(str(exc), framework.indicators)
+        raise WeightError(f"weight ({method}): {message}") from None
     return np.asarray(w, dtype=np.float64), data_kind
 
 

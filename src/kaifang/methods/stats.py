@@ -148,7 +148,13 @@ def _g1_g2(
 _BLOCK_CELLS = 65536
 
 
-def row_skew_kurt(x: ArrayLike) -> tuple[FloatArray, FloatArray]:
+def row_skew_kurt(
+    x: ArrayLike,
+    *,
+    missing: NDArray[np.bool_] | None = None,
+    lo: FloatArray | None = None,
+    hi: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray]:
     """:math:`G_1` and :math:`G_2` of each ROW of a 2-D array, NaN ignored, vectorised.
 
     The statistics are those of :func:`column_skew_kurt` (same formulas, same range scaling,
@@ -163,6 +169,11 @@ def row_skew_kurt(x: ArrayLike) -> tuple[FloatArray, FloatArray]:
     ----------
     x : array_like, shape (k, n)
         One series per row; NaN are left out.
+    missing : ndarray of bool, shape (k, n), optional
+        ``np.isnan(x)``, if the caller has it (a loop that changes values but not NaN).
+    lo, hi : ndarray of float64, shape (k,), optional
+        The NaN-ignoring minimum and maximum of each row, if the caller has them. Both this and
+        ``missing`` must be exactly what they claim; they only save passes over ``x``.
 
     Returns
     -------
@@ -179,35 +190,38 @@ def row_skew_kurt(x: ArrayLike) -> tuple[FloatArray, FloatArray]:
     if a.ndim != 2:
         raise MethodError(f"row_skew_kurt expects a 2-D array; got shape {a.shape}")
     k, length = a.shape
-    n = np.empty(k)
-    s2, s3, s4, spread = np.empty(k), np.empty(k), np.empty(k), np.empty(k)
+    if missing is None:
+        missing = np.isnan(a)
+    with np.errstate(invalid="ignore"):
+        if lo is None:
+            lo = np.fmin.reduce(a, axis=1, initial=np.inf)
+        if hi is None:
+            hi = np.fmax.reduce(a, axis=1, initial=-np.inf)
+        spread = hi - lo
+    n = (length - missing.sum(axis=1)).astype(np.float64)
+    s2, s3, s4 = np.empty(k), np.empty(k), np.empty(k)
     rows = max(1, _BLOCK_CELLS // max(length, 1))
-    u = np.empty((min(rows, k), length))
-    p = np.empty_like(u)
+    d = np.empty((min(rows, k), length))
+    d2, p = np.empty_like(d), np.empty_like(d)
     for start in range(0, k, rows):
         blk = slice(start, min(start + rows, k))
-        v = a[blk]
-        uu, pp = u[: v.shape[0]], p[: v.shape[0]]
-        missing = np.isnan(v)
-        n[blk] = length - missing.sum(axis=1)
+        v, gap = a[blk], missing[blk]
+        dd, dd2, pp = d[: v.shape[0]], d2[: v.shape[0]], p[: v.shape[0]]
+        # the arithmetic of _central_sums, in place: u = (x - min) / range, d = u - mean (0 at
+        # NaN); rows that are constant, empty or infinite give NaN statistics in any case
         with np.errstate(invalid="ignore", divide="ignore"):
-            lo = np.fmin.reduce(v, axis=1, initial=np.inf)
-            spread[blk] = np.fmax.reduce(v, axis=1, initial=-np.inf) - lo
-            # the arithmetic of _central_sums, in place: u = (x - min) / range, d = u - mean;
-            # rows that are constant, empty or infinite give NaN statistics below in any case
-            np.subtract(v, lo[:, None], out=uu)
-            np.divide(uu, spread[blk, None], out=uu)
-            np.copyto(uu, 0.0, where=missing)
-            mean = uu.sum(axis=1) / n[blk]
-            np.subtract(uu, mean[:, None], out=uu)
-        np.copyto(uu, 0.0, where=missing)
-        np.multiply(uu, uu, out=pp)
-        s2[blk] = pp.sum(axis=1)
-        np.multiply(pp, pp, out=pp)
-        s4[blk] = pp.sum(axis=1)
-        np.multiply(uu, uu, out=pp)
-        np.multiply(pp, uu, out=pp)
+            np.subtract(v, lo[blk, None], out=dd)
+            np.divide(dd, spread[blk, None], out=dd)
+            np.copyto(dd, 0.0, where=gap)
+            mean = dd.sum(axis=1) / n[blk]
+            np.subtract(dd, mean[:, None], out=dd)
+        np.copyto(dd, 0.0, where=gap)
+        np.multiply(dd, dd, out=dd2)
+        s2[blk] = dd2.sum(axis=1)
+        np.multiply(dd2, dd, out=pp)
         s3[blk] = pp.sum(axis=1)
+        np.multiply(dd2, dd2, out=pp)
+        s4[blk] = pp.sum(axis=1)
     return _g1_g2(n, s2, s3, s4, np.isfinite(spread) & (spread > 0))
 
 

@@ -15,14 +15,14 @@ JRC COIN (2019), *Ten step guide*, step 3; Becker, W. et al. (2022), COINr, *JOS
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import scipy.stats
 from numpy.typing import ArrayLike, NDArray
 
 from kaifang.errors import MethodError
-from kaifang.methods.stats import column_skew_kurt, kurtosis, skewness
+from kaifang.methods.stats import column_skew_kurt, kurtosis, row_skew_kurt, skewness
 
 __all__ = [
     "TREATMENTS",
@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.intp]
 Info = dict[str, Any]
 
 
@@ -315,6 +317,14 @@ def winsorise(
 ) -> tuple[FloatArray, list[Info]]:
     """Apply :func:`winsorise_column` (COINr's default ``Treat``) to every column of ``x``.
 
+    The result is exactly (bit for bit, info included) that of :func:`winsorise_column` on each
+    column, computed for all columns at once: every round of the rule winsorises the current
+    extreme of all still-failing columns together and re-tests them in one vectorised call
+    (:func:`kaifang.methods.stats.row_skew_kurt`, which sums each column in the same order as
+    the one-column function). A column leaves the rounds when it passes, reaches ``winmax``
+    points or becomes constant; the finishing rules are those of :func:`winsorise_column`.
+    With ``force=True`` the columns are treated one by one.
+
     Parameters
     ----------
     x : array_like, shape (n, m)
@@ -327,42 +337,223 @@ def winsorise(
     infos : list of dict
         One info dict per column (see :func:`winsorise_column`), with ``"column"`` added.
 
+    Raises
+    ------
+    MethodError
+        If ``winmax`` is negative or ``f2`` is not one of the documented values.
+
     References
     ----------
     COINr ``Treat.data.frame`` defaults (R/treat.R).
     """
     a = _matrix(x, "winsorise")
+    if winmax is not None and winmax < 0:
+        raise MethodError(f"winmax must be >= 0 or None; got {winmax}")
+    if f2 not in (None, "log_ct", "log_ct_plus"):
+        raise MethodError(f"f2 must be 'log_ct', 'log_ct_plus' or None; got {f2!r}")
     out = a.copy()
-    infos: list[Info] = []
-    # One vectorised pass test for all columns first: most columns pass, and only the failing
-    # ones need the point-by-point loop (same result as calling winsorise_column on each).
-    skews, kurts = column_skew_kurt(a)
-    passes = (np.abs(skews) < skew_thresh) | (kurts < kurt_thresh)
-    for j in range(a.shape[1]):
-        if passes[j] and not force:
-            sk, kt = float(skews[j]), float(kurts[j])
-            infos.append(
-                {
-                    "column": j,
-                    "n_winsorised": 0,
-                    "winsorised_high": [],
-                    "winsorised_low": [],
-                    "attempted_winsorised": 0,
-                    "transformed": None,
-                    "skew_before": sk,
-                    "kurt_before": kt,
-                    "passed": True,
-                    "note": None,
-                    "skew_after": sk,
-                    "kurt_after": kt,
-                }
+    if force:
+        infos: list[Info] = []
+        for j in range(a.shape[1]):
+            out[:, j], info = winsorise_column(
+                a[:, j], winmax, skew_thresh, kurt_thresh, force=True, f2=f2
             )
-            continue
-        out[:, j], info = winsorise_column(
-            a[:, j], winmax, skew_thresh, kurt_thresh, force=force, f2=f2
-        )
-        infos.append({"column": j, **info})
+            infos.append({"column": j, **info})
+        return out, infos
+
+    # Columns as contiguous rows: every statistic below sums a column as the 1-D case does.
+    cols = np.ascontiguousarray(a.T)
+    sk0, kt0 = row_skew_kurt(cols)
+    status0 = _pass_status(sk0, kt0, skew_thresh, kurt_thresh)
+    infos = [_info(j, float(sk0[j]), float(kt0[j])) for j in range(a.shape[1])]
+    for j in np.flatnonzero(status0 != _FAIL):
+        passed = _PASSED[int(status0[j])]
+        infos[j].update(passed=passed, skew_after=infos[j]["skew_before"])
+        infos[j]["kurt_after"] = infos[j]["kurt_before"]
+        if passed is None:
+            infos[j]["note"] = (
+                "skew/kurtosis undefined (fewer than 4 values or constant): untreated"
+            )
+
+    failing = np.flatnonzero(status0 == _FAIL)
+    rounds = _winsorise_rounds(
+        cols[failing], sk0[failing], kt0[failing], winmax, skew_thresh, kurt_thresh
+    )
+    revert: list[int] = []
+    for i, j in enumerate(failing):
+        info = infos[j]
+        info["attempted_winsorised"] = int(rounds.nwin[i])
+        status = int(rounds.status[i])
+        if status == _NA:
+            info.update(passed=None, skew_after=info["skew_before"])
+            info["kurt_after"] = info["kurt_before"]
+            info["note"] = "winsorising made the column constant: reverted, untreated"
+        elif status == _PASS or f2 is None:
+            out[:, j] = rounds.values[i]
+            info["n_winsorised"] = int(rounds.nwin[i])
+            info["winsorised_high"] = np.flatnonzero(rounds.high[i]).tolist()
+            info["winsorised_low"] = np.flatnonzero(rounds.low[i]).tolist()
+            info.update(passed=_PASSED[status], skew_after=float(rounds.skew[i]))
+            info["kurt_after"] = float(rounds.kurt[i])
+        else:
+            revert.append(int(j))
+    if revert:
+        _revert_and_log(a, cols, revert, out, infos, f2, skew_thresh, kurt_thresh)
     return out, infos
+
+
+# Pass-test outcome codes of the vectorised rounds (R's TRUE, FALSE, NA) and their info values.
+_PASS, _FAIL, _NA = 1, 0, -1
+_PASSED: dict[int, bool | None] = {_PASS: True, _FAIL: False, _NA: None}
+
+
+def _pass_status(
+    sk: FloatArray, kt: FloatArray, skew_thresh: float, kurt_thresh: float
+) -> NDArray[np.int8]:
+    """:func:`_check`'s three-valued outcome per column: _PASS, _FAIL or _NA."""
+    ok = (np.abs(sk) < skew_thresh) | (kt < kurt_thresh)  # NaN compares False
+    undefined = np.isnan(sk) | np.isnan(kt)
+    return np.where(ok, _PASS, np.where(undefined, _NA, _FAIL)).astype(np.int8)
+
+
+def _info(j: int, sk: float, kt: float) -> Info:
+    """A column's info dict before treatment, keys in :func:`winsorise_column`'s order."""
+    return {
+        "column": j,
+        "n_winsorised": 0,
+        "winsorised_high": [],
+        "winsorised_low": [],
+        "attempted_winsorised": 0,
+        "transformed": None,
+        "skew_before": sk,
+        "kurt_before": kt,
+        "passed": None,
+        "note": None,
+    }
+
+
+class _Rounds(NamedTuple):
+    """Outcome of the winsorising rounds, one row per failing column."""
+
+    values: FloatArray  # (k, n) the columns after their last round
+    status: NDArray[np.int8]  # last pass test: _PASS, _FAIL or _NA
+    nwin: IntArray  # cells of the last high move + cells of the last low move (COINr's nwin)
+    high: BoolArray  # (k, n) cells of the last high-side move
+    low: BoolArray  # (k, n) cells of the last low-side move
+    skew: FloatArray  # statistics of ``values`` (the last test)
+    kurt: FloatArray
+
+
+def _winsorise_rounds(
+    w: FloatArray,
+    sk: FloatArray,
+    kt: FloatArray,
+    winmax: int | None,
+    skew_thresh: float,
+    kurt_thresh: float,
+) -> _Rounds:
+    """:func:`winsorise_column`'s loop for many failing columns (the rows of ``w``) at once.
+
+    Each round moves, in every column still running, all cells tied at the extreme on the side
+    of the skew to the next value in (NaN ignored), then re-tests those columns together. A
+    column stops when it passes, when its test is undefined (it became constant) or when
+    ``nwin >= winmax``; its values, counts and statistics stay as of its last round.
+    """
+    k, n = w.shape
+    values = w.copy()
+    status = np.full(k, _FAIL, dtype=np.int8)
+    nwin = np.zeros(k, dtype=np.intp)
+    skew, kurt = sk.copy(), kt.copy()
+    went_up, went_down = np.zeros(k, dtype=bool), np.zeros(k, dtype=bool)
+    # State of the running columns, compacted as columns stop; `live` maps to rows of `w`.
+    live = np.arange(k) if winmax is None or winmax > 0 else np.arange(0)
+    cur, missing = values[live], np.isnan(values[live])
+    with np.errstate(invalid="ignore"):
+        hi = np.fmax.reduce(cur, axis=1, initial=-np.inf)
+        lo = np.fmin.reduce(cur, axis=1, initial=np.inf)
+    cur_skew = skew[live]
+    n_high, n_low = np.zeros(live.size, dtype=np.intp), np.zeros(live.size, dtype=np.intp)
+    while live.size:
+        # A running column failed a defined test, so it has two distinct values and a finite
+        # skew: there is always a next value in (winsorise_column's "constant" exit before a
+        # move cannot occur here).
+        up = cur_skew >= 0  # COINr: skew >= 0 winsorises the top
+        at = cur == np.where(up, hi, lo)[:, None]
+        rest = ~at  # NaN cells too: the NaN-ignoring reductions skip them
+        with np.errstate(invalid="ignore"):
+            if up.all():
+                inward = np.fmax.reduce(cur, axis=1, where=rest, initial=-np.inf)
+            elif not up.any():
+                inward = np.fmin.reduce(cur, axis=1, where=rest, initial=np.inf)
+            else:
+                inward = np.where(
+                    up,
+                    np.fmax.reduce(cur, axis=1, where=rest, initial=-np.inf),
+                    np.fmin.reduce(cur, axis=1, where=rest, initial=np.inf),
+                )
+        np.copyto(cur, inward[:, None], where=at)
+        hi, lo = np.where(up, inward, hi), np.where(up, lo, inward)
+        count = at.sum(axis=1)
+        n_high, n_low = np.where(up, count, n_high), np.where(up, n_low, count)
+        went_up[live[up]] = True
+        went_down[live[~up]] = True
+        cur_skew, cur_kurt = row_skew_kurt(cur, missing=missing, lo=lo, hi=hi)
+        cur_status = _pass_status(cur_skew, cur_kurt, skew_thresh, kurt_thresh)
+        stop = cur_status != _FAIL
+        if winmax is not None:
+            stop |= n_high + n_low >= winmax
+        if stop.any():
+            done = live[stop]
+            values[done], status[done] = cur[stop], cur_status[stop]
+            nwin[done] = n_high[stop] + n_low[stop]
+            skew[done], kurt[done] = cur_skew[stop], cur_kurt[stop]
+            keep = ~stop
+            live, cur, missing, hi, lo = live[keep], cur[keep], missing[keep], hi[keep], lo[keep]
+            cur_skew, n_high, n_low = cur_skew[keep], n_high[keep], n_low[keep]
+    # The last high move took every cell then at the maximum, which holds all cells moved
+    # before; those are exactly the cells whose original value exceeds the final maximum
+    # (no original value lies between it and the maximum it replaced). Likewise for low.
+    with np.errstate(invalid="ignore"):
+        top = np.fmax.reduce(values, axis=1, initial=-np.inf)
+        bottom = np.fmin.reduce(values, axis=1, initial=np.inf)
+        high = (w > top[:, None]) & went_up[:, None]
+        low = (w < bottom[:, None]) & went_down[:, None]
+    return _Rounds(values, status, nwin, high, low, skew, kurt)
+
+
+def _log_ct_rows(c: FloatArray) -> FloatArray:
+    """:func:`log_ct` of columns stored as the rows of ``c`` (non-constant), same arithmetic."""
+    mn = np.fmin.reduce(c, axis=1, initial=np.inf)
+    mx = np.fmax.reduce(c, axis=1, initial=-np.inf)
+    # log_ct evaluates x - min + 0.01 * (max - min) as (x - min) + (0.01 * (max - min))
+    out: FloatArray = np.log((c - mn[:, None]) + (0.01 * (mx - mn))[:, None])
+    return out
+
+
+def _revert_and_log(
+    a: FloatArray,
+    cols: FloatArray,
+    revert: list[int],
+    out: FloatArray,
+    infos: list[Info],
+    f2: Literal["log_ct", "log_ct_plus"],
+    skew_thresh: float,
+    kurt_thresh: float,
+) -> None:
+    """Discard the winsorising of still-failing columns and apply ``f2`` to their originals."""
+    if f2 == "log_ct":
+        logged = _log_ct_rows(cols[revert])
+        kinds = ["log_CT"] * len(revert)
+    else:
+        pairs = [log_ct_plus(a[:, j]) for j in revert]
+        logged = np.array([p[0] for p in pairs])
+        kinds = [p[1] for p in pairs]
+    sk, kt = row_skew_kurt(logged)
+    status = _pass_status(sk, kt, skew_thresh, kurt_thresh)
+    out[:, revert] = logged.T
+    for i, j in enumerate(revert):
+        infos[j].update(transformed=kinds[i], passed=_PASSED[int(status[i])])
+        infos[j].update(skew_after=float(sk[i]), kurt_after=float(kt[i]))
 
 
 def _first_bad(a: FloatArray, bad: NDArray[np.bool_]) -> tuple[int, int, float]:
