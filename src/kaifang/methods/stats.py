@@ -145,7 +145,7 @@ def _g1_g2(
 
 # Rows per block in row_skew_kurt: about 512 KB of float64 per work buffer, so that the dozen
 # passes over a block run in the CPU cache.
-_BLOCK_CELLS = 65536
+_BLOCK_CELLS = 131072
 
 
 def row_skew_kurt(

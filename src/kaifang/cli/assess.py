@@ -1,51 +1,15 @@
-"""The ``kaifang`` command line (DESIGN 2.5): assess, check, init.
-
-Exit codes: 0 success, 1 bad input (a message, no traceback), 2 usage error.
-"""
+"""``kaifang assess``, ``kaifang check``, ``kaifang init`` (DESIGN 2.5)."""
 
 from __future__ import annotations
 
-import logging
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from kaifang.errors import InputError, KaifangError
-
-app = typer.Typer(
-    name="kaifang",
-    help="kaifang (开放): assess and steer an open economy with composite indicators.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-)
-console = Console()
-err_console = Console(stderr=True)
-
-LangOption = Annotated[
-    str, typer.Option("--lang", help="Language of labels: zh or en.", case_sensitive=False)
-]
-
-
-def _lang(value: str) -> str:
-    if value not in ("zh", "en"):
-        raise typer.BadParameter("use zh or en", param_hint="--lang")
-    return value
-
-
-def _fail(exc: KaifangError, lang: str) -> None:
-    title = "输入有误" if lang == "zh" else "Bad input"
-    err_console.print(f"[bold red]{title}[/bold red]")
-    if isinstance(exc, InputError):
-        for problem in exc.problems:
-            err_console.print(f"  • {problem}", markup=False, highlight=False)
-    else:
-        err_console.print(f"  {exc}", markup=False, highlight=False)
-    raise typer.Exit(1)
+from kaifang.cli.common import LangOption, app, check_lang, console, fail
+from kaifang.errors import KaifangError
 
 
 @app.command(
@@ -64,7 +28,7 @@ def assess(
     import kaifang
     from kaifang.output import write_results
 
-    lang = _lang(lang)
+    lang = check_lang(lang)
     zh = lang == "zh"
     try:
         with Progress(
@@ -81,7 +45,7 @@ def assess(
             progress.update(task, description="写出结果" if zh else "Writing results")
             write_results(results, output, lang=lang)
     except KaifangError as exc:
-        _fail(exc, lang)
+        fail(exc, lang)
         return
     fw = results.framework
     last_year = int(results.grid.years[-1])
@@ -119,12 +83,12 @@ def check(
     """Validate config, framework, units and data; print every problem (exit 1 if any)."""
     import kaifang
 
-    lang = _lang(lang)
+    lang = check_lang(lang)
     try:
         assessment = kaifang.load(config)
         assessment.run()  # a step can still refuse the data (e.g. log of a negative value)
     except KaifangError as exc:
-        _fail(exc, lang)
+        fail(exc, lang)
         return
     fw = assessment.framework
     data = assessment.inputs.data
@@ -150,11 +114,11 @@ def init(
     """Create a new assessment project: framework, config, units and an Excel data template."""
     from kaifang.template import create_project
 
-    lang = _lang(lang)
+    lang = check_lang(lang)
     try:
         written = create_project(directory)
     except KaifangError as exc:
-        _fail(exc, lang)
+        fail(exc, lang)
         return
     zh = lang == "zh"
     console.print(("已创建 " if zh else "Created ") + f"[bold]{directory}[/bold]:")
@@ -168,11 +132,3 @@ def init(
         )
         + f"kaifang check {directory / 'assessment.yaml'}"
     )
-
-
-def main() -> None:
-    logging.basicConfig(level=logging.ERROR, format="%(message)s")
-    try:
-        app()
-    except KeyboardInterrupt:  # pragma: no cover
-        sys.exit(130)

@@ -1,0 +1,26 @@
+"""The ``kaifang`` command line. Each module registers its verbs on the shared app."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+# each module registers its verbs on the shared app when imported
+from kaifang.cli import (  # noqa: F401
+    assess,  # assess, check, init
+    report,  # report
+    sensitivity,  # audit, sensitivity
+    serve,  # serve
+    steering,  # targets, scenario, allocate
+)
+from kaifang.cli.common import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.ERROR, format="%(message)s")
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""kaifang report verbs (being written)."""

@@ -1,0 +1,1 @@
+"""kaifang sensitivity verbs (being written)."""

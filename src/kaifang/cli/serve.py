@@ -1,0 +1,1 @@
+"""kaifang serve verbs (being written)."""

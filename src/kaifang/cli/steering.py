@@ -1,0 +1,1 @@
+"""kaifang steering verbs (being written)."""
