@@ -7,13 +7,15 @@ The config is the log of every choice: what-if variants and Monte Carlo runs are
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from kaifang.errors import InputError
+from kaifang.errors import InputError, Problem
 from kaifang.framework.model import AGGREGATION_METHODS, Name
-from kaifang.yamlio import pydantic_problems, read_yaml
+from kaifang.yamlio import Location, pydantic_problems, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Strict(BaseModel):
@@ -178,6 +180,14 @@ class AssessmentConfig(Strict):
     data: list[DataSourceSpec]
     years: tuple[int, int] | None = None
     steps: Steps = Field(default_factory=Steps)
+    # Blocks read by the analyses built on an assessment (layer 4 of DESIGN section 1); each
+    # analysis validates its own block with its own model (see ``config_block``), so the
+    # assessment layer does not import them.
+    sensitivity: Any = None
+    targets: Any = None
+    scenarios: Any = None
+    allocation: Any = None
+    report: Any = None
 
     @field_validator("data", mode="before")
     @classmethod
@@ -203,14 +213,33 @@ class AssessmentConfig(Strict):
 
 def load_config(path: Path) -> AssessmentConfig:
     """Read and validate ``assessment.yaml``: every problem is listed with its line."""
+    return load_config_with_lines(path)[0]
+
+
+def load_config_with_lines(path: Path) -> tuple[AssessmentConfig, Any, dict[Location, int]]:
+    """The validated config, the raw YAML data and the line of every key (for analyses that
+    validate their own block and must name the line of a mistake)."""
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
-        from kaifang.errors import Problem
-
         raise InputError(
             [Problem(str(path), "the config must be a mapping (title, framework, ...)")]
         )
     try:
-        return AssessmentConfig.model_validate(data)
+        return AssessmentConfig.model_validate(data), data, lines
     except ValidationError as exc:
         raise InputError(pydantic_problems(str(path), exc, lines, data=data)) from None
+
+
+def config_block(path: Path, key: str, model: type[M]) -> M | None:
+    """Validate the block ``key`` of an assessment config with ``model`` (a pydantic model of an
+    analysis), reporting mistakes with their lines; ``None`` if the block is absent."""
+    _, data, lines = load_config_with_lines(path)
+    block = data.get(key)
+    if block is None:
+        return None
+    try:
+        return model.model_validate(block)
+    except ValidationError as exc:
+        raise InputError(
+            pydantic_problems(str(path), exc, lines, prefix=(key,), data=data)
+        ) from None

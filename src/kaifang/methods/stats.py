@@ -8,6 +8,8 @@ skewness :math:`G_1` and the sample-adjusted *excess* kurtosis :math:`G_2`. They
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -18,6 +20,8 @@ __all__ = [
     "column_skew_kurt",
     "column_skewness",
     "kurtosis",
+    "RowSums",
+    "row_central_sums",
     "row_skew_kurt",
     "skewness",
 ]
@@ -143,27 +147,48 @@ def _g1_g2(
     return skew, kurt
 
 
-# Rows per block in row_skew_kurt: about 512 KB of float64 per work buffer, so that the dozen
-# passes over a block run in the CPU cache.
-_BLOCK_CELLS = 131072
+# Rows per block in row_central_sums: about 512 KB of float64 per work buffer, so that the
+# dozen passes over a block run in the CPU cache.
+_BLOCK_CELLS = 65536
 
 
-def row_skew_kurt(
+class RowSums(NamedTuple):
+    """Per row: count, range-scaled central sums and the scaling (see :func:`row_central_sums`)."""
+
+    n: FloatArray  # observed values
+    s2: FloatArray  # sum of d**2, d = u - mean, u = (x - lo) / spread
+    s3: FloatArray  # sum of d**3
+    s4: FloatArray  # sum of d**4
+    lo: FloatArray  # minimum (NaN ignored)
+    spread: FloatArray  # maximum - minimum
+    mean: FloatArray  # mean of u
+
+    def skew_kurt(self) -> tuple[FloatArray, FloatArray]:
+        """:math:`G_1` and :math:`G_2` from the sums, NaN where undefined."""
+        varies = np.isfinite(self.spread) & (self.spread > 0)
+        return _g1_g2(self.n, self.s2, self.s3, self.s4, varies)
+
+
+def row_central_sums(
     x: ArrayLike,
     *,
     missing: NDArray[np.bool_] | None = None,
     lo: FloatArray | None = None,
     hi: FloatArray | None = None,
-) -> tuple[FloatArray, FloatArray]:
-    """:math:`G_1` and :math:`G_2` of each ROW of a 2-D array, NaN ignored, vectorised.
+) -> RowSums:
+    """Central sums of each ROW of a 2-D array, as :func:`column_skew_kurt` forms them.
 
-    The statistics are those of :func:`column_skew_kurt` (same formulas, same range scaling,
-    same undefined cases). Each row is summed as a contiguous vector, in the same order as a
-    1-D input, so ``row_skew_kurt(x)[0][i]`` equals ``column_skew_kurt(x[i])[0][0]`` bit for
-    bit. (``column_skew_kurt`` on a 2-D array accumulates down the columns, a different order
-    of floating-point additions, and may differ from the 1-D result in the last bits.) Use it
-    where a decision taken column by column must be reproduced exactly for many columns at
-    once: store the columns as rows (``x.T``).
+    With :math:`u = (x - \min x) / (\max x - \min x)` and :math:`d = u - \bar u` over the
+    observed values,
+
+    .. math::
+
+        s_p = \sum_i d_i^{\,p}, \qquad p = 2, 3, 4
+
+    Each row is summed as a contiguous vector, in the same order as a 1-D input of
+    :func:`column_skew_kurt`, so the statistics derived from these sums equal the one-column
+    results bit for bit (``column_skew_kurt`` on a 2-D array accumulates down the columns, a
+    different order of floating-point additions, and may differ in the last bits).
 
     Parameters
     ----------
@@ -172,23 +197,22 @@ def row_skew_kurt(
     missing : ndarray of bool, shape (k, n), optional
         ``np.isnan(x)``, if the caller has it (a loop that changes values but not NaN).
     lo, hi : ndarray of float64, shape (k,), optional
-        The NaN-ignoring minimum and maximum of each row, if the caller has them. Both this and
+        The NaN-ignoring minimum and maximum of each row, if the caller has them. These and
         ``missing`` must be exactly what they claim; they only save passes over ``x``.
 
     Returns
     -------
-    (ndarray, ndarray)
-        :math:`G_1` and :math:`G_2` per row, shape (k,), NaN where undefined (fewer than 3 or
-        4 observed values, a constant row, or a row with an infinite value).
+    RowSums
+        ``n, s2, s3, s4, lo, spread, mean`` per row; the sums are meaningless (NaN or 0) for a
+        row that is empty, constant or holds an infinite value.
 
     References
     ----------
-    As :func:`column_skewness` and :func:`column_kurtosis` (COINr ``skew``/``kurt``; Joanes and
-    Gill 1998).
+    As :func:`column_skewness` and :func:`column_kurtosis`.
     """
     a = np.ascontiguousarray(x, dtype=np.float64)
     if a.ndim != 2:
-        raise MethodError(f"row_skew_kurt expects a 2-D array; got shape {a.shape}")
+        raise MethodError(f"row_central_sums expects a 2-D array; got shape {a.shape}")
     k, length = a.shape
     if missing is None:
         missing = np.isnan(a)
@@ -199,7 +223,7 @@ def row_skew_kurt(
             hi = np.fmax.reduce(a, axis=1, initial=-np.inf)
         spread = hi - lo
     n = (length - missing.sum(axis=1)).astype(np.float64)
-    s2, s3, s4 = np.empty(k), np.empty(k), np.empty(k)
+    mean, s2, s3, s4 = np.empty(k), np.empty(k), np.empty(k), np.empty(k)
     rows = max(1, _BLOCK_CELLS // max(length, 1))
     d = np.empty((min(rows, k), length))
     d2, p = np.empty_like(d), np.empty_like(d)
@@ -213,8 +237,8 @@ def row_skew_kurt(
             np.subtract(v, lo[blk, None], out=dd)
             np.divide(dd, spread[blk, None], out=dd)
             np.copyto(dd, 0.0, where=gap)
-            mean = dd.sum(axis=1) / n[blk]
-            np.subtract(dd, mean[:, None], out=dd)
+            mean[blk] = dd.sum(axis=1) / n[blk]
+            np.subtract(dd, mean[blk, None], out=dd)
         np.copyto(dd, 0.0, where=gap)
         np.multiply(dd, dd, out=dd2)
         s2[blk] = dd2.sum(axis=1)
@@ -222,7 +246,42 @@ def row_skew_kurt(
         s3[blk] = pp.sum(axis=1)
         np.multiply(dd2, dd2, out=pp)
         s4[blk] = pp.sum(axis=1)
-    return _g1_g2(n, s2, s3, s4, np.isfinite(spread) & (spread > 0))
+    return RowSums(n, s2, s3, s4, lo, spread, mean)
+
+
+def row_skew_kurt(
+    x: ArrayLike,
+    *,
+    missing: NDArray[np.bool_] | None = None,
+    lo: FloatArray | None = None,
+    hi: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """:math:`G_1` and :math:`G_2` of each ROW of a 2-D array, NaN ignored, vectorised.
+
+    The statistics of :func:`column_skew_kurt` (same formulas, range scaling and undefined
+    cases), computed from :func:`row_central_sums`: ``row_skew_kurt(x)[0][i]`` equals
+    ``column_skew_kurt(x[i])[0][0]`` bit for bit. Use it where a decision taken column by
+    column must be reproduced exactly for many columns at once (pass ``x.T``).
+
+    Parameters
+    ----------
+    x : array_like, shape (k, n)
+        One series per row; NaN are left out.
+    missing, lo, hi : optional
+        See :func:`row_central_sums`.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        :math:`G_1` and :math:`G_2` per row, shape (k,), NaN where undefined (fewer than 3 or
+        4 observed values, a constant row, or a row with an infinite value).
+
+    References
+    ----------
+    As :func:`column_skewness` and :func:`column_kurtosis` (COINr ``skew``/``kurt``; Joanes and
+    Gill 1998).
+    """
+    return row_central_sums(x, missing=missing, lo=lo, hi=hi).skew_kurt()
 
 
 def skewness(v: ArrayLike) -> float:
