@@ -109,3 +109,15 @@ def test_scores_long_form(tiny_config: Path) -> None:
     levels = s.drop_duplicates("node").set_index("node")["level"]
     assert levels["idx"] == 0 and levels["p1"] == 1 and levels["x3"] == 2
     assert isinstance(s, pd.DataFrame)
+
+
+def test_with_weights(tiny_config: Path) -> None:
+    base = kaifang.load(tiny_config)
+    res = base.with_weights({"p1": 1.0}).run()
+    # equal pillar weights now: idx = (p1 + p2)/2 = (75 + 50)/2 for U2 in 2020
+    assert score(res, "U2", 2020, "idx") == pytest.approx(62.5)
+    assert base.framework["p1"].node.weight == 2  # the original is unchanged
+    with pytest.raises(KaifangError, match="unknown node"):
+        base.with_weights({"nope": 1.0})
+    with pytest.raises(KaifangError, match="positive"):
+        base.with_weights({"p1": 0.0})

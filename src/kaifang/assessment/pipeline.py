@@ -20,7 +20,8 @@ from kaifang.assessment.grid import Grid, pivot_to_grid
 from kaifang.assessment.inputs import Inputs, load_inputs
 from kaifang.assessment.results import Results
 from kaifang.assessment.weighting import compute_weights
-from kaifang.errors import InputError, Problem
+from kaifang.errors import InputError, KaifangError, Problem
+from kaifang.framework import build_framework
 from kaifang.methods.ranking import rank_desc_along
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,31 @@ class Assessment:
         return Assessment(
             replace(self.inputs, config=self.config.model_copy(update={"steps": steps_model}))
         )
+
+    def with_weights(self, weights: dict[str, float]) -> Assessment:
+        """A variant whose framework gives node ``id`` the weight ``weights[id]`` (relative to its
+        siblings, as ``weight:`` in framework.yaml). Used by what-if and weight scenarios.
+
+        Raises ``KaifangError`` for an unknown node or a weight that is not > 0.
+        """
+        framework = self.inputs.framework
+        unknown = [n for n in weights if n not in framework.nodes]
+        if unknown:
+            raise KaifangError(f"unknown node(s) for a weight change: {', '.join(unknown)}")
+        bad = {n: w for n, w in weights.items() if not (w > 0 and np.isfinite(w))}
+        if bad:
+            raise KaifangError(f"weights must be positive numbers; found {bad}")
+
+        def edit(node: dict[str, Any]) -> dict[str, Any]:
+            if node["id"] in weights:
+                node["weight"] = float(weights[node["id"]])
+            for child in node.get("children") or []:
+                edit(child)
+            return node
+
+        tree = edit(framework.root.model_dump(exclude_none=True))
+        new_framework = build_framework(tree, framework.path)
+        return Assessment(replace(self.inputs, framework=new_framework))
 
     def without_step(self, name: str) -> Assessment:
         """A variant that skips step ``name``."""
