@@ -172,3 +172,19 @@ def test_init_refuses_non_empty(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", str(tmp_path)])
     assert result.exit_code == 1
     assert (tmp_path / "x.txt").read_text() == "keep me"
+
+
+def test_schema_validates_example(tmp_path: Path) -> None:
+    import jsonschema
+    import yaml
+
+    out = tmp_path / "framework.schema.json"
+    result = runner.invoke(app, ["schema", "framework", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    example = yaml.safe_load((TINY / "framework.yaml").read_text(encoding="utf-8"))
+    jsonschema.validate(example, schema)
+    bad = dict(example, children=[dict(example["children"][0], wieght=2)])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+    assert runner.invoke(app, ["schema", "nonsense"]).exit_code == 2

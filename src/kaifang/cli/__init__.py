@@ -9,6 +9,7 @@ import sys
 from kaifang.cli import (  # noqa: F401
     assess,  # assess, check, init
     report,  # report
+    schema,  # schema
     sensitivity,  # audit, sensitivity
     serve,  # serve
     steering,  # targets, scenario, allocate
