@@ -1,7 +1,25 @@
 #!/usr/bin/env bash
 # Install everything the tests need, then run lint, types and the whole test suite.
+# Needs Python >= 3.11 with pip; installs Debian packages with apt-get when missing (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Debian packages: chromium for the browser tests, CJK fonts for charts/PDF, poppler for PDF checks.
+APT_PACKAGES=(chromium fonts-noto-cjk poppler-utils)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 python3 -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 python3 -m ruff check src tests benchmarks examples
 python3 -m ruff format --check src tests benchmarks examples

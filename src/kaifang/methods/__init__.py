@@ -1,0 +1,16 @@
+"""Pure numeric methods on numpy arrays (layer 1 of DESIGN section 1).
+
+One module per verb of the pipeline, each function with its formula and a reference:
+
+- ``impute``: mean / median (optionally within groups), linear in time, LOCF / NOCB
+- ``treat``: COINr/JRC winsorisation, log, log1p, Box-Cox, COINr's log_CT
+- ``normalise``: min-max, z-score, goalposts, rank, percentile rank, Borda, distance to max/target,
+  fraction of max
+- ``weights``: entropy (熵权法), CRITIC, sd, cv, PCA, AHP, combined (组合赋权)
+- ``aggregate``: arithmetic, geometric, harmonic and power means (batched over weight stacks)
+- ``mcda``: TOPSIS, VIKOR, grey relational grade, Copeland
+- ``ranking``: ranks with ties sharing the best rank
+- ``stats``: skewness and kurtosis as COINr computes them
+
+Nothing here reads files, uses pandas or imports other kaifang packages.
+"""
