@@ -321,3 +321,85 @@ def _reference_impute_nocb(
     x: np.ndarray, unit: object, time: object
 ) -> tuple[np.ndarray, np.ndarray]:
     return _reference_panel_fill(x, unit, time, "nocb")
+
+
+_FILLS = (
+    (impute_linear, _reference_impute_linear),
+    (impute_locf, _reference_impute_locf),
+    (impute_nocb, _reference_impute_nocb),
+)
+
+
+def _assert_fills_equal_reference(x: np.ndarray, unit: object, year: object) -> None:
+    for fast, ref in _FILLS:
+        out, mask = fast(x, unit, year)
+        want, want_mask = ref(x, unit, year)
+        assert_array_equal(out, want, err_msg=fast.__name__)  # NaN in the same places
+        assert_array_equal(mask, want_mask, err_msg=fast.__name__)
+
+
+@st.composite
+def ragged_panels(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unbalanced panels: unit-specific, unevenly spaced years, all-NaN and one-year units."""
+    n_units = draw(st.integers(1, 6))
+    m = draw(st.integers(0, 3))
+    units, years = [], []
+    for u in range(n_units):
+        span = draw(st.sets(st.integers(1990, 2030), min_size=1, max_size=8))
+        units += [u * 7 + 3] * len(span)
+        years += sorted(span)
+    n = len(units)
+    cells = st.one_of(
+        st.floats(-1e6, 1e6), st.just(NAN), st.just(NAN), st.sampled_from([0.0, -0.0, 1.5])
+    )
+    x = np.array(draw(st.lists(cells, min_size=n * m, max_size=n * m))).reshape(n, m)
+    if m and draw(st.booleans()):
+        x[np.array(units) == units[0]] = NAN  # a unit with no observation at all
+    perm = np.array(draw(st.permutations(range(n))), dtype=int)
+    return x[perm], np.array(units)[perm], np.array(years, dtype=float)[perm]
+
+
+@settings(max_examples=200, deadline=None)
+@given(ragged_panels())
+def test_time_fills_equal_reference_on_ragged_panels(
+    panel: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    x, unit, year = panel
+    _assert_fills_equal_reference(x, unit, year)
+    # string labels and float years that are not whole numbers give the same fills
+    labels = np.array([f"u{u}" for u in unit], dtype=object)
+    _assert_fills_equal_reference(x, labels, year + 0.25)
+
+
+@settings(max_examples=100, deadline=None)
+@given(panels())
+def test_time_fills_equal_reference_on_full_grids(
+    panel: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    _assert_fills_equal_reference(*panel)
+
+
+def test_time_fills_equal_reference_on_benchmark_grid() -> None:
+    # year-major rows (all units of a year, then the next year), as the pipeline stores them
+    rng = np.random.default_rng(1)
+    n_units, m = 2844, 20
+    years = np.array([2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024], dtype=float)
+    unit = np.tile(np.arange(n_units), years.size)
+    year = np.repeat(years, n_units)
+    x = rng.lognormal(3, 1, size=(unit.size, m))
+    x[rng.random(x.shape) < 0.1] = NAN
+    x[unit == 5] = NAN
+    _assert_fills_equal_reference(x, unit, year)
+    keep = rng.random(unit.size) < 0.9  # drop 10% of unit-years: a ragged panel
+    _assert_fills_equal_reference(x[keep], unit[keep], year[keep])
+
+
+def test_time_fills_equal_reference_on_long_series() -> None:
+    # more time points per unit than the level-by-level loop takes (the other code path)
+    rng = np.random.default_rng(2)
+    unit = np.r_[np.zeros(400), np.arange(1, 51).repeat(3)]
+    year = np.r_[np.arange(400.0), np.tile([1.0, 5.0, 6.5], 50)]
+    x = rng.normal(size=(unit.size, 3))
+    x[rng.random(x.shape) < 0.5] = NAN
+    perm = rng.permutation(unit.size)
+    _assert_fills_equal_reference(x[perm], unit[perm], year[perm])

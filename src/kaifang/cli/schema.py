@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 
 from kaifang.cli.common import app, console
 
@@ -24,7 +25,10 @@ def schema(
     from kaifang.assessment.config import AssessmentConfig
     from kaifang.framework import FrameworkFile
 
-    models = {"framework": FrameworkFile, "assessment": AssessmentConfig}
+    models: dict[str, type[BaseModel]] = {
+        "framework": FrameworkFile,
+        "assessment": AssessmentConfig,
+    }
     if kind not in models:
         raise typer.BadParameter("use framework or assessment", param_hint="KIND")
     text = json.dumps(models[kind].model_json_schema(), ensure_ascii=False, indent=2)

@@ -6,9 +6,10 @@ never changed. A cell that cannot be filled (its group has no observed value in 
 lies outside its unit's observed time span) stays NaN and is not marked, so the caller can report
 what remains missing.
 
-All functions are vectorised over the columns; the panel fills (LOCF, NOCB, linear) need one sort
-of the rows by (unit, time) and cumulative maxima/minima of observation indices, so 28,440
-unit-years x 100 indicators take a fraction of a second.
+All functions are vectorised over the columns. The panel fills (LOCF, NOCB, linear) sort the rows
+by (unit, time) once, stack them by time rank within unit (on a full grid, the (years, units)
+view) and carry observation positions one time rank at a time, then fill only the missing cells:
+28,440 unit-years x 100 indicators take about 20 ms.
 
 References
 ----------

@@ -16,11 +16,11 @@ from numpy.typing import ArrayLike, NDArray
 from kaifang.errors import MethodError
 
 __all__ = [
+    "RowSums",
     "column_kurtosis",
     "column_skew_kurt",
     "column_skewness",
     "kurtosis",
-    "RowSums",
     "row_central_sums",
     "row_skew_kurt",
     "skewness",
@@ -178,12 +178,12 @@ def row_central_sums(
 ) -> RowSums:
     """Central sums of each ROW of a 2-D array, as :func:`column_skew_kurt` forms them.
 
-    With :math:`u = (x - \min x) / (\max x - \min x)` and :math:`d = u - \bar u` over the
+    With :math:`u = (x - \\min x) / (\\max x - \\min x)` and :math:`d = u - \\bar u` over the
     observed values,
 
     .. math::
 
-        s_p = \sum_i d_i^{\,p}, \qquad p = 2, 3, 4
+        s_p = \\sum_i d_i^{\\,p}, \\qquad p = 2, 3, 4
 
     Each row is summed as a contiguous vector, in the same order as a 1-D input of
     :func:`column_skew_kurt`, so the statistics derived from these sums equal the one-column

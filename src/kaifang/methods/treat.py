@@ -22,7 +22,14 @@ import scipy.stats
 from numpy.typing import ArrayLike, NDArray
 
 from kaifang.errors import MethodError
-from kaifang.methods.stats import column_skew_kurt, kurtosis, row_skew_kurt, skewness
+from kaifang.methods.stats import (
+    RowSums,
+    column_skew_kurt,
+    kurtosis,
+    row_central_sums,
+    row_skew_kurt,
+    skewness,
+)
 
 __all__ = [
     "TREATMENTS",
@@ -321,9 +328,12 @@ def winsorise(
     column, computed for all columns at once: every round of the rule winsorises the current
     extreme of all still-failing columns together and re-tests them in one vectorised call
     (:func:`kaifang.methods.stats.row_skew_kurt`, which sums each column in the same order as
-    the one-column function). A column leaves the rounds when it passes, reaches ``winmax``
-    points or becomes constant; the finishing rules are those of :func:`winsorise_column`.
-    With ``force=True`` the columns are treated one by one.
+    the one-column function). A column that certainly still fails is recognised from power
+    sums updated move by move, with a rounding-error bound, and skips the exact re-test (see
+    ``_screen_fail``); every decision and reported statistic is still the exact one. A column
+    leaves the rounds when it passes, reaches ``winmax`` points or becomes constant; the
+    finishing rules are those of :func:`winsorise_column`. With ``force=True`` the columns are
+    treated one by one.
 
     Parameters
     ----------
@@ -363,10 +373,11 @@ def winsorise(
 
     # Columns as contiguous rows: every statistic below sums a column as the 1-D case does.
     cols = np.ascontiguousarray(a.T)
-    sk0, kt0 = row_skew_kurt(cols)
+    sums0 = row_central_sums(cols)
+    sk0, kt0 = sums0.skew_kurt()
     status0 = _pass_status(sk0, kt0, skew_thresh, kurt_thresh)
     infos = [_info(j, float(sk0[j]), float(kt0[j])) for j in range(a.shape[1])]
-    for j in np.flatnonzero(status0 != _FAIL):
+    for j in np.flatnonzero(status0 != _FAIL).tolist():
         passed = _PASSED[int(status0[j])]
         infos[j].update(passed=passed, skew_after=infos[j]["skew_before"])
         infos[j]["kurt_after"] = infos[j]["kurt_before"]
@@ -377,10 +388,15 @@ def winsorise(
 
     failing = np.flatnonzero(status0 == _FAIL)
     rounds = _winsorise_rounds(
-        cols[failing], sk0[failing], kt0[failing], winmax, skew_thresh, kurt_thresh
+        cols[failing],
+        RowSums(*(v[failing] for v in sums0)),
+        winmax,
+        skew_thresh,
+        kurt_thresh,
+        final_stats=f2 is None,
     )
     revert: list[int] = []
-    for i, j in enumerate(failing):
+    for i, j in enumerate(failing.tolist()):
         info = infos[j]
         info["attempted_winsorised"] = int(rounds.nwin[i])
         status = int(rounds.status[i])
@@ -396,8 +412,8 @@ def winsorise(
             info.update(passed=_PASSED[status], skew_after=float(rounds.skew[i]))
             info["kurt_after"] = float(rounds.kurt[i])
         else:
-            revert.append(int(j))
-    if revert:
+            revert.append(j)
+    if revert and f2 is not None:
         _revert_and_log(a, cols, revert, out, infos, f2, skew_thresh, kurt_thresh)
     return out, infos
 
@@ -446,11 +462,12 @@ class _Rounds(NamedTuple):
 
 def _winsorise_rounds(
     w: FloatArray,
-    sk: FloatArray,
-    kt: FloatArray,
+    sums: RowSums,
     winmax: int | None,
     skew_thresh: float,
     kurt_thresh: float,
+    *,
+    final_stats: bool,
 ) -> _Rounds:
     """:func:`winsorise_column`'s loop for many failing columns (the rows of ``w``) at once.
 
@@ -458,27 +475,40 @@ def _winsorise_rounds(
     of the skew to the next value in (NaN ignored), then re-tests those columns together. A
     column stops when it passes, when its test is undefined (it became constant) or when
     ``nwin >= winmax``; its values, counts and statistics stay as of its last round.
+
+    ``sums`` are the central sums of ``w`` (:func:`row_central_sums`). The re-test is screened
+    (:func:`_screen_fail`): a column that certainly still fails, on a known side, is not
+    re-computed; every other column gets the exact statistics of :func:`winsorise_column`, so
+    every decision and every reported value is that of the one-column loop. The statistics of
+    a column that stops failing at ``winmax`` are computed only if ``final_stats``; otherwise
+    they are NaN (the caller reverts such columns).
     """
-    k, n = w.shape
+    k = w.shape[0]
     values = w.copy()
     status = np.full(k, _FAIL, dtype=np.int8)
     nwin = np.zeros(k, dtype=np.intp)
-    skew, kurt = sk.copy(), kt.copy()
+    skew, kurt = sums.skew_kurt()
     went_up, went_down = np.zeros(k, dtype=bool), np.zeros(k, dtype=bool)
+    unknown = np.zeros(k, dtype=bool)  # stopped without exact statistics of the last round
     # State of the running columns, compacted as columns stop; `live` maps to rows of `w`.
     live = np.arange(k) if winmax is None or winmax > 0 else np.arange(0)
     cur, missing = values[live], np.isnan(values[live])
-    with np.errstate(invalid="ignore"):
-        hi = np.fmax.reduce(cur, axis=1, initial=-np.inf)
-        lo = np.fmin.reduce(cur, axis=1, initial=np.inf)
-    cur_skew = skew[live]
+    with np.errstate(invalid="ignore"):  # (lo + spread need not round back to the maximum)
+        hi: FloatArray = np.fmax.reduce(cur, axis=1, initial=-np.inf)
+    lo: FloatArray = sums.lo[live]
+    # Power sums of y = (x - lo0) / spread0 - mean0 (|y| <= 1) kept up to date move by move.
+    base = RowSums(*(v[live] for v in sums))
+    power = [np.zeros(live.size), base.s2.copy(), base.s3.copy(), base.s4.copy()]
+    up = skew[live] >= 0  # COINr: skew >= 0 winsorises the top
     n_high, n_low = np.zeros(live.size, dtype=np.intp), np.zeros(live.size, dtype=np.intp)
+    rnd = 0
     while live.size:
+        rnd += 1
         # A running column failed a defined test, so it has two distinct values and a finite
         # skew: there is always a next value in (winsorise_column's "constant" exit before a
         # move cannot occur here).
-        up = cur_skew >= 0  # COINr: skew >= 0 winsorises the top
-        at = cur == np.where(up, hi, lo)[:, None]
+        ext = np.where(up, hi, lo)
+        at = cur == ext[:, None]
         rest = ~at  # NaN cells too: the NaN-ignoring reductions skip them
         with np.errstate(invalid="ignore"):
             if up.all():
@@ -497,8 +527,22 @@ def _winsorise_rounds(
         n_high, n_low = np.where(up, count, n_high), np.where(up, n_low, count)
         went_up[live[up]] = True
         went_down[live[~up]] = True
-        cur_skew, cur_kurt = row_skew_kurt(cur, missing=missing, lo=lo, hi=hi)
-        cur_status = _pass_status(cur_skew, cur_kurt, skew_thresh, kurt_thresh)
+        y_old = (ext - base.lo) / base.spread - base.mean
+        y_new = (inward - base.lo) / base.spread - base.mean
+        for p in range(4):
+            power[p] += count * (y_new ** (p + 1) - y_old ** (p + 1))
+
+        fails, sure_up = _screen_fail(power, base.n, rnd, skew_thresh, kurt_thresh)
+        cur_status = np.full(live.size, _FAIL, dtype=np.int8)
+        cur_skew, cur_kurt = np.full(live.size, np.nan), np.full(live.size, np.nan)
+        exact = ~fails
+        if exact.any():
+            sk_e, kt_e = row_skew_kurt(
+                cur[exact], missing=missing[exact], lo=lo[exact], hi=hi[exact]
+            )
+            cur_skew[exact], cur_kurt[exact] = sk_e, kt_e
+            cur_status[exact] = _pass_status(sk_e, kt_e, skew_thresh, kurt_thresh)
+        up = np.where(exact, cur_skew >= 0, sure_up)
         stop = cur_status != _FAIL
         if winmax is not None:
             stop |= n_high + n_low >= winmax
@@ -507,9 +551,14 @@ def _winsorise_rounds(
             values[done], status[done] = cur[stop], cur_status[stop]
             nwin[done] = n_high[stop] + n_low[stop]
             skew[done], kurt[done] = cur_skew[stop], cur_kurt[stop]
+            unknown[done] = ~exact[stop]
             keep = ~stop
             live, cur, missing, hi, lo = live[keep], cur[keep], missing[keep], hi[keep], lo[keep]
-            cur_skew, n_high, n_low = cur_skew[keep], n_high[keep], n_low[keep]
+            base = RowSums(*(v[keep] for v in base))
+            power = [v[keep] for v in power]
+            up, n_high, n_low = up[keep], n_high[keep], n_low[keep]
+    if final_stats and unknown.any():
+        skew[unknown], kurt[unknown] = row_skew_kurt(values[unknown])
     # The last high move took every cell then at the maximum, which holds all cells moved
     # before; those are exactly the cells whose original value exceeds the final maximum
     # (no original value lies between it and the maximum it replaced). Likewise for low.
@@ -519,6 +568,54 @@ def _winsorise_rounds(
         high = (w > top[:, None]) & went_up[:, None]
         low = (w < bottom[:, None]) & went_down[:, None]
     return _Rounds(values, status, nwin, high, low, skew, kurt)
+
+
+def _screen_fail(
+    power: list[FloatArray],
+    n: FloatArray,
+    rounds: int,
+    skew_thresh: float,
+    kurt_thresh: float,
+) -> tuple[BoolArray, BoolArray]:
+    """Columns that certainly fail the pass test, and (for those) whether the skew is >= 0.
+
+    ``power`` holds :math:`P_p = \\sum_i y_i^p` (p = 1..4) of the current values in fixed units
+    with :math:`|y| \\le 1`. The central moments follow as
+    :math:`M_2 = P_2 - n\\delta^2`, :math:`M_3 = P_3 - 3\\delta P_2 + 2n\\delta^3`,
+    :math:`M_4 = P_4 - 4\\delta P_3 + 6\\delta^2 P_2 - 3n\\delta^4` with
+    :math:`\\delta = P_1 / n`. Every :math:`P_p`, and the sums the exact one-column computation
+    would form (expressed in the same units), lie within :math:`E = \\epsilon (n + 64 + 11r) n`
+    of the true power sums (pairwise sums of at most n terms of size <= 1, r move updates); the
+    moments are then within :math:`64E`. :math:`G_1` and :math:`G_2` are bounded by interval
+    arithmetic over those ranges, widened by a relative 1e-9 for their own rounding. A column
+    is declared failing only if the whole interval fails (``|G1| >= skew_thresh`` and
+    ``G2 >= kurt_thresh``) and excludes a zero skew; anything else is left to the exact test.
+    """
+    p1, p2, p3, p4 = power
+    delta = p1 / n
+    m2 = p2 - n * delta**2
+    m3 = p3 - 3.0 * delta * p2 + 2.0 * n * delta**3
+    m4 = p4 - 4.0 * delta * p3 + 6.0 * delta**2 * p2 - 3.0 * n * delta**4
+    err = 64.0 * np.finfo(np.float64).eps * (n + 64.0 + 11.0 * rounds) * n
+    usable = m2 > 4.0 * err  # else cancellation may have eaten the variance: go exact
+    m2_lo, m2_hi = np.where(usable, m2 - err, 1.0), np.where(usable, m2 + err, 1.0)
+    c1 = np.sqrt(n) * np.sqrt(n * (n - 1.0)) / (n - 2.0)
+    m3_lo, m3_hi = m3 - err, m3 + err
+    sk_lo = c1 * m3_lo / np.where(m3_lo >= 0, m2_hi, m2_lo) ** 1.5
+    sk_hi = c1 * m3_hi / np.where(m3_hi >= 0, m2_lo, m2_hi) ** 1.5
+    m4_lo, m4_hi = m4 - err, m4 + err
+    r_lo = n * m4_lo / np.where(m4_lo >= 0, m2_hi, m2_lo) ** 2
+    r_hi = n * m4_hi / np.where(m4_hi >= 0, m2_lo, m2_hi) ** 2
+    c2 = (n - 1.0) / ((n - 2.0) * (n - 3.0))
+    kt_lo = ((n + 1.0) * (r_lo - 3.0) + 6.0) * c2
+    sk_lo = sk_lo - 1e-9 * (1.0 + np.abs(sk_lo))
+    sk_hi = sk_hi + 1e-9 * (1.0 + np.abs(sk_hi))
+    kt_lo = kt_lo - 1e-9 * (1.0 + np.abs(kt_lo))
+    del r_hi  # G2 only needs its lower bound: a failing G2 is one >= kurt_thresh
+    sure_up, sure_down = sk_lo > 0, sk_hi < 0
+    skew_fails = (sk_lo > skew_thresh) | (sk_hi < -skew_thresh)
+    fails = usable & skew_fails & (kt_lo > kurt_thresh) & (sure_up | sure_down)
+    return fails, sure_up
 
 
 def _log_ct_rows(c: FloatArray) -> FloatArray:
