@@ -118,8 +118,10 @@ def rank_desc_along(scores: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
     n = s.shape[-1]
     if n == 0:
         return np.moveaxis(s.copy(), -1, axis)
-    neg = -s  # NaN sorts last
-    order = np.argsort(neg, axis=-1, kind="stable")
+    # contiguous pools sort several times faster; NaN sorts last. Tied values get the rank of
+    # the first of their run whatever their order, so an unstable sort is enough.
+    neg = np.ascontiguousarray(-s)
+    order = np.argsort(neg, axis=-1)
     v = np.take_along_axis(neg, order, axis=-1)
     positions = np.broadcast_to(np.arange(n), v.shape)
     new_value = np.ones(v.shape, dtype=bool)
