@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: chromium for the browser tests, CJK fonts for charts/PDF, poppler for PDF checks.
-APT_PACKAGES=(chromium fonts-noto-cjk poppler-utils)
+# Debian packages: chromium for the browser tests, CJK fonts for charts and the PDF, pango for
+# WeasyPrint, poppler for looking at PDF pages.
+APT_PACKAGES=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -180,7 +179,8 @@ def test_parse_years_rejects() -> None:
     assert bad.all()
 
 
-def test_wide_28440_by_100_is_fast(tmp_path: Path) -> None:
+def test_wide_28440_by_98_reads_every_cell(tmp_path: Path) -> None:
+    # speed is measured in benchmarks/bench_pipeline.py, never asserted here
     n_units, n_years, m = 1422, 20, 98
     rng = np.random.default_rng(0)
     codes = [f"U{i:04d}" for i in range(n_units)]
@@ -191,10 +191,7 @@ def test_wide_28440_by_100_is_fast(tmp_path: Path) -> None:
     frame.to_csv(tmp_path / "big.csv", index=False)
     units = UnitMatcher(pd.DataFrame({"code": codes, "name_en": codes, "name_zh": codes,
                                       "level": "county"}))  # fmt: skip
-    start = time.perf_counter()
     out = read_source(DataSource(tmp_path / "big.csv"), units, {f"ind_{j}" for j in range(m)})
-    elapsed = time.perf_counter() - start
     assert len(out) == 28440 * 98
     assert out["value"].iloc[98 * 5 + 3] == frame.iloc[5, 2 + 3]
-    # About 1 s on the development machine; the bound leaves room for slow CI runners.
-    assert elapsed < 5.0
+    np.testing.assert_array_equal(out["value"].to_numpy(), frame.iloc[:, 2:].to_numpy().ravel())

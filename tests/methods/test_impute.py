@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import numpy as np
@@ -153,7 +152,8 @@ def test_registry_and_none() -> None:
     assert np.isnan(out[1, 0]) and not mask.any()
 
 
-def test_panel_fill_is_fast_on_benchmark_size() -> None:
+def test_panel_fill_at_benchmark_size() -> None:
+    # speed is measured in benchmarks/, never asserted in tests
     # benchmark shape: 2,844 units x 10 years x 100 indicators, rows shuffled, 20% missing
     rng = np.random.default_rng(0)
     n_units, n_years, m = 2844, 10, 100
@@ -162,10 +162,7 @@ def test_panel_fill_is_fast_on_benchmark_size() -> None:
     x = rng.normal(size=(n_units * n_years, m))
     x[rng.random(x.shape) < 0.2] = NAN
     perm = rng.permutation(unit.size)
-    start = time.perf_counter()
     out, mask = impute_linear(x[perm], unit[perm], year[perm])
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5.0  # about 0.3 s on the development machine; generous for CI
     assert mask.sum() > 0
     assert_array_equal(out[~mask], x[perm][~mask])
 

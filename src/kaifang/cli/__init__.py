@@ -8,9 +8,10 @@ import sys
 # each module registers its verbs on the shared app when imported
 from kaifang.cli import (  # noqa: F401
     assess,  # assess, check, init
+    audit_cmd,  # audit
     report,  # report
     schema,  # schema
-    sensitivity,  # audit, sensitivity
+    sensitivity,  # sensitivity
     serve,  # serve
     steering,  # targets, scenario, allocate
 )

@@ -1,0 +1,246 @@
+"""The JSON API (its OpenAPI schema is at /openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from kaifang.errors import KaifangError
+from kaifang.web import views
+from kaifang.web.data import Dashboard
+
+
+class Name(BaseModel):
+    en: str
+    zh: str
+
+
+class UnitOut(BaseModel):
+    code: str
+    name: Name
+
+
+class Meta(BaseModel):
+    title: Name
+    simulated: bool = Field(description="True when the data are simulated (not official)")
+    source_kind: Literal["config", "results"]
+    units: list[UnitOut]
+    years: list[int]
+    root: str
+    pillars: list[str]
+    stages: list[str]
+    whatif_available: bool
+    whatif_reason: str | None
+    has_map: bool
+
+
+class NodeOut(BaseModel):
+    id: str
+    name: Name
+    parent: str | None
+    level: int
+    children: list[str]
+    is_indicator: bool
+    framework_weight: float = Field(description="weight: in framework.yaml (relative)")
+    weight: float | None = Field(description="weight used, normalised within the parent")
+    effective_weight: float | None = Field(description="product of the weights down the tree")
+    unit: str | None
+    direction: int | None
+    source: str | None
+
+
+class ScoreRow(BaseModel):
+    unit: str
+    year: int
+    score: float | None
+    rank: int | None = Field(description="1 = best; ties share the best rank")
+    change: int | None = Field(description="rank change since the previous year (+ = up)")
+
+
+class PillarRow(BaseModel):
+    node: str
+    name: Name
+    score: float | None
+    rank: int | None
+    median: float | None
+    diff: float | None = Field(description="score minus the median of all units")
+
+
+class Profile(BaseModel):
+    unit: str
+    name: Name
+    year: int
+    index_score: float | None
+    index_rank: int | None
+    pillars: list[PillarRow]
+    strengths: list[str]
+    weaknesses: list[str]
+    trend: list[ScoreRow]
+
+
+class ValueRow(BaseModel):
+    unit: str
+    year: int
+    value: float | None
+
+
+class Box(BaseModel):
+    year: int
+    quartiles: list[float] | None = Field(description="min, Q1, median, Q3, max over units")
+
+
+class IndicatorValues(BaseModel):
+    id: str
+    name: Name
+    parent: str | None
+    unit: str | None
+    direction: int | None
+    source: str | None
+    stage: str
+    stages: list[str]
+    values: list[ValueRow]
+    boxes: list[Box]
+
+
+class WeightRow(BaseModel):
+    node: str
+    parent: str
+    weight: float
+    effective_weight: float
+
+
+class WhatIfRequest(BaseModel):
+    weights: dict[str, float] = Field(
+        description="node id -> weight relative to its siblings (as weight: in framework.yaml)",
+        examples=[{"open_industries": 3.0}],
+    )
+
+
+class WhatIfRow(BaseModel):
+    unit: str
+    year: int
+    score: float | None
+    rank: int | None
+    base_score: float | None
+    base_rank: int | None
+
+
+class WhatIfOut(BaseModel):
+    weights: dict[str, float] = Field(description="pillar weights used, normalised to sum to 1")
+    rows: list[WhatIfRow]
+    elapsed_ms: float = Field(description="server time to compute (or fetch) the variant")
+    cached: bool
+
+
+router = APIRouter(prefix="/api", tags=["assessment"])
+
+
+def _dash(request: Request) -> Dashboard:
+    dash: Dashboard = request.app.state.dashboard
+    return dash
+
+
+def _check_year(dash: Dashboard, year: int | None) -> None:
+    if year is not None and year not in [int(y) for y in dash.base.grid.years]:
+        raise HTTPException(404, f"no year {year}; years are {dash.base.grid.years.tolist()}")
+
+
+@router.get("/meta", response_model=Meta)
+def get_meta(request: Request) -> dict[str, Any]:
+    """Title, simulated flag, units, years, pillars, stages, and whether what-if is available."""
+    return views.meta(_dash(request))
+
+
+@router.get("/framework", response_model=list[NodeOut])
+def get_framework(request: Request) -> list[dict[str, Any]]:
+    """The indicator tree, depth-first, with zh/en names, weights, units and directions."""
+    return views.framework_nodes(_dash(request).base)
+
+
+@router.get("/weights", response_model=list[WeightRow])
+def get_weights(request: Request) -> list[dict[str, Any]]:
+    """weights.csv: weight within the parent and effective weight of every node."""
+    table = _dash(request).base.weights
+    return [
+        {"node": str(n), "parent": str(p), "weight": float(w), "effective_weight": float(e)}
+        for n, p, w, e in zip(
+            table["node"].tolist(),
+            table["parent"].tolist(),
+            table["weight"].tolist(),
+            table["effective_weight"].tolist(),
+            strict=True,
+        )
+    ]
+
+
+@router.get("/scores", response_model=list[ScoreRow])
+def get_scores(
+    request: Request,
+    node: str | None = Query(None, description="framework node id (default: the index)"),
+    year: int | None = Query(None, description="one year (default: all)"),
+) -> list[dict[str, Any]]:
+    """Scores and ranks of one node for every unit (and year)."""
+    dash = _dash(request)
+    node = node or dash.base.framework.root_id
+    if node not in dash.base.node_ids:
+        raise HTTPException(404, f"no node {node!r} in the framework")
+    _check_year(dash, year)
+    return views.score_rows(dash.base, node, year)
+
+
+@router.get("/units/{code}", response_model=Profile)
+def get_unit(
+    request: Request, code: str, year: int | None = Query(None, description="default: latest")
+) -> dict[str, Any]:
+    """A unit's profile: pillars against the median, strengths, weaknesses, trend."""
+    dash = _dash(request)
+    if code not in [str(u) for u in dash.base.grid.units]:
+        raise HTTPException(404, f"no unit {code!r}")
+    _check_year(dash, year)
+    return views.profile(dash, code, year if year is not None else int(dash.base.grid.years[-1]))
+
+
+@router.get("/indicators/{indicator}", response_model=IndicatorValues)
+def get_indicator(
+    request: Request,
+    indicator: str,
+    stage: str = Query("raw", description="raw, denominated, imputed, treated or normalised"),
+) -> dict[str, Any]:
+    """An indicator's values by unit and year at one stage of the pipeline."""
+    snap = _dash(request).base
+    if indicator not in snap.framework.indicators:
+        raise HTTPException(404, f"no indicator {indicator!r}")
+    if stage not in snap.stages or stage not in views.STAGE_ORDER:
+        raise HTTPException(404, f"no stage {stage!r}; stages: {list(snap.stages)}")
+    return views.indicator_values(snap, indicator, stage)
+
+
+@router.get("/geojson")
+def get_geojson(request: Request) -> dict[str, Any]:
+    """The map geometry (report.geojson), features limited to the assessment's units; each
+    feature carries the unit code in property ``kaifang_unit``."""
+    geo = _dash(request).geojson
+    if geo is None:
+        raise HTTPException(404, "no map configured (report.geojson in assessment.yaml)")
+    return geo
+
+
+@router.post("/whatif", response_model=WhatIfOut)
+def post_whatif(request: Request, body: WhatIfRequest) -> dict[str, Any]:
+    """Recompute the assessment with changed weights (same engine); index scores and ranks of
+    every unit and year, next to the base run's."""
+    dash = _dash(request)
+    if dash.whatif_reason is not None:
+        raise HTTPException(409, dash.whatif_reason)
+    try:
+        variant, ms, cached = dash.whatif(body.weights)
+    except KaifangError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {
+        "weights": views.pillar_shares(variant, dash.pillars),
+        "rows": views.whatif_rows(dash.base, variant),
+        "elapsed_ms": round(ms, 2),
+        "cached": cached,
+    }

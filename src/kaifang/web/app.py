@@ -1,0 +1,34 @@
+"""The dashboard application: JSON API + server-rendered pages + static files, all local.
+
+FastAPI's default /docs and /redoc load their scripts from a CDN, so they are switched off; the
+OpenAPI schema is served at /openapi.json and listed by the /api-docs page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kaifang import __version__
+from kaifang.web import api, pages
+from kaifang.web.data import Dashboard
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(dashboard: Dashboard) -> FastAPI:
+    """The app serving ``dashboard`` (see ``Dashboard.open``)."""
+    app = FastAPI(
+        title="kaifang dashboard API",
+        version=__version__,
+        description="Scores, ranks, weights, framework and what-if variants of one assessment.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.dashboard = dashboard
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,168 @@
+"""The dashboard's one message catalogue (zh and en).
+
+Labels of the framework (index, pillars, indicators) come from framework.yaml; every other word
+on the pages comes from here. ``t`` raises on an unknown key, so a typo in a template fails the
+tests instead of showing a raw key to the user.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "skip": {"zh": "跳到主要内容", "en": "Skip to main content"},
+    "nav_label": {"zh": "主导航", "en": "Main navigation"},
+    "nav_overview": {"zh": "总览", "en": "Overview"},
+    "nav_unit": {"zh": "地区画像", "en": "Unit profile"},
+    "nav_indicators": {"zh": "指标浏览", "en": "Indicators"},
+    "nav_framework": {"zh": "指标体系", "en": "Framework"},
+    "nav_whatif": {"zh": "权重模拟", "en": "What-if"},
+    "nav_api": {"zh": "数据接口", "en": "API"},
+    "lang_switch": {"zh": "English", "en": "中文"},
+    "lang_switch_label": {"zh": "切换到英文", "en": "Switch to Chinese"},
+    "simulated_banner": {
+        "zh": "模拟数据：本评估基于固定随机种子生成的模拟数值，并非官方统计数据，"
+        "结果不代表真实情况。",
+        "en": "SIMULATED DATA: this assessment uses values from a seeded generator, not official "
+        "statistics; the results do not describe reality.",
+    },
+    "simulated_short": {"zh": "模拟数据", "en": "SIMULATED"},
+    "readonly_note": {
+        "zh": "只读：展示已保存的评估结果",
+        "en": "Read-only: showing a saved results folder",
+    },
+    "year": {"zh": "年份", "en": "Year"},
+    "unit": {"zh": "地区", "en": "Unit"},
+    "rank": {"zh": "排名", "en": "Rank"},
+    "score": {"zh": "得分", "en": "Score"},
+    "change": {"zh": "排名变化", "en": "Rank change"},
+    "change_note": {
+        "zh": "与上一年相比（正数表示上升）",
+        "en": "Since the previous year (positive = moved up)",
+    },
+    "map_title": {"zh": "地图", "en": "Map"},
+    "ranking_title": {"zh": "排名", "en": "Ranking"},
+    "map_missing": {
+        "zh": "未配置地图（在 assessment.yaml 的 report.geojson 中指定边界文件）",
+        "en": "No map configured (name a boundary file in report.geojson of assessment.yaml)",
+    },
+    "chart_alt_map": {
+        "zh": "{year}年各地区{index}的分级设色地图；数值见旁边的表格",
+        "en": "Choropleth map of {index} by unit in {year}; the numbers are in the table",
+    },
+    "chart_alt_ranking": {
+        "zh": "{year}年各地区{index}得分条形图；数值见旁边的表格",
+        "en": "Bar chart of {index} scores by unit in {year}; the numbers are in the table",
+    },
+    "table_caption_ranking": {"zh": "{year}年排名", "en": "Ranking in {year}"},
+    "choose_unit": {"zh": "选择地区", "en": "Choose a unit"},
+    "pillars": {"zh": "一级指标", "en": "Pillars"},
+    "median": {"zh": "中位数", "en": "Median"},
+    "vs_median": {"zh": "与中位数之差", "en": "Difference from the median"},
+    "strengths": {"zh": "优势", "en": "Strengths"},
+    "weaknesses": {"zh": "短板", "en": "Weaknesses"},
+    "strengths_note": {
+        "zh": "高于各地区中位数最多的一级指标",
+        "en": "Pillars furthest above the median of all units",
+    },
+    "weaknesses_note": {
+        "zh": "低于各地区中位数最多的一级指标",
+        "en": "Pillars furthest below the median of all units",
+    },
+    "trend": {"zh": "历年走势", "en": "Trend"},
+    "chart_alt_pillars": {
+        "zh": "{unit}{year}年各一级指标得分与中位数对比条形图；数值见表格",
+        "en": "Bar chart of {unit}'s pillar scores against the median in {year}; numbers in table",
+    },
+    "chart_alt_trend": {
+        "zh": "{unit}历年{index}得分折线图；数值见表格",
+        "en": "Line chart of {unit}'s {index} score over the years; numbers in the table",
+    },
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "choose_indicator": {"zh": "选择指标", "en": "Choose an indicator"},
+    "stage": {"zh": "处理阶段", "en": "Stage"},
+    "stage_raw": {"zh": "原始值", "en": "Raw values"},
+    "stage_denominated": {"zh": "除以分母后", "en": "After denominators"},
+    "stage_imputed": {"zh": "插补后", "en": "After imputation"},
+    "stage_treated": {"zh": "异常值处理后", "en": "After outlier treatment"},
+    "stage_normalised": {"zh": "标准化后", "en": "Normalised"},
+    "show": {"zh": "显示", "en": "Show"},
+    "distribution": {"zh": "分布", "en": "Distribution"},
+    "values_by_unit_year": {"zh": "各地区历年数值", "en": "Values by unit and year"},
+    "chart_alt_distribution": {
+        "zh": "{indicator}（{stage}）{year}年各地区数值条形图；全部数值见表格",
+        "en": "Bar chart of {indicator} ({stage}) by unit in {year}; all values in the table",
+    },
+    "chart_alt_lines": {
+        "zh": "{indicator}（{stage}）各地区历年折线图；全部数值见表格",
+        "en": "Line chart of {indicator} ({stage}) by unit over the years; values in the table",
+    },
+    "measure_unit": {"zh": "单位", "en": "Unit of measure"},
+    "direction": {"zh": "方向", "en": "Direction"},
+    "direction_pos": {"zh": "正向（越大越好）", "en": "Positive (more is better)"},
+    "direction_neg": {"zh": "逆向（越小越好）", "en": "Negative (less is better)"},
+    "source": {"zh": "来源", "en": "Source"},
+    "missing": {"zh": "缺失", "en": "missing"},
+    "framework_title": {"zh": "指标体系", "en": "Indicator framework"},
+    "weight": {"zh": "权重（组内）", "en": "Weight (within parent)"},
+    "effective_weight": {"zh": "综合权重", "en": "Effective weight"},
+    "node": {"zh": "节点", "en": "Node"},
+    "level": {"zh": "层级", "en": "Level"},
+    "chart_alt_tree": {
+        "zh": "指标体系树状图；完整结构与权重见下方表格",
+        "en": "Tree diagram of the framework; the structure and weights are in the table",
+    },
+    "whatif_title": {"zh": "权重模拟（What-if）", "en": "What-if: change the pillar weights"},
+    "whatif_intro": {
+        "zh": "调整一级指标的权重（相对于同级指标），评估会用同一计算引擎重新计算，"
+        "排名与地图随即更新。",
+        "en": "Change the pillar weights (relative to their siblings): the same engine recomputes "
+        "the assessment, and the ranking and map update.",
+    },
+    "whatif_unavailable": {"zh": "权重模拟不可用", "en": "What-if is unavailable"},
+    "reset": {"zh": "恢复原权重", "en": "Reset weights"},
+    "base_rank": {"zh": "原排名", "en": "Base rank"},
+    "new_rank": {"zh": "新排名", "en": "New rank"},
+    "base_score": {"zh": "原得分", "en": "Base score"},
+    "new_score": {"zh": "新得分", "en": "New score"},
+    "share": {"zh": "占比", "en": "Share"},
+    "response_time": {"zh": "计算耗时", "en": "Computed in"},
+    "ms": {"zh": "毫秒", "en": "ms"},
+    "cached": {"zh": "（缓存）", "en": "(cached)"},
+    "weight_of": {"zh": "{node}的权重", "en": "Weight of {node}"},
+    "chart_alt_whatif": {
+        "zh": "{year}年模拟权重下各地区{index}得分条形图；数值见表格",
+        "en": "Bar chart of {index} by unit in {year} under the what-if weights; numbers in table",
+    },
+    "not_yet": {"zh": "尚未计算", "en": "Not yet computed"},
+    "not_yet_note": {
+        "zh": "敏感性分析、目标与资源配置结果尚未计算，相应页面将在这些结果存在后提供。",
+        "en": "Sensitivity, targets and allocation results are not yet computed; their pages "
+        "appear once those results exist.",
+    },
+    "api_title": {"zh": "数据接口（JSON API）", "en": "JSON API"},
+    "api_intro": {
+        "zh": "本看板的全部数据均可通过 JSON 接口获取。OpenAPI 模式：",
+        "en": "Every number on this dashboard is available from the JSON API. OpenAPI schema:",
+    },
+    "endpoint": {"zh": "接口", "en": "Endpoint"},
+    "description": {"zh": "说明", "en": "Description"},
+    "not_found": {"zh": "未找到", "en": "Not found"},
+    "footer": {
+        "zh": "kaifang 开放型经济评估 · 数据与计算均在本机完成",
+        "en": "kaifang open-economy assessment · data and computation stay on this machine",
+    },
+    "data_table": {"zh": "数据表", "en": "Data table"},
+    "latest_year": {"zh": "最新年份", "en": "Latest year"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The message ``key`` in ``lang`` with ``{placeholders}`` filled in."""
+    text = MESSAGES[key][lang]
+    return text.format(**values) if values else text
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """Every message in one language (for the pages' scripts)."""
+    return {key: texts[lang] for key, texts in MESSAGES.items()}

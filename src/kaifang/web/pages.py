@@ -1,0 +1,194 @@
+"""Server-rendered pages (Jinja2); each page's charts are drawn by a small ES module from the
+numbers the page embeds, and every chart has the same numbers as a table beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
+
+from kaifang.web import messages, views
+from kaifang.web.data import Dashboard
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.undefined = StrictUndefined  # a missing variable is an error, never blank text
+
+Lang = Literal["zh", "en"]
+LangQuery = Query("zh", description="language of the labels: zh or en")
+
+NAV = (
+    ("overview", "/", "nav_overview"),
+    ("unit", "/unit", "nav_unit"),
+    ("indicators", "/indicators", "nav_indicators"),
+    ("framework", "/framework", "nav_framework"),
+    ("whatif", "/whatif", "nav_whatif"),
+    ("api", "/api-docs", "nav_api"),
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _dash(request: Request) -> Dashboard:
+    dash: Dashboard = request.app.state.dashboard
+    return dash
+
+
+def _render(request: Request, template: str, lang: str, page: str, **context: Any) -> HTMLResponse:
+    dash = _dash(request)
+    meta = views.meta(dash)
+    other = "en" if lang == "zh" else "zh"
+
+    def tr(key: str, **values: object) -> str:
+        return messages.t(key, lang, **values)
+
+    def fw_name(node: str) -> str:
+        return dash.base.framework.name(node, lang)
+
+    def href(path: str) -> str:
+        return f"{path}?lang={lang}"
+
+    names = {code: n[lang] for code, n in views.unit_names(dash).items()}
+    base = {
+        "lang": lang,
+        "page": page,
+        "t": tr,
+        "fw_name": fw_name,
+        "href": href,
+        "meta": meta,
+        "title": meta["title"][lang],
+        "nav": NAV,
+        "unit_name": names,
+        "index_name": fw_name(meta["root"]),
+        # relative, so that the link also works behind a reverse proxy
+        "switch_url": _relative(request.url.include_query_params(lang=other)),
+        "messages": messages.catalogue(lang),
+    }
+    return TEMPLATES.TemplateResponse(request, template, {**base, **context})
+
+
+def _relative(url: Any) -> str:
+    return f"{url.path}?{url.query}" if url.query else str(url.path)
+
+
+def _year(dash: Dashboard, year: int | None) -> int:
+    years = [int(y) for y in dash.base.grid.years]
+    if year is None:
+        return years[-1]
+    if year not in years:
+        raise HTTPException(404, f"no year {year}; years are {years}")
+    return year
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, lang: Lang = LangQuery, year: int | None = None) -> HTMLResponse:
+    dash = _dash(request)
+    year = _year(dash, year)
+    rows = views.score_rows(dash.base, dash.base.framework.root_id)
+    return _render(
+        request,
+        "overview.html",
+        lang,
+        "overview",
+        year=year,
+        rows=rows,
+        table=sorted(
+            (r for r in rows if r["year"] == year), key=lambda r: (r["rank"] is None, r["rank"])
+        ),
+    )
+
+
+@router.get("/unit", response_class=RedirectResponse)
+def unit_first(request: Request, lang: Lang = LangQuery) -> RedirectResponse:
+    first = str(_dash(request).base.grid.units[0])
+    return RedirectResponse(f"/unit/{first}?lang={lang}", status_code=307)
+
+
+@router.get("/unit/{code}", response_class=HTMLResponse)
+def unit(
+    request: Request, code: str, lang: Lang = LangQuery, year: int | None = None
+) -> HTMLResponse:
+    dash = _dash(request)
+    if code not in [str(u) for u in dash.base.grid.units]:
+        raise HTTPException(404, f"no unit {code!r}")
+    year = _year(dash, year)
+    return _render(
+        request, "unit.html", lang, "unit", year=year, profile=views.profile(dash, code, year)
+    )
+
+
+@router.get("/indicators", response_class=HTMLResponse)
+def indicators(
+    request: Request,
+    lang: Lang = LangQuery,
+    id: str | None = None,
+    stage: str = "raw",
+    year: int | None = None,
+) -> HTMLResponse:
+    dash = _dash(request)
+    snap = dash.base
+    indicator = id or snap.framework.indicators[0]
+    if indicator not in snap.framework.indicators:
+        raise HTTPException(404, f"no indicator {indicator!r}")
+    if stage not in snap.stages or stage not in views.STAGE_ORDER:
+        raise HTTPException(404, f"no stage {stage!r}")
+    year = _year(dash, year)
+    data = views.indicator_values(snap, indicator, stage)
+    fw = snap.framework
+    groups = [(pillar, [i for i in fw.leaves_under(pillar)]) for pillar in dash.pillars]
+    by_cell = {(r["unit"], r["year"]): r["value"] for r in data["values"]}
+    return _render(
+        request,
+        "indicators.html",
+        lang,
+        "indicators",
+        year=year,
+        indicator=indicator,
+        stage=stage,
+        data=data,
+        groups=groups,
+        by_cell=by_cell,
+    )
+
+
+@router.get("/framework", response_class=HTMLResponse)
+def framework(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
+    nodes = views.framework_nodes(_dash(request).base)
+    return _render(request, "framework.html", lang, "framework", nodes=nodes)
+
+
+@router.get("/whatif", response_class=HTMLResponse)
+def whatif(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
+    dash = _dash(request)
+    fw = dash.base.framework
+    pillars = [
+        {"id": p, "weight": float(fw[p].node.weight), "share": s}
+        for p, s in views.pillar_shares(dash.base, dash.pillars).items()
+    ]
+    rows = views.score_rows(dash.base, fw.root_id)
+    year = _year(dash, None)
+    return _render(
+        request,
+        "whatif.html",
+        lang,
+        "whatif",
+        year=year,
+        pillars=pillars,
+        rows=rows,
+        table=sorted(
+            (r for r in rows if r["year"] == year), key=lambda r: (r["rank"] is None, r["rank"])
+        ),
+    )
+
+
+@router.get("/api-docs", response_class=HTMLResponse)
+def api_docs(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
+    routes = [
+        (path, method, op.get("summary", ""), (op.get("description") or "").split("\n")[0])
+        for path, ops in request.app.openapi()["paths"].items()
+        for method, op in ops.items()
+    ]
+    return _render(request, "api.html", lang, "api", routes=routes)
