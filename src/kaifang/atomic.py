@@ -33,3 +33,14 @@ def atomic_folder(outdir: Path | str) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+SIMULATED_NOTE = (
+    "These results are computed from SIMULATED data (a seeded generator), not official "
+    "statistics.\n本结果基于模拟数据（固定随机种子生成），并非官方统计数据。\n"
+)
+
+
+def write_simulated_note(folder: Path) -> None:
+    """``SIMULATED_DATA.txt`` in an output folder of results from simulated data."""
+    (folder / "SIMULATED_DATA.txt").write_text(SIMULATED_NOTE, encoding="utf-8")

@@ -6,8 +6,6 @@ The ``audit`` verb is registered by its own module.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from kaifang.atomic import atomic_folder, write_simulated_note
 from kaifang.cli.common import LangOption, app, check_lang, console, err_console, fail
 from kaifang.errors import KaifangError
 
@@ -131,11 +130,9 @@ def _write(
     title: str,
 ) -> tuple[list[str], str | None]:
     """All or nothing: write into a temporary sibling folder, then move it into place."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     pictures: list[str] = []
     why: str | None = None
-    try:
+    with atomic_folder(output) as tmp:
         if method == "uncertainty":
             result.table.to_csv(tmp / "ranks.csv", index=False)
         else:
@@ -145,25 +142,8 @@ def _write(
             json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
         )
         if simulated:
-            (tmp / "SIMULATED_DATA.txt").write_text(
-                "These results are computed from SIMULATED data (a seeded generator), not "
-                "official statistics.\n"
-                "本结果基于模拟数据（固定随机种子生成），并非官方统计数据。\n",
-                encoding="utf-8",
-            )
+            write_simulated_note(tmp)
         pictures, why = _pictures(tmp, method, result, lang, simulated, title)
-        if output.exists():
-            old = output.with_name(f".{output.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            output.rename(old)
-            tmp.rename(output)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(output)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return pictures, why
 
 

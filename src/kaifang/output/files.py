@@ -7,11 +7,10 @@ format from the folder alone (framework.json, map.geojson, units.csv: see kaifan
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 from kaifang.assessment.results import Results
+from kaifang.atomic import atomic_folder, write_simulated_note
 from kaifang.output.excel import write_workbook
 from kaifang.report.data import from_results, write_report_inputs
 from kaifang.report.html import render_html
@@ -36,11 +35,7 @@ def _write_into(results: Results, folder: Path, lang: str) -> None:
     write_workbook(data, folder / "results.xlsx", lang=lang)
     (folder / "report.html").write_text(render_html(data, lang), encoding="utf-8")
     if simulated:
-        (folder / "SIMULATED_DATA.txt").write_text(
-            "These results are computed from SIMULATED data (a seeded generator), not official "
-            "statistics.\n本结果基于模拟数据（固定随机种子生成），并非官方统计数据。\n",
-            encoding="utf-8",
-        )
+        write_simulated_note(folder)
 
 
 def write_results(results: Results, outdir: Path | str, lang: str = "en") -> Path:
@@ -48,20 +43,6 @@ def write_results(results: Results, outdir: Path | str, lang: str = "en") -> Pat
     report.html and the report's inputs into ``outdir``, replacing its previous content only
     once all is written."""
     outdir = Path(outdir)
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
-    try:
+    with atomic_folder(outdir) as tmp:
         _write_into(results, tmp, lang)
-        if outdir.exists():
-            old = outdir.with_name(f".{outdir.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            outdir.rename(old)
-            tmp.rename(outdir)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(outdir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return outdir

@@ -130,18 +130,10 @@ def choropleth(
         polys = _polygons(feature.get("geometry"))
         if polys:
             features.append((code, polys))
-    # The extent leaves out specks far from everything else (the South China Sea islets of the
-    # China map would otherwise halve the map's size): a polygon counts if it is a unit's largest
-    # or at least 1/1000 of the largest polygon of the map.
-    areas = [[_area(poly[0]) for poly in polys] for _, polys in features]
-    biggest = max((a for row in areas for a in row), default=0.0)
-    points = [
-        p
-        for (_, polys), row in zip(features, areas, strict=True)
-        for poly, a in zip(polys, row, strict=True)
-        if a >= biggest / 1000 or a == max(row)
-        for p in poly[0]
-    ]
+    # The extent covers every polygon of the geometry as given: a map of China must show all of
+    # its territory, the South China Sea islands included, and which parts to show is the
+    # geometry file's business (an approved standard map may come with its own inset).
+    points = [p for _, polys in features for poly in polys for p in poly[0]]
     if not points:
         return MapResult("", [], sorted(values))
     lons = [p[0] for p in points]

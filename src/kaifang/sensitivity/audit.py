@@ -11,8 +11,6 @@ built from.
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -23,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kaifang.assessment import Assessment, Results
+from kaifang.atomic import atomic_folder, write_simulated_note
 from kaifang.errors import KaifangError, MethodError
 from kaifang.methods import audit_stats as st
 from kaifang.sensitivity.audit_loo import leave_one_out
@@ -419,22 +418,8 @@ def audit(
 
 def _replace_dir(outdir: Path, fill: Callable[[Path], None]) -> Path:
     """Fill a temporary sibling folder, then swap it in: all or nothing."""
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
-    try:
+    with atomic_folder(outdir) as tmp:
         fill(tmp)
-        if outdir.exists():
-            old = outdir.with_name(f".{outdir.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            outdir.rename(old)
-            tmp.rename(outdir)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(outdir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return outdir
 
 
@@ -471,11 +456,7 @@ def write_audit(
             encoding="utf-8",
         )
         if result.simulated:
-            (folder / "SIMULATED_DATA.txt").write_text(
-                "This audit is computed from SIMULATED data, not official statistics.\n"
-                "本审计基于模拟数据，并非官方统计数据。\n",
-                encoding="utf-8",
-            )
+            write_simulated_note(folder)
         if pictures:
             from kaifang.sensitivity.plots import correlation_heatmap
 

@@ -3,17 +3,13 @@ or nothing (a temporary sibling folder, renamed into place once everything is wr
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-SIMULATED_TEXT = (
-    "These results are computed from SIMULATED data (a seeded generator), not official "
-    "statistics.\n本结果基于模拟数据（固定随机种子生成），并非官方统计数据。\n"
-)
+from kaifang.atomic import atomic_folder, write_simulated_note
+
 BANNER = {"en": "SIMULATED DATA: not official statistics", "zh": "模拟数据：非官方统计"}
 
 # column -> (en, zh); columns not listed keep their name
@@ -223,26 +219,12 @@ def write_tables(
     """Write every sheet as ``<key>.csv`` and all of them into ``<workbook>.xlsx``; the folder
     replaces ``outdir`` only once everything is written."""
     outdir = Path(outdir)
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
-    try:
+    with atomic_folder(outdir) as tmp:
         for sheet in sheets:
             sheet.frame.to_csv(tmp / f"{sheet.key}.csv", index=False)
         if notes:
             (tmp / "notes.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
         if simulated:
-            (tmp / "SIMULATED_DATA.txt").write_text(SIMULATED_TEXT, encoding="utf-8")
+            write_simulated_note(tmp)
         _write_excel(tmp / f"{workbook}.xlsx", sheets, lang, simulated)
-        if outdir.exists():
-            old = outdir.with_name(f".{outdir.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            outdir.rename(old)
-            tmp.rename(outdir)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(outdir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return outdir
