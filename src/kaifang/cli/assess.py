@@ -71,8 +71,22 @@ def assess(
         console.print(f"[yellow]![/yellow] {warning}", highlight=False)
     done = "结果已写入" if zh else "Results written to"
     console.print(
-        f"{done} [bold]{output}[/bold] (scores.csv, weights.csv, stages/, run.json, results.xlsx)"
+        f"{done} [bold]{output}[/bold] (scores.csv, weights.csv, stages/, run.json, "
+        "results.xlsx, report.html)"
     )
+    report = (output / "report.html").resolve()
+    if zh:
+        console.print(f"报告：用浏览器打开 {report.as_uri()}", highlight=False)
+        console.print(f"PDF：kaifang report {output} --format pdf", highlight=False)
+        console.print(
+            f"仪表板：kaifang serve {config}  （然后打开 http://127.0.0.1:8000）", highlight=False
+        )
+    else:
+        console.print(f"Report: open {report.as_uri()} in a browser", highlight=False)
+        console.print(f"PDF: kaifang report {output} --format pdf", highlight=False)
+        console.print(
+            f"Dashboard: kaifang serve {config}  (then open http://127.0.0.1:8000)", highlight=False
+        )
 
 
 @app.command(epilog="Example: kaifang check examples/china_provinces/assessment.yaml")
