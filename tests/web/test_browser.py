@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx  # the HTTP client starlette's TestClient uses (a dev dependency)
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
