@@ -48,6 +48,10 @@ PAGES = {
     "indicators": "/indicators?id=trade_processing_share",
     "framework": "/framework",
     "whatif": "/whatif",
+    "targets": "/targets",
+    "allocation": "/allocation",
+    "scenarios": "/scenarios",
+    "sensitivity": "/sensitivity?n=300",
     "api": "/api-docs",
 }
 
@@ -139,6 +143,10 @@ def test_page_loads_in_both_languages(watched: Watched, name: str) -> None:
         "指标浏览",
         "指标体系",
         "权重模拟",
+        "目标跟踪",
+        "资金分配",
+        "权重情景",
+        "敏感性",
         "数据接口",
     )
     # every chart container has a label and ECharts drew into it; a table carries the numbers
@@ -274,3 +282,34 @@ def test_no_request_leaves_the_app(watched: Watched) -> None:
     assert any(u.endswith("/static/vendor/echarts.min.js") for u in watched.requests)
     assert any(u.endswith("/api/geojson") for u in watched.requests)
     assert watched.foreign() == []
+
+
+def test_target_status_in_words_and_unit_choice(watched: Watched) -> None:
+    page = watched.page
+    watched.goto("/targets?lang=en")
+    total = page.inner_text("#status-table tr[data-unit=total] .status")
+    api = httpx.get(f"{watched.origin}/api/targets").json()["targets"][0]
+    status = next(u["status"] for u in api["units"] if u["unit"] == "total")
+    words = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+    assert words[status] in total  # the status is written, not only coloured
+    page.select_option("[data-testid=target-unit-select]", "520300")
+    page.wait_for_url("**unit=520300**")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.inner_text("#path-h").startswith("Zunyi")
+    assert page.query_selector("#target-chart svg") is not None
+    _shot(page, "targets-zunyi-en")
+
+
+def test_allocation_check_and_sensitivity_n(watched: Watched) -> None:
+    page = watched.page
+    watched.goto("/allocation?lang=zh")
+    assert page.inner_text("[data-testid=sum-check]").startswith("✓")
+    assert page.inner_text("[data-testid=allocation-total]") == "100,000,000"
+    watched.goto("/sensitivity?lang=en&n=300")
+    page.fill("#n-input", "100")
+    page.press("#n-input", "Enter")
+    page.wait_for_url("**n=100**")
+    page.wait_for_selector("body[data-ready='1']")
+    assert "N = 100" in page.inner_text("#ri-h")
+    rows = page.eval_on_selector_all("#interval-table tbody tr", "rs => rs.length")
+    assert rows == 9

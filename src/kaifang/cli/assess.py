@@ -43,7 +43,7 @@ def assess(
             progress.update(task, description="计算" if zh else "Computing")
             results = assessment.run()
             progress.update(task, description="写出结果" if zh else "Writing results")
-            write_results(results, output, lang=lang)
+            write_results(results, output, lang=lang, assessment=assessment)
     except KaifangError as exc:
         fail(exc, lang)
         return

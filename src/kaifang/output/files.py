@@ -2,24 +2,33 @@
 then moved into place, so a failed run never leaves half a result behind.
 
 Besides the tables it holds report.html and what ``kaifang report`` needs to rebuild every report
-format from the folder alone (framework.json, map.geojson, units.csv: see kaifang.report.data)."""
+format from the folder alone (framework.json, map.geojson, units.csv: see kaifang.report.data),
+and the tables of the analyses the config asks for (analyses/: see kaifang.report.analyses)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+from kaifang.assessment import Assessment
 from kaifang.assessment.results import Results
 from kaifang.atomic import atomic_folder, write_simulated_note
 from kaifang.output.excel import write_workbook
+from kaifang.report.analyses import compute_analyses, read_analyses, write_analyses
 from kaifang.report.data import from_results, write_report_inputs
 from kaifang.report.html import render_html
 
 
-def _write_into(results: Results, folder: Path, lang: str) -> None:
+def _write_into(results: Results, folder: Path, lang: str, assessment: Assessment | None) -> None:
     simulated = bool(results.record.get("simulated"))
     # read the map first: a wrong report block fails the run before anything is written
     data = from_results(results)
+    analyses = compute_analyses(results, data.spec.sensitivity_samples, assessment)
+    write_analyses(analyses, folder)
+    # the report shows the tables as read back from the folder, so that `kaifang report` on the
+    # folder gives the same report, to the last digit
+    data = replace(data, analyses=read_analyses(folder))
     results.scores.to_csv(folder / "scores.csv", index=False)
     results.weights.to_csv(folder / "weights.csv", index=False)
     stages = folder / "stages"
@@ -38,11 +47,20 @@ def _write_into(results: Results, folder: Path, lang: str) -> None:
         write_simulated_note(folder)
 
 
-def write_results(results: Results, outdir: Path | str, lang: str = "en") -> Path:
+def write_results(
+    results: Results,
+    outdir: Path | str,
+    lang: str = "en",
+    assessment: Assessment | None = None,
+) -> Path:
     """Write scores.csv, weights.csv, stages/, imputed.csv, treated.csv, run.json, results.xlsx,
-    report.html and the report's inputs into ``outdir``, replacing its previous content only
-    once all is written."""
+    report.html, the report's inputs and analyses/ into ``outdir``, replacing its previous
+    content only once all is written.
+
+    ``assessment`` (the one ``results`` came from) spares reloading the config for the analyses
+    (targets, scenarios, allocation, uncertainty) that its blocks ask for. A bad block raises
+    its KaifangError and nothing is written."""
     outdir = Path(outdir)
     with atomic_folder(outdir) as tmp:
-        _write_into(results, tmp, lang)
+        _write_into(results, tmp, lang, assessment)
     return outdir

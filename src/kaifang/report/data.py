@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pandas as pd
 from kaifang.assessment.results import Results
 from kaifang.errors import InputError, KaifangError, Problem
 from kaifang.framework import Framework, build_framework
+from kaifang.report.analyses import Analyses, read_analyses
 from kaifang.report.spec import ReportSpec, geojson_path, report_spec
 
 FRAMEWORK_FILE = "framework.json"
@@ -43,6 +44,7 @@ class ReportData:
     geojson: dict[str, Any] | None = None
     map_name: str | None = None
     map_path: Path | None = None
+    analyses: Analyses = field(default_factory=Analyses)
 
     @property
     def simulated(self) -> bool:
@@ -94,8 +96,9 @@ def _read_geojson(path: Path, origin: str) -> dict[str, Any]:
     return data
 
 
-def from_results(results: Results) -> ReportData:
-    """Report inputs of a run held in memory (the map is read from the config's report block)."""
+def from_results(results: Results, analyses: Analyses | None = None) -> ReportData:
+    """Report inputs of a run held in memory (the map is read from the config's report block)
+    with the ``analyses`` computed beside it, if any."""
     spec, geo_path = _spec_of(results.record)
     geojson = None
     if geo_path is not None:
@@ -111,6 +114,7 @@ def from_results(results: Results) -> ReportData:
         geojson=geojson,
         map_name=None if geo_path is None else geo_path.name,
         map_path=geo_path,
+        analyses=analyses or Analyses(),
     )
 
 
@@ -181,6 +185,7 @@ def from_folder(folder: Path | str) -> ReportData:
         geojson=geojson,
         map_name=None if spec.geojson is None else Path(spec.geojson).name,
         map_path=None if spec.geojson is None else folder / MAP_FILE,
+        analyses=read_analyses(folder),
     )
 
 

@@ -25,6 +25,7 @@ from kaifang.report.glossary import (
     method_rows,
     other,
 )
+from kaifang.report.sections import SECTION_LABELS, analysis_sections
 
 FONT_PLACEHOLDER = "/*@font-face*/"
 NAN = float("nan")
@@ -329,11 +330,16 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
         )
 
     alt = other(lang)
+    labels = {**LABELS, **SECTION_LABELS}
+    sections = analysis_sections(
+        data.analyses, lang, data.unit_name, index_name, label("rank", lang)
+    )
     return {
+        **sections,
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
-        "t": {k: v[lang] for k, v in LABELS.items()},
-        "alt": {k: v[alt] for k, v in LABELS.items()},
+        "t": {k: v[lang] for k, v in labels.items()},
+        "alt": {k: v[alt] for k, v in labels.items()},
         "title": data.title(lang),
         "alt_title": data.title(alt),
         "simulated": data.simulated,

@@ -5,6 +5,7 @@ report:
   geojson: geo/guizhou_prefectures_simplified.geojson   # relative to the config file
   id_property: adcode        # the feature property holding the unit code of units.csv
   name_property: name        # optional: a property with a display name
+  sensitivity_samples: 200   # runs of the uncertainty analysis kaifang assess adds (0 = skip)
 ```
 The geometry is configuration, never hard-coded: a government user swaps in the approved
 standard map (审图号) without touching code.
@@ -13,8 +14,9 @@ standard map (审图号) without touching code.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from kaifang.assessment.config import config_block
 
@@ -25,6 +27,9 @@ class ReportSpec(BaseModel):
     geojson: str | None = None
     id_property: str = "adcode"
     name_property: str | None = None
+    # the report's uncertainty analysis (when the config has a sensitivity: block): a modest N
+    # keeps kaifang assess fast; 0 skips it
+    sensitivity_samples: Annotated[int, Field(ge=0)] = 200
 
 
 def report_spec(config_path: Path | str) -> ReportSpec:

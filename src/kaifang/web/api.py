@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from kaifang.errors import KaifangError
-from kaifang.web import views
+from kaifang.web import analyses, views
 from kaifang.web.data import Dashboard
 
 
@@ -134,7 +134,171 @@ class WhatIfOut(BaseModel):
     cached: bool
 
 
+class TargetUnit(BaseModel):
+    unit: str = Field(description="unit code, or 'total' for the sum of the units")
+    name: Name
+    is_total: bool
+    base_year: int
+    base_value: float | None
+    target_year: int
+    target_value: float | None
+    latest_year: int | None
+    latest_value: float | None
+    required_cagr: float | None = Field(description="(target / base)^(1/(T - t0)) - 1")
+    realised_cagr: float | None
+    expected_latest: float | None = Field(description="value on the straight path, latest year")
+    gap: float | None
+    ratio: float | None = Field(description="latest value / straight-path value")
+    status: str = Field(description="on_track, at_risk, off_track or no_data")
+    year_reached: int | None
+    projection_model: str | None
+    projection: float | None = Field(description="projected value in the target year")
+    projection_lower: float | None
+    projection_upper: float | None
+
+
+class PathPoint(BaseModel):
+    year: int
+    actual: float | None
+    expected: float | None = Field(description="straight (constant growth) path to the target")
+
+
+class TargetOut(BaseModel):
+    id: str
+    name: Name
+    indicator: str
+    indicator_name: Name
+    measure_unit: str | None
+    base_year: int
+    target_year: int
+    multiple: float | None
+    level: float | None
+    units: list[TargetUnit]
+    paths: dict[str, list[PathPoint]]
+
+
+class Thresholds(BaseModel):
+    on_track: float
+    at_risk: float
+
+
+class TargetsOut(BaseModel):
+    simulated: bool
+    thresholds: Thresholds
+    interval: float = Field(description="probability of the projection interval, e.g. 0.8")
+    notes: list[str]
+    targets: list[TargetOut]
+
+
+class AllocationRow(BaseModel):
+    unit: str
+    name: Name
+    score: float | None
+    rank: int | None
+    grade: str | None
+    base: float
+    performance: float
+    improvement: float
+    floor_cap_adjustment: float
+    rounding_adjustment: float
+    by_rule: float
+    final: int = Field(description="amount allocated, yuan, rounded")
+    final_share: float
+    formula: Name
+
+
+class RuleLine(BaseModel):
+    item: str
+    en: str
+    zh: str
+
+
+class AllocationOut(BaseModel):
+    simulated: bool
+    name: Name | None
+    budget: int
+    year: int
+    rounding: int
+    total: int = Field(description="sum of the final amounts of the units")
+    sum_equals_budget: bool
+    rule: list[RuleLine]
+    notes: list[str]
+    rows: list[AllocationRow]
+
+
+class ScenarioRow(BaseModel):
+    unit: str
+    name: Name
+    score_baseline: float | None
+    rank_baseline: int | None
+    score_scenario: float | None
+    rank_scenario: int | None
+    rank_change: int | None = Field(description="baseline rank - scenario rank (+ = up)")
+
+
+class ScenarioPillar(BaseModel):
+    node: str
+    name: Name
+    effective_baseline: float
+    effective_scenario: float
+
+
+class ScenarioOut(BaseModel):
+    id: str
+    name: Name
+    changes: str
+    share_baseline: float
+    share_scenario: float
+    spearman_rho: float | None
+    units_moved: int
+    max_rank_move: int
+    rows: list[ScenarioRow]
+    pillars: list[ScenarioPillar]
+
+
+class ScenariosOut(BaseModel):
+    year: int
+    notes: list[str]
+    scenarios: list[ScenarioOut]
+
+
+class IntervalRow(BaseModel):
+    unit: str
+    name: Name
+    nominal_rank: float | None
+    median_rank: float | None
+    mean_rank: float | None
+    q05_rank: float | None
+    q95_rank: float | None
+    nominal_score: float | None
+    median_score: float | None
+    q05_score: float | None
+    q95_score: float | None
+
+
+class SensitivityOut(BaseModel):
+    n: int = Field(description="Monte Carlo runs")
+    seed: int
+    n_min: int
+    n_max: int
+    node: str
+    node_name: Name
+    year: int
+    inputs: list[str] = Field(description="the uncertain inputs of the sensitivity: block")
+    upstream_combinations: int
+    elapsed_ms: float
+    cached: bool
+    rows: list[IntervalRow]
+
+
 router = APIRouter(prefix="/api", tags=["assessment"])
+
+# why a view is unavailable -> HTTP status
+UNAVAILABLE_STATUS = {"needs_config": 409, "no_block": 404, "error": 422}
+
+
+def _unavailable(exc: analyses.Unavailable) -> HTTPException:
+    return HTTPException(UNAVAILABLE_STATUS[exc.reason], exc.detail)
 
 
 def _dash(request: Request) -> Dashboard:
@@ -244,3 +408,50 @@ def post_whatif(request: Request, body: WhatIfRequest) -> dict[str, Any]:
         "elapsed_ms": round(ms, 2),
         "cached": cached,
     }
+
+
+@router.get("/targets", response_model=TargetsOut)
+def get_targets(request: Request) -> dict[str, Any]:
+    """Targets of the config's ``targets:`` block: required and realised growth, status of every
+    unit (and the total), actual and straight paths, projection with its interval."""
+    try:
+        return analyses.targets(_dash(request))
+    except analyses.Unavailable as exc:
+        raise _unavailable(exc) from None
+
+
+@router.get("/allocation", response_model=AllocationOut)
+def get_allocation(request: Request) -> dict[str, Any]:
+    """The ``allocation:`` rule applied: every unit's components and final amount, the rule in
+    words, and the check that the amounts sum to the budget."""
+    try:
+        return analyses.allocation(_dash(request))
+    except analyses.Unavailable as exc:
+        raise _unavailable(exc) from None
+
+
+@router.get("/scenarios", response_model=ScenariosOut)
+def get_scenarios(request: Request) -> dict[str, Any]:
+    """The config's named weight scenarios: baseline and scenario ranks, Spearman correlation."""
+    try:
+        return analyses.scenarios(_dash(request))
+    except analyses.Unavailable as exc:
+        raise _unavailable(exc) from None
+
+
+@router.get("/sensitivity", response_model=SensitivityOut)
+def get_sensitivity(
+    request: Request,
+    n: int = Query(
+        analyses.SENSITIVITY_N,
+        ge=analyses.SENSITIVITY_MIN,
+        le=analyses.SENSITIVITY_MAX,
+        description="Monte Carlo runs of the uncertainty analysis",
+    ),
+) -> dict[str, Any]:
+    """Rank intervals (nominal, median, 5th-95th percentile) of every unit from ``n`` seeded
+    Monte Carlo runs of the ``sensitivity:`` block's inputs; computed once per ``n``, cached."""
+    try:
+        return analyses.sensitivity(_dash(request), n)
+    except analyses.Unavailable as exc:
+        raise _unavailable(exc) from None

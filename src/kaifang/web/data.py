@@ -170,6 +170,8 @@ class Dashboard:
         default_factory=OrderedDict
     )
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # results of the analyses (targets, allocation, scenarios, uncertainty runs), see analyses.py
+    _analyses: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
 
     @classmethod
     def open(cls, path: Path | str) -> Dashboard:

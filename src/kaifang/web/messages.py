@@ -18,6 +18,128 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav_framework": {"zh": "指标体系", "en": "Framework"},
     "nav_whatif": {"zh": "权重模拟", "en": "What-if"},
     "nav_api": {"zh": "数据接口", "en": "API"},
+    "nav_targets": {"zh": "目标跟踪", "en": "Targets"},
+    "nav_allocation": {"zh": "资金分配", "en": "Allocation"},
+    "nav_scenarios": {"zh": "权重情景", "en": "Scenarios"},
+    "nav_sensitivity": {"zh": "敏感性", "en": "Sensitivity"},
+    "unavailable_no_block": {
+        "zh": "评估配置中没有“{block}:”部分，因此本页没有可显示的结果（不显示虚构数据）。",
+        "en": "The assessment config has no '{block}:' block, so this page has no results to "
+        "show (no made-up numbers are shown).",
+    },
+    "unavailable_needs_config": {
+        "zh": "本页需要评估配置文件（assessment.yaml）：当前展示的是已保存的结果文件夹，"
+        "请用 `kaifang serve assessment.yaml` 启动看板。",
+        "en": "This page needs the assessment config (assessment.yaml): a saved results folder "
+        "is being served; start the dashboard with `kaifang serve assessment.yaml`.",
+    },
+    "unavailable_error": {
+        "zh": "无法计算本页结果：配置或数据有误。",
+        "en": "This page's results could not be computed: the config or the data are wrong.",
+    },
+    "technical_notes": {"zh": "计算说明（英文原文）", "en": "Technical notes"},
+    "targets_title": {"zh": "目标跟踪", "en": "Target tracking"},
+    "choose_target": {"zh": "选择目标", "en": "Choose a target"},
+    "status": {"zh": "进度状态", "en": "Status"},
+    "status_on_track": {"zh": "✓ 正常推进", "en": "✓ On track"},
+    "status_at_risk": {"zh": "! 存在风险", "en": "! At risk"},
+    "status_off_track": {"zh": "✗ 明显滞后", "en": "✗ Off track"},
+    "status_no_data": {"zh": "– 无数据", "en": "– No data"},
+    "status_rule": {
+        "zh": "r = 最新值 ÷ 直线路径值；r ≥ {on} 为正常推进，{risk} ≤ r < {on} 为存在风险，"
+        "r < {risk} 为明显滞后。",
+        "en": "r = latest value ÷ straight-path value; on track r ≥ {on}, at risk "
+        "{risk} ≤ r < {on}, off track r < {risk}.",
+    },
+    "target_line": {
+        "zh": "{indicator}：{base_year}年至{target_year}年",
+        "en": "{indicator}: {base_year} to {target_year}",
+    },
+    "total": {"zh": "合计", "en": "Total"},
+    "base_value": {"zh": "基期值", "en": "Base value"},
+    "target_value": {"zh": "目标值", "en": "Target value"},
+    "latest_value": {"zh": "最新值", "en": "Latest value"},
+    "required_cagr": {"zh": "所需年均增速", "en": "Required annual growth"},
+    "realised_cagr": {"zh": "实际年均增速", "en": "Realised annual growth"},
+    "ratio": {"zh": "r（实际÷路径）", "en": "r (actual ÷ path)"},
+    "year_reached": {"zh": "按实际增速达标年份", "en": "Year reached at realised rate"},
+    "actual": {"zh": "实际值", "en": "Actual"},
+    "straight_path": {"zh": "直线路径（所需增速）", "en": "Straight path (required growth)"},
+    "projection": {"zh": "预测", "en": "Projection"},
+    "projection_band": {"zh": "{level}%预测区间", "en": "{level}% interval"},
+    "lower": {"zh": "下限", "en": "Lower"},
+    "upper": {"zh": "上限", "en": "Upper"},
+    "show_chart": {"zh": "查看走势", "en": "Show path"},
+    "chart_alt_target": {
+        "zh": "{unit}{indicator}的实际值、直线路径与预测（含{level}%区间）折线图；数值见旁边的表格",
+        "en": "Line chart of {unit}'s {indicator}: actual, straight path and projection with its "
+        "{level}% interval; the numbers are in the table",
+    },
+    "allocation_title": {"zh": "资金分配（因素法）", "en": "Allocation of funds (factor method)"},
+    "budget": {"zh": "资金总额", "en": "Budget"},
+    "yuan": {"zh": "元", "en": "yuan"},
+    "rule_in_words": {"zh": "分配规则", "en": "The rule in words"},
+    "sum_check_ok": {
+        "zh": "✓ 核对：各地区金额合计 {total} 元 = 资金总额 {budget} 元",
+        "en": "✓ Check: the units' amounts sum to {total} yuan = budget {budget} yuan",
+    },
+    "sum_check_bad": {
+        "zh": "✗ 核对失败：各地区金额合计 {total} 元 ≠ 资金总额 {budget} 元",
+        "en": "✗ Check failed: the units' amounts sum to {total} yuan ≠ budget {budget} yuan",
+    },
+    "part_base": {"zh": "基础部分", "en": "Base part"},
+    "part_performance": {"zh": "绩效部分", "en": "Performance part"},
+    "part_improvement": {"zh": "进步奖励", "en": "Improvement bonus"},
+    "part_floor_cap": {"zh": "保底/封顶调整", "en": "Floor/cap adjustment"},
+    "part_rounding": {"zh": "取整调整", "en": "Rounding adjustment"},
+    "final_amount": {"zh": "分配金额", "en": "Amount allocated"},
+    "grade": {"zh": "等级", "en": "Grade"},
+    "formula": {"zh": "计算式", "en": "Formula"},
+    "chart_alt_allocation": {
+        "zh": "各地区分配金额按组成部分堆叠的条形图；数值见旁边的表格",
+        "en": "Stacked bar chart of each unit's amount by component; the numbers are in the table",
+    },
+    "scores_of_year": {"zh": "采用{year}年评估得分", "en": "Assessment scores of {year}"},
+    "scenarios_title": {"zh": "权重情景", "en": "Weight scenarios"},
+    "scenario": {"zh": "情景", "en": "Scenario"},
+    "changes": {"zh": "权重调整", "en": "Weight changes"},
+    "spearman": {"zh": "Spearman 秩相关", "en": "Spearman correlation"},
+    "units_moved": {"zh": "排名变动地区数", "en": "Units that moved"},
+    "max_rank_move": {"zh": "最大排名变动", "en": "Largest rank move"},
+    "share_open": {
+        "zh": "受调指标权重份额（前→后）",
+        "en": "Share of affected indicators (before→after)",
+    },
+    "baseline": {"zh": "基准", "en": "Baseline"},
+    "chart_alt_scenario": {
+        "zh": "{year}年基准与情景“{scenario}”下各地区{index}得分对比条形图；数值见旁边的表格",
+        "en": "Bar chart of {index} by unit in {year}, baseline against scenario '{scenario}'; "
+        "the numbers are in the table",
+    },
+    "sensitivity_title": {
+        "zh": "不确定性分析：排名区间",
+        "en": "Uncertainty analysis: rank intervals",
+    },
+    "sensitivity_intro": {
+        "zh": "对配置中声明的不确定输入（{inputs}）做 N = {n} 次蒙特卡罗抽样"
+        "（随机种子 {seed}，结果可复现），给出各地区{year}年{node}排名的中位数与 5%–95% 区间。",
+        "en": "N = {n} Monte Carlo runs (seed {seed}, reproducible) over the uncertain inputs "
+        "declared in the config ({inputs}): the median and 5-95% interval of each unit's rank "
+        "of {node} in {year}.",
+    },
+    "runs_n": {"zh": "抽样次数 N", "en": "Runs N"},
+    "recompute": {"zh": "重新计算", "en": "Recompute"},
+    "n_limits": {"zh": "（{min}–{max}）", "en": "({min}-{max})"},
+    "nominal_rank": {"zh": "名义排名", "en": "Nominal rank"},
+    "median_rank": {"zh": "排名中位数", "en": "Median rank"},
+    "rank_interval": {"zh": "5%–95% 排名区间", "en": "5-95% rank interval"},
+    "q05_rank": {"zh": "5% 分位", "en": "5th pct"},
+    "q95_rank": {"zh": "95% 分位", "en": "95th pct"},
+    "chart_alt_sensitivity": {
+        "zh": "各地区名义排名、排名中位数与5%–95%区间图（按名义排名排序）；数值见旁边的表格",
+        "en": "Rank intervals by unit (nominal rank, median, 5-95% bars, sorted by nominal "
+        "rank); the numbers are in the table",
+    },
     "lang_switch": {"zh": "English", "en": "中文"},
     "lang_switch_label": {"zh": "切换到英文", "en": "Switch to Chinese"},
     "simulated_banner": {
@@ -134,11 +256,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{year}年模拟权重下各地区{index}得分条形图；数值见表格",
         "en": "Bar chart of {index} by unit in {year} under the what-if weights; numbers in table",
     },
-    "not_yet": {"zh": "尚未计算", "en": "Not yet computed"},
-    "not_yet_note": {
-        "zh": "敏感性分析、目标与资源配置结果尚未计算，相应页面将在这些结果存在后提供。",
-        "en": "Sensitivity, targets and allocation results are not yet computed; their pages "
-        "appear once those results exist.",
+    "analyses_note": {
+        "zh": "目标跟踪、资金分配、权重情景与敏感性分析见各自页面"
+        "（依据评估配置中的相应部分计算）。",
+        "en": "Targets, allocation, weight scenarios and the sensitivity analysis have their own "
+        "pages (computed from the matching blocks of the assessment config).",
     },
     "api_title": {"zh": "数据接口（JSON API）", "en": "JSON API"},
     "api_intro": {

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
-from kaifang.web import messages, views
+from kaifang.web import analyses, messages, views
 from kaifang.web.data import Dashboard
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -26,6 +26,10 @@ NAV = (
     ("indicators", "/indicators", "nav_indicators"),
     ("framework", "/framework", "nav_framework"),
     ("whatif", "/whatif", "nav_whatif"),
+    ("targets", "/targets", "nav_targets"),
+    ("allocation", "/allocation", "nav_allocation"),
+    ("scenarios", "/scenarios", "nav_scenarios"),
+    ("sensitivity", "/sensitivity", "nav_sensitivity"),
     ("api", "/api-docs", "nav_api"),
 )
 
@@ -192,3 +196,92 @@ def api_docs(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
         for method, op in ops.items()
     ]
     return _render(request, "api.html", lang, "api", routes=routes)
+
+
+def _analysis(request: Request, lang: str, page: str, compute: Any, **context: Any) -> HTMLResponse:
+    """A page of one analysis; when it cannot be computed the page says why (no numbers)."""
+    try:
+        data = compute()
+    except analyses.Unavailable as exc:
+        return _render(
+            request,
+            f"{page}.html",
+            lang,
+            page,
+            data=None,
+            unavailable={"reason": exc.reason, "block": exc.block, "detail": exc.detail},
+            **context,
+        )
+    return _render(request, f"{page}.html", lang, page, data=data, unavailable=None, **context)
+
+
+@router.get("/targets", response_class=HTMLResponse)
+def targets(
+    request: Request,
+    lang: Lang = LangQuery,
+    target: str | None = None,
+    unit: str | None = None,
+) -> HTMLResponse:
+    dash = _dash(request)
+    try:
+        data = analyses.targets(dash)
+    except analyses.Unavailable:
+        return _analysis(request, lang, "targets", lambda: analyses.targets(dash), chosen=None)
+    items = {t["id"]: t for t in data["targets"]}
+    chosen = items.get(target or "") or data["targets"][0]
+    if target is not None and target not in items:
+        raise HTTPException(404, f"no target {target!r}")
+    codes = [u["unit"] for u in chosen["units"]]
+    if unit is not None and unit not in codes:
+        raise HTTPException(404, f"no unit {unit!r} in target {chosen['id']!r}")
+    shown = unit or ("total" if "total" in codes else codes[0])
+    row = next(u for u in chosen["units"] if u["unit"] == shown)
+    return _render(
+        request,
+        "targets.html",
+        lang,
+        "targets",
+        data=data,
+        unavailable=None,
+        chosen={"target": chosen, "unit": row, "path": chosen["paths"].get(shown, [])},
+    )
+
+
+@router.get("/allocation", response_class=HTMLResponse)
+def allocation(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
+    dash = _dash(request)
+    return _analysis(request, lang, "allocation", lambda: analyses.allocation(dash))
+
+
+@router.get("/scenarios", response_class=HTMLResponse)
+def scenarios(request: Request, lang: Lang = LangQuery, id: str | None = None) -> HTMLResponse:
+    dash = _dash(request)
+    try:
+        data = analyses.scenarios(dash)
+    except analyses.Unavailable:
+        return _analysis(request, lang, "scenarios", lambda: analyses.scenarios(dash), chosen=None)
+    items = {s["id"]: s for s in data["scenarios"]}
+    if id is not None and id not in items:
+        raise HTTPException(404, f"no scenario {id!r}")
+    chosen = items[id] if id is not None else data["scenarios"][0]
+    return _render(
+        request, "scenarios.html", lang, "scenarios", data=data, unavailable=None, chosen=chosen
+    )
+
+
+@router.get("/sensitivity", response_class=HTMLResponse)
+def sensitivity(
+    request: Request,
+    lang: Lang = LangQuery,
+    n: int = Query(
+        analyses.SENSITIVITY_N, ge=analyses.SENSITIVITY_MIN, le=analyses.SENSITIVITY_MAX
+    ),
+) -> HTMLResponse:
+    dash = _dash(request)
+    return _analysis(
+        request,
+        lang,
+        "sensitivity",
+        lambda: analyses.sensitivity(dash, n),
+        limits={"min": analyses.SENSITIVITY_MIN, "max": analyses.SENSITIVITY_MAX, "n": n},
+    )
