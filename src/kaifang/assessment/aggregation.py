@@ -34,14 +34,27 @@ def node_method(params: AggregateStep, framework: Framework, node_id: str) -> st
     return str(params.method)
 
 
-def _mcda(method: str, x: FloatArray, w: FloatArray, params: AggregateStep) -> FloatArray:
+def cross_section(method: str, x: FloatArray, w: FloatArray, params: AggregateStep) -> FloatArray:
+    """One year's cross-section by a comparison method (TOPSIS, VIKOR, grey relational grade,
+    Copeland); ``w`` is (k,) or a stack (R, k). Rows with fewer children present than
+    ``min_share`` (or none) are NaN, never computed from what is left."""
+    present = ~np.isnan(x)
+    keep = ~((present.mean(axis=1) < params.min_share) | ~present.any(axis=1))
+    shape = (x.shape[0],) if w.ndim == 1 else (w.shape[0], x.shape[0])
+    out = np.full(shape, np.nan)
+    if keep.sum() < 1:
+        return out
+    xk = x[keep]
     if method == "topsis":
-        return np.asarray(mcda.topsis(x, w, normalisation=params.topsis_normalisation))
-    if method == "vikor":
-        return np.asarray(mcda.vikor_score(x, w, v=params.vikor_v))
-    if method == "grey":
-        return np.asarray(mcda.grey_relational_grade(x, w, rho=params.grey_rho))
-    return np.asarray(mcda.copeland(x, w), dtype=np.float64)
+        res = mcda.topsis(xk, w, normalisation=params.topsis_normalisation)
+    elif method == "vikor":
+        res = mcda.vikor_score(xk, w, v=params.vikor_v)
+    elif method == "grey":
+        res = mcda.grey_relational_grade(xk, w, rho=params.grey_rho)
+    else:
+        res = np.asarray(mcda.copeland(xk, w), dtype=np.float64)
+    out[..., keep] = res
+    return out
 
 
 def aggregate(
@@ -89,16 +102,8 @@ def aggregate(
                     out = agg.power_mean(x, w, params.p, min_share=params.min_share)
                 scores[:, col[tn.id]] = out
             else:
-                present = ~np.isnan(x)
-                share = present.mean(axis=1)
-                too_few = (share < params.min_share) | ~present.any(axis=1)
                 for _, rows in grid.year_blocks():
-                    block = x[rows]
-                    keep = ~too_few[rows]
-                    res = np.full(block.shape[0], np.nan)
-                    if keep.sum() >= 1:
-                        res[keep] = _mcda(method, block[keep], w, params)
-                    scores[rows, col[tn.id]] = res
+                    scores[rows, col[tn.id]] = cross_section(method, x[rows], w, params)
         except MethodError as exc:
             message = name_columns(str(exc), list(tn.children))
             raise AggregationError(f"aggregate ({method}): node {tn.id!r}: {message}") from None

@@ -27,13 +27,12 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from kaifang.assessment import Assessment, Results
-from kaifang.assessment.aggregation import MEANS, node_method
+from kaifang.assessment.aggregation import MEANS, cross_section, node_method
 from kaifang.assessment.config import AggregateStep, Steps
 from kaifang.assessment.steps import impute, normalise, treat
 from kaifang.assessment.weighting import compute_weights
 from kaifang.errors import InputError, KaifangError, MethodError, Problem
 from kaifang.methods import aggregate as agg
-from kaifang.methods import mcda
 from kaifang.methods.ranking import rank_desc_along
 from kaifang.sensitivity.spec import DropInput, SensitivitySpec, StepInput, WeightNoiseInput
 
@@ -440,37 +439,15 @@ class Evaluator:
                     assert params.p is not None
                     return agg.power_mean(x, w, params.p, min_share=params.min_share)
                 return agg.AGGREGATORS[method](x, w, min_share=params.min_share)
-            return _mcda_block(method, x, w, params)
+            return cross_section(method, x, w, params)
         runs = max(c.shape[0] for c in children if c.ndim == 2)
         stacked = np.stack([np.broadcast_to(c, (runs, c.shape[-1])) for c in children], axis=-1)
         if method in MEANS:
             return stacked_mean(method, stacked, w, params.min_share, params.p)
         ws = np.broadcast_to(w, (runs, w.shape[-1]))
         return np.stack(
-            [_mcda_block(method, stacked[r], ws[r], params) for r in range(runs)], axis=0
+            [cross_section(method, stacked[r], ws[r], params) for r in range(runs)], axis=0
         )
-
-
-def _mcda_block(method: str, x: FloatArray, w: FloatArray, params: AggregateStep) -> FloatArray:
-    """One year's cross-section by a comparison method (rows with too few children: NaN)."""
-    present = ~np.isnan(x)
-    too_few = (present.mean(axis=1) < params.min_share) | ~present.any(axis=1)
-    keep = ~too_few
-    shape = (x.shape[0],) if w.ndim == 1 else (w.shape[0], x.shape[0])
-    out = np.full(shape, np.nan)
-    if keep.sum() < 1:
-        return out
-    xk = x[keep]
-    if method == "topsis":
-        res = mcda.topsis(xk, w, normalisation=params.topsis_normalisation)
-    elif method == "vikor":
-        res = mcda.vikor_score(xk, w, v=params.vikor_v)
-    elif method == "grey":
-        res = mcda.grey_relational_grade(xk, w, rho=params.grey_rho)
-    else:
-        res = np.asarray(mcda.copeland(xk, w), dtype=np.float64)
-    out[..., keep] = res
-    return out
 
 
 def stacked_mean(
