@@ -26,3 +26,5 @@ python3 -m ruff check src tests benchmarks examples
 python3 -m ruff format --check src tests benchmarks examples
 python3 -m mypy
 python3 -m pytest -q "$@"
+# the documentation site, both languages, warnings as errors, with its examples run
+bash scripts/docs.sh

@@ -147,10 +147,12 @@ class UnitMatcher:
     """Match unit codes and names (English or Chinese, full or short) to unit codes.
 
     Matching is tiered and a tier is used only when the tiers before it found nothing:
+
     1. the code itself (``520100.0`` is read as ``520100``);
     2. ``name_en`` (case and spacing ignored) or ``name_zh`` exactly;
     3. the short forms, with administrative suffixes (省, 市, 自治区, 苗族侗族自治州, Province, ...)
        stripped on both sides.
+
     Within a tier, two different units for one text is an ambiguity: :meth:`match` raises
     :class:`AmbiguousUnitError` and :meth:`candidates` returns all of them.
     """
