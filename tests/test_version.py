@@ -51,3 +51,7 @@ def test_run_json_records_the_version(tmp_path: Path) -> None:
     )
     results = kaifang.load(tmp_path / "assessment.yaml").run()
     assert results.record["kaifang_version"] == kaifang.__version__
+
+
+def test_unknown_attribute_is_still_an_error() -> None:
+    assert not hasattr(kaifang, "no_such_attribute")

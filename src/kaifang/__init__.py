@@ -1,14 +1,21 @@
 """kaifang (开放): measure and steer the high-quality development of an open economy."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    # one source of truth: the version in pyproject.toml, as installed (recorded in run.json)
-    __version__ = version("kaifang")
-except PackageNotFoundError:  # pragma: no cover - run from a source tree that was never installed
-    __version__ = "0+unknown"
-
-# imported after __version__: the pipeline records it in run.json
 from kaifang.assessment import Assessment, Results, load
 
 __all__ = ["Assessment", "Results", "__version__", "load"]
+
+
+def __getattr__(name: str) -> str:
+    # The version is the installed package's (pyproject.toml's `version`), recorded in run.json.
+    # Read on first use: importing importlib.metadata costs tens of milliseconds that
+    # `kaifang --help` should not pay.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("kaifang")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+            found = "0+unknown"
+        globals()["__version__"] = found
+        return found
+    raise AttributeError(f"module 'kaifang' has no attribute {name!r}")

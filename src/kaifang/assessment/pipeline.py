@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kaifang import __version__
 from kaifang.assessment import steps
 from kaifang.assessment.aggregation import aggregate
 from kaifang.assessment.config import STEP_ORDER, AssessmentConfig, Steps
@@ -198,6 +197,8 @@ class Assessment:
         """run.json: everything needed to reproduce the numbers (DESIGN 2.5)."""
         import importlib.metadata as md
 
+        import kaifang  # the package's version, read on first use (kaifang.__getattr__)
+
         versions = {}
         for pkg in ("numpy", "pandas", "scipy", "pydantic", "PyYAML"):
             try:
@@ -221,7 +222,7 @@ class Assessment:
                 entry["method_by_node"] = methods_used
             step_records.append(entry)
         return {
-            "kaifang_version": __version__,
+            "kaifang_version": kaifang.__version__,
             "python": platform.python_version(),
             "packages": versions,
             "config_path": str(self.inputs.config_path),
