@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,31 @@ import typer
 
 from kaifang.cli.common import LangOption, app, check_lang, console, fail
 from kaifang.errors import KaifangError
+
+MAX_PORT = 65535
+
+
+def bind_listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (IPv4 or IPv6), ready for uvicorn; OSError when the
+    address is taken or cannot be used. Binding here, before uvicorn starts, turns a busy port
+    into a message instead of a server that never starts."""
+    infos = socket.getaddrinfo(
+        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        # as uvicorn does: a restarted server can reuse the port of the previous one at once
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6 and host in ("::", ""):
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
 
 
 @app.command(
@@ -26,7 +52,18 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on (0.0.0.0 for the whole intranet).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(help="Port to listen on (1-65535).", min=1, max=MAX_PORT)
+    ] = 8000,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A host name the dashboard answers besides --host, localhost and 127.0.0.1 "
+            "(repeat for several), e.g. the server's intranet name. Requests naming any other "
+            "host are refused (protection against DNS rebinding).",
+        ),
+    ] = None,
     lang: LangOption = "zh",
 ) -> None:
     """Serve the dashboard: map, ranking, unit profiles, indicators, framework and what-if."""
@@ -34,23 +71,46 @@ def serve(
     zh = lang == "zh"
     try:
         from kaifang.web import Dashboard, create_app
+        from kaifang.web.guard import ServerLimits
 
         with console.status("加载评估" if zh else "Loading the assessment"):
             dashboard = Dashboard.open(source)
     except KaifangError as exc:
         fail(exc, lang)
         return
+    try:
+        sock = bind_listening_socket(host, port)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        fail(
+            KaifangError(
+                f"无法在 {host}:{port} 上监听（{reason}）：该端口可能已被占用，请用 --port 换一个端口。"
+                if zh
+                else f"cannot listen on {host}:{port} ({reason}): the port may be in use; "
+                "choose another with --port"
+            ),
+            lang,
+        )
+        return
     import uvicorn
+    from rich.markup import escape
 
+    limits = ServerLimits.for_host(host, allowed_host or ())
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/?lang={lang}"
     console.print(("看板地址 " if zh else "Dashboard at ") + f"[bold]{url}[/bold]")
     if dashboard.whatif_reason is not None:
         label = "权重模拟不可用" if zh else "What-if unavailable"
         console.print(
-            f"[yellow]{label}[/yellow]: {dashboard.whatif_reason}",
+            f"[yellow]{label}[/yellow]: {escape(dashboard.whatif_reason)}",
             highlight=False,
         )
     if dashboard.base.record.get("simulated"):
         console.print("[bold red]模拟数据 SIMULATED DATA[/bold red]")
-    uvicorn.run(create_app(dashboard), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(dashboard, limits), log_level="warning")
+    )
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

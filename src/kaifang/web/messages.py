@@ -94,10 +94,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "part_rounding": {"zh": "取整调整", "en": "Rounding adjustment"},
     "final_amount": {"zh": "分配金额", "en": "Amount allocated"},
     "grade": {"zh": "等级", "en": "Grade"},
+    "axis_amount": {"zh": "万元", "en": "million yuan"},
     "formula": {"zh": "计算式", "en": "Formula"},
     "chart_alt_allocation": {
-        "zh": "各地区分配金额按组成部分堆叠的条形图；数值见旁边的表格",
-        "en": "Stacked bar chart of each unit's amount by component; the numbers are in the table",
+        "zh": "各地区分配金额按组成部分堆叠的条形图（菱形标出最终分配金额，扣减部分见表格）；"
+        "数值见旁边的表格",
+        "en": "Stacked bar chart of each unit's amount by component (a diamond marks the amount "
+        "allocated; deductions are in the table); the numbers are in the table",
     },
     "scores_of_year": {"zh": "采用{year}年评估得分", "en": "Assessment scores of {year}"},
     "scenarios_title": {"zh": "权重情景", "en": "Weight scenarios"},
@@ -130,6 +133,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "runs_n": {"zh": "抽样次数 N", "en": "Runs N"},
     "recompute": {"zh": "重新计算", "en": "Recompute"},
     "n_limits": {"zh": "（{min}–{max}）", "en": "({min}-{max})"},
+    "n_out_of_range": {
+        "zh": "抽样次数 N 须在 {min} 到 {max} 之间（默认 {default}，与报告相同）。",
+        "en": "The number of runs N must be between {min} and {max} (default {default}, as in "
+        "the report).",
+    },
+    "sensitivity_busy": {
+        "zh": "服务器正忙：已有一项不确定性分析正在计算，另有 {waiting} 项在排队。请稍后再试。",
+        "en": "The server is busy: one uncertainty analysis is being computed and {waiting} more "
+        "are waiting. Please try again shortly.",
+    },
+    "n_default_note": {
+        "zh": "默认 N = {n}，与评估报告采用的次数相同，由以下配置项设定：",
+        "en": "Default N = {n}, the same number of runs as the assessment report, set by:",
+    },
     "nominal_rank": {"zh": "名义排名", "en": "Nominal rank"},
     "median_rank": {"zh": "排名中位数", "en": "Median rank"},
     "rank_interval": {"zh": "5%–95% 排名区间", "en": "5-95% rank interval"},
@@ -249,6 +266,39 @@ MESSAGES: dict[str, dict[str, str]] = {
     "new_score": {"zh": "新得分", "en": "New score"},
     "share": {"zh": "占比", "en": "Share"},
     "response_time": {"zh": "计算耗时", "en": "Computed in"},
+    "timing_server": {"zh": "服务器计算 {ms} 毫秒", "en": "server computed in {ms} ms"},
+    "timing_total": {
+        "zh": "从修改到页面更新共 {ms} 毫秒",
+        "en": "change to updated page in {ms} ms",
+    },
+    "whatif_zero_note": {
+        "zh": "权重为 0 表示不计入该一级指标；至少须保留一个大于 0 的权重。",
+        "en": "A weight of 0 switches a pillar off; at least one weight must stay above 0.",
+    },
+    "weight_not_number": {
+        "zh": "“{node}”的权重“{value}”不是数字，已恢复为 {previous}。",
+        "en": "The weight of {node}, '{value}', is not a number: it is back to {previous}.",
+    },
+    "weight_negative": {
+        "zh": "“{node}”的权重不能为负数（输入了 {value}），已恢复为 {previous}。",
+        "en": "The weight of {node} cannot be negative (you entered {value}): it is back to "
+        "{previous}.",
+    },
+    "weight_too_large": {
+        "zh": "“{node}”的权重不能超过 {max}（输入了 {value}），已恢复为 {previous}。",
+        "en": "The weight of {node} cannot exceed {max} (you entered {value}): it is back to "
+        "{previous}.",
+    },
+    "weight_all_zero": {
+        "zh": "不能把所有一级指标的权重都设为 0：至少保留一个大于 0 的权重。"
+        "“{node}”的权重已恢复为 {previous}。",
+        "en": "All pillar weights cannot be 0: keep at least one above 0. The weight of {node} "
+        "is back to {previous}.",
+    },
+    "whatif_failed": {
+        "zh": "服务器未能计算这组权重：",
+        "en": "The server could not compute these weights:",
+    },
     "ms": {"zh": "毫秒", "en": "ms"},
     "cached": {"zh": "（缓存）", "en": "(cached)"},
     "weight_of": {"zh": "{node}的权重", "en": "Weight of {node}"},
@@ -275,6 +325,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "kaifang open-economy assessment · data and computation stay on this machine",
     },
     "data_table": {"zh": "数据表", "en": "Data table"},
+    "download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
+    "download_xlsx": {"zh": "下载 Excel", "en": "Download Excel"},
+    "downloads_label": {"zh": "下载本表", "en": "Download this table"},
+    "code": {"zh": "代码", "en": "Code"},
+    "node_id": {"zh": "节点代码", "en": "Node id"},
+    "share_before": {"zh": "调整前份额", "en": "Share before"},
+    "share_after": {"zh": "调整后份额", "en": "Share after"},
     "latest_year": {"zh": "最新年份", "en": "Latest year"},
 }
 

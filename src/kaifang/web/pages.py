@@ -12,7 +12,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
 from kaifang.web import analyses, messages, views
+from kaifang.web.api import RETRY_AFTER_S
 from kaifang.web.data import Dashboard
+from kaifang.web.downloads import download_links
+from kaifang.web.queue import QueueFull
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.undefined = StrictUndefined  # a missing variable is an error, never blank text
@@ -34,6 +37,8 @@ NAV = (
 )
 
 router = APIRouter(include_in_schema=False)
+# the largest weight the what-if page's number boxes accept (relative to the siblings' weights)
+MAX_WHATIF_WEIGHT = 100
 
 
 def _dash(request: Request) -> Dashboard:
@@ -55,6 +60,12 @@ def _render(request: Request, template: str, lang: str, page: str, **context: An
     def href(path: str) -> str:
         return f"{path}?lang={lang}"
 
+    def downloads(table: str, **params: Any) -> dict[str, Any]:
+        return {
+            "label": messages.t("downloads_label", lang),
+            "items": download_links(lang, table, **params),
+        }
+
     names = {code: n[lang] for code, n in views.unit_names(dash).items()}
     base = {
         "lang": lang,
@@ -70,6 +81,7 @@ def _render(request: Request, template: str, lang: str, page: str, **context: An
         # relative, so that the link also works behind a reverse proxy
         "switch_url": _relative(request.url.include_query_params(lang=other)),
         "messages": messages.catalogue(lang),
+        "downloads": downloads,
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context})
 
@@ -169,7 +181,7 @@ def whatif(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
     dash = _dash(request)
     fw = dash.base.framework
     pillars = [
-        {"id": p, "weight": float(fw[p].node.weight), "share": s}
+        {"id": p, "name": fw.name(p, lang), "weight": float(fw[p].node.weight), "share": s}
         for p, s in views.pillar_shares(dash.base, dash.pillars).items()
     ]
     rows = views.score_rows(dash.base, fw.root_id)
@@ -180,6 +192,7 @@ def whatif(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
         lang,
         "whatif",
         year=year,
+        max_weight=MAX_WHATIF_WEIGHT,
         pillars=pillars,
         rows=rows,
         table=sorted(
@@ -273,15 +286,37 @@ def scenarios(request: Request, lang: Lang = LangQuery, id: str | None = None) -
 def sensitivity(
     request: Request,
     lang: Lang = LangQuery,
-    n: int = Query(
-        analyses.SENSITIVITY_N, ge=analyses.SENSITIVITY_MIN, le=analyses.SENSITIVITY_MAX
-    ),
+    n: int | None = Query(None, ge=1, le=analyses.SENSITIVITY_MAX),
 ) -> HTMLResponse:
     dash = _dash(request)
-    return _analysis(
+    limits = {
+        "min": analyses.SENSITIVITY_MIN,
+        "max": analyses.SENSITIVITY_MAX,
+        "n": n if n is not None else dash.sensitivity_runs,
+        "default": dash.sensitivity_runs,
+    }
+    try:
+        analyses.check_n(n, dash.sensitivity_runs)
+    except ValueError:
+        return _refused(request, lang, 422, "n_out_of_range", **limits)
+    try:
+        return _analysis(
+            request, lang, "sensitivity", lambda: analyses.sensitivity(dash, n), limits=limits
+        )
+    except QueueFull as exc:
+        response = _refused(request, lang, 429, "sensitivity_busy", waiting=exc.waiting)
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
+
+
+def _refused(request: Request, lang: str, status: int, key: str, **values: Any) -> HTMLResponse:
+    """A page that says, in the reader's language, why the request was refused."""
+    response = _render(
         request,
+        "refused.html",
         lang,
         "sensitivity",
-        lambda: analyses.sensitivity(dash, n),
-        limits={"min": analyses.SENSITIVITY_MIN, "max": analyses.SENSITIVITY_MAX, "n": n},
+        reason=messages.t(key, lang, **{k: v for k, v in values.items() if k != "n"}),
     )
+    response.status_code = status
+    return response
