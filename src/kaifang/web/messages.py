@@ -318,6 +318,68 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Every number on this dashboard is available from the JSON API. OpenAPI schema:",
     },
     "endpoint": {"zh": "接口", "en": "Endpoint"},
+    "api_get_meta": {
+        "zh": "评估概况：标题、是否为模拟数据、地区、年份、一级指标、处理阶段，以及能否进行权重模拟。",
+        "en": "About the assessment: title, whether the data are simulated, units, years, "
+        "pillars, stages, and whether what-if is available.",
+    },
+    "api_get_framework": {
+        "zh": "指标体系树（深度优先）：各节点的中英文名称、组内权重与综合权重、单位和方向。",
+        "en": "The indicator tree, depth first: every node's names in Chinese and English, its "
+        "weight within the parent and effective weight, unit and direction.",
+    },
+    "api_get_weights": {
+        "zh": "各节点的组内权重与综合权重（与结果文件夹中的权重表相同）。",
+        "en": "Every node's weight within its parent and effective weight (as in the results "
+        "folder's weights table).",
+    },
+    "api_get_scores": {
+        "zh": "某一节点（默认为总指数）各地区历年（或指定年份）的得分与排名。",
+        "en": "Scores and ranks of one node (by default the index) for every unit, in every "
+        "year or in one year.",
+    },
+    "api_get_unit": {
+        "zh": "地区画像：各一级指标与中位数的比较、优势与短板、历年走势。",
+        "en": "A unit's profile: its pillars against the median, strengths, weaknesses and "
+        "trend.",
+    },
+    "api_get_indicator": {
+        "zh": "某一指标在某一处理阶段（原始值、除以分母后、插补后、异常值处理后、标准化后）各地区历年的数值。",
+        "en": "An indicator's values by unit and year at one stage of the pipeline (raw, "
+        "denominated, imputed, treated or normalised).",
+    },
+    "api_get_geojson": {
+        "zh": "地图边界（仅含评估涉及的地区），每个要素带有地区代码属性。",
+        "en": "The map boundaries (only the assessment's units); every feature carries its "
+        "unit code.",
+    },
+    "api_post_whatif": {
+        "zh": "按新的权重重新计算评估（同一计算引擎），返回各地区历年的新旧得分与排名。",
+        "en": "Recomputes the assessment with changed weights (same engine) and returns every "
+        "unit's new and original scores and ranks.",
+    },
+    "api_get_targets": {
+        "zh": "目标跟踪：各地区（及合计）的所需与实际年均增速、进度状态、实际与直线路径和预测区间。",
+        "en": "Target tracking: required and realised growth, status, actual and straight "
+        "paths, and the projection interval of every unit and the total.",
+    },
+    "api_get_allocation": {
+        "zh": "资金分配：各地区的各组成部分与最终金额、分配规则说明，以及合计等于资金总额的核对。",
+        "en": "Allocation of funds: every unit's components and final amount, the rule in words, "
+        "and the check that the amounts sum to the budget.",
+    },
+    "api_get_scenarios": {
+        "zh": "权重情景：各情景下与基准相比的得分、排名和秩相关系数。",
+        "en": "Weight scenarios: scores and ranks against the baseline, and the rank "
+        "correlation of each scenario.",
+    },
+    "api_get_sensitivity": {
+        "zh": "不确定性分析：按设定次数的蒙特卡罗抽样（默认与报告相同）给出各地区排名的中位数与 5%–95% 区间；"
+        "服务器一次只计算一项，排队已满时返回 429。",
+        "en": "Uncertainty analysis: the median and 5-95% interval of every unit's rank from N "
+        "Monte Carlo runs (by default as many as the report); the server computes one at a "
+        "time and answers 429 when the queue is full.",
+    },
     "description": {"zh": "说明", "en": "Description"},
     "not_found": {"zh": "未找到", "en": "Not found"},
     "footer": {

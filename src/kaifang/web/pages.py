@@ -203,8 +203,10 @@ def whatif(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
 
 @router.get("/api-docs", response_class=HTMLResponse)
 def api_docs(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
+    # every endpoint of the schema, described in the reader's language from the catalogue
+    # (keyed by the endpoint's function name), whole sentences rather than docstring fragments
     routes = [
-        (path, method, op.get("summary", ""), (op.get("description") or "").split("\n")[0])
+        (path, method, messages.t(f"api_{op['operationId'].split('_api_')[0]}", lang))
         for path, ops in request.app.openapi()["paths"].items()
         for method, op in ops.items()
     ]
