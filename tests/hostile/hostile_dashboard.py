@@ -22,6 +22,7 @@ import uvicorn
 import yaml
 
 from kaifang.web import Dashboard, create_app
+from kaifang.web.guard import ServerLimits
 
 REPO = Path(__file__).resolve().parents[2]
 GUIZHOU = REPO / "examples" / "guizhou"
@@ -98,12 +99,12 @@ def build_hostile_assessment(folder: Path) -> Path:
 
 
 @contextmanager
-def serving(dashboard: Dashboard) -> Iterator[str]:
+def serving(dashboard: Dashboard, limits: ServerLimits | None = None) -> Iterator[str]:
     """The dashboard served by uvicorn on 127.0.0.1 (a free port) until the block ends."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(dashboard), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(dashboard, limits), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -67,9 +67,12 @@ INJECTED = """() => {
       if (attr.name.toLowerCase().startsWith('on')) found.push(el.tagName + '[' + attr.name + ']');
     }
   }
-  for (const el of document.querySelectorAll('img, iframe, object, embed')) found.push(el.outerHTML);
+  for (const el of document.querySelectorAll('img, iframe, object, embed')) {
+    found.push(el.outerHTML);
+  }
+  const app = location.origin + '/static/';
   for (const s of document.querySelectorAll('script')) {
-    const ok = s.type === 'application/json' || (s.src && s.src.startsWith(location.origin + '/static/'));
+    const ok = s.type === 'application/json' || (s.src && s.src.startsWith(app));
     if (!ok) found.push(s.outerHTML.slice(0, 120));
   }
   return found;
@@ -163,7 +166,8 @@ def test_policy_headers_on_every_kind_of_response(origin: str) -> None:
     for path in ("/", "/api/meta", "/static/js/common.js", "/api/nope", "/download/ranking.csv"):
         r = httpx.get(origin + path)
         policy = dict(
-            (d.strip().split(" ", 1) + [""])[:2] for d in r.headers["content-security-policy"].split(";")
+            [*d.strip().split(" ", 1), ""][:2]
+            for d in r.headers["content-security-policy"].split(";")
         )
         assert policy["script-src"] == "'self'"  # no inline script, no eval
         csp = r.headers["content-security-policy"]

@@ -18,9 +18,7 @@ def bind_listening_socket(host: str, port: int) -> socket.socket:
     """A TCP socket bound to ``host:port`` (IPv4 or IPv6), ready for uvicorn; OSError when the
     address is taken or cannot be used. Binding here, before uvicorn starts, turns a busy port
     into a message instead of a server that never starts."""
-    infos = socket.getaddrinfo(
-        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-    )
+    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     family, kind, proto, _, address = infos[0]
     sock = socket.socket(family, kind, proto)
     try:
@@ -84,7 +82,8 @@ def serve(
         reason = exc.strerror or str(exc)
         fail(
             KaifangError(
-                f"无法在 {host}:{port} 上监听（{reason}）：该端口可能已被占用，请用 --port 换一个端口。"
+                f"无法在 {host}:{port} 上监听（{reason}）："
+                "该端口可能已被占用，请用 --port 换一个端口。"
                 if zh
                 else f"cannot listen on {host}:{port} ({reason}): the port may be in use; "
                 "choose another with --port"
@@ -107,9 +106,7 @@ def serve(
         )
     if dashboard.base.record.get("simulated"):
         console.print("[bold red]模拟数据 SIMULATED DATA[/bold red]")
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(dashboard, limits), log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(create_app(dashboard, limits), log_level="warning"))
     try:
         server.run(sockets=[sock])
     finally:

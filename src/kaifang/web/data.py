@@ -179,9 +179,7 @@ class Dashboard:
     # results of the analyses (targets, allocation, scenarios, uncertainty runs), see analyses.py
     _analyses: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
     # the uncertainty analysis runs one at a time per server (see ComputeQueue)
-    sensitivity_queue: ComputeQueue = field(
-        default_factory=lambda: ComputeQueue(SENSITIVITY_QUEUE)
-    )
+    sensitivity_queue: ComputeQueue = field(default_factory=lambda: ComputeQueue(SENSITIVITY_QUEUE))
 
     @classmethod
     def open(cls, path: Path | str) -> Dashboard:
@@ -289,9 +287,7 @@ def check_whatif_weights(fw: Framework, weights: dict[str, float]) -> None:
     for parent in sorted(p for p in parents if p is not None):
         siblings = fw[parent].children
         if all(float(weights.get(c, fw[c].node.weight)) == 0 for c in siblings):
-            raise KaifangError(
-                f"every weight under {parent} would be 0: keep at least one above 0"
-            )
+            raise KaifangError(f"every weight under {parent} would be 0: keep at least one above 0")
 
 
 def switch_off(assessment: Assessment, nodes: set[str]) -> Assessment:

@@ -127,10 +127,7 @@ def _ranking(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
         f"ranking-{year}",
         t("table_caption_ranking", lang, year=year),
         [t("rank", lang), t("code", lang), t("unit", lang), t("score", lang), t("change", lang)],
-        [
-            [r["rank"], r["unit"], names[r["unit"]][lang], r["score"], r["change"]]
-            for r in rows
-        ],
+        [[r["rank"], r["unit"], names[r["unit"]][lang], r["score"], r["change"]] for r in rows],
     )
 
 
@@ -245,8 +242,14 @@ def _whatif(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
         f"{t('nav_whatif', lang)} {year}",
         [t(k, lang) for k in ("new_rank", "code", "unit", "new_score", "base_rank", "base_score")],
         [
-            [r["rank"], r["unit"], names[r["unit"]][lang], r["score"], r["base_rank"]]
-            + [r["base_score"]]
+            [
+                r["rank"],
+                r["unit"],
+                names[r["unit"]][lang],
+                r["score"],
+                r["base_rank"],
+                r["base_score"],
+            ]
             for r in rows
         ],
     )
@@ -391,8 +394,15 @@ def _scenario(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
         [t(k, lang) for k in ("code", "unit", "base_rank", "new_rank", "change", "base_score")]
         + [t("new_score", lang)],
         [
-            [r["unit"], _name(r["name"], lang), r["rank_baseline"], r["rank_scenario"]]
-            + [r["rank_change"], r["score_baseline"], r["score_scenario"]]
+            [
+                r["unit"],
+                _name(r["name"], lang),
+                r["rank_baseline"],
+                r["rank_scenario"],
+                r["rank_change"],
+                r["score_baseline"],
+                r["score_scenario"],
+            ]
             for r in s["rows"]
         ],
     )

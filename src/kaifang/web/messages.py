@@ -319,7 +319,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "endpoint": {"zh": "接口", "en": "Endpoint"},
     "api_get_meta": {
-        "zh": "评估概况：标题、是否为模拟数据、地区、年份、一级指标、处理阶段，以及能否进行权重模拟。",
+        "zh": "评估概况：标题、是否为模拟数据、地区、年份、一级指标、处理阶段，"
+        "以及能否进行权重模拟。",
         "en": "About the assessment: title, whether the data are simulated, units, years, "
         "pillars, stages, and whether what-if is available.",
     },
@@ -340,11 +341,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "api_get_unit": {
         "zh": "地区画像：各一级指标与中位数的比较、优势与短板、历年走势。",
-        "en": "A unit's profile: its pillars against the median, strengths, weaknesses and "
-        "trend.",
+        "en": "A unit's profile: its pillars against the median, strengths, weaknesses and trend.",
     },
     "api_get_indicator": {
-        "zh": "某一指标在某一处理阶段（原始值、除以分母后、插补后、异常值处理后、标准化后）各地区历年的数值。",
+        "zh": "某一指标在某一处理阶段（原始值、除以分母后、插补后、异常值处理后、标准化后）"
+        "各地区历年的数值。",
         "en": "An indicator's values by unit and year at one stage of the pipeline (raw, "
         "denominated, imputed, treated or normalised).",
     },
@@ -359,7 +360,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "unit's new and original scores and ranks.",
     },
     "api_get_targets": {
-        "zh": "目标跟踪：各地区（及合计）的所需与实际年均增速、进度状态、实际与直线路径和预测区间。",
+        "zh": "目标跟踪：各地区（及合计）的所需与实际年均增速、进度状态、"
+        "实际与直线路径和预测区间。",
         "en": "Target tracking: required and realised growth, status, actual and straight "
         "paths, and the projection interval of every unit and the total.",
     },
@@ -374,7 +376,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "correlation of each scenario.",
     },
     "api_get_sensitivity": {
-        "zh": "不确定性分析：按设定次数的蒙特卡罗抽样（默认与报告相同）给出各地区排名的中位数与 5%–95% 区间；"
+        "zh": "不确定性分析：按设定次数的蒙特卡罗抽样（默认与报告相同）"
+        "给出各地区排名的中位数与 5%–95% 区间；"
         "服务器一次只计算一项，排队已满时返回 429。",
         "en": "Uncertainty analysis: the median and 5-95% interval of every unit's rank from N "
         "Monte Carlo runs (by default as many as the report); the server computes one at a "
