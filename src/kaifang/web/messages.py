@@ -106,7 +106,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "scenarios_title": {"zh": "权重情景", "en": "Weight scenarios"},
     "scenario": {"zh": "情景", "en": "Scenario"},
     "changes": {"zh": "权重调整", "en": "Weight changes"},
-    "spearman": {"zh": "Spearman 秩相关", "en": "Spearman correlation"},
+    "spearman": {"zh": "斯皮尔曼秩相关", "en": "Spearman correlation"},
     "units_moved": {"zh": "排名变动地区数", "en": "Units that moved"},
     "max_rank_move": {"zh": "最大排名变动", "en": "Largest rank move"},
     "share_open": {
@@ -124,11 +124,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Uncertainty analysis: rank intervals",
     },
     "sensitivity_intro": {
-        "zh": "对配置中声明的不确定输入（{inputs}）做 N = {n} 次蒙特卡罗抽样"
+        "zh": "对配置中声明的 {count} 项不确定输入做 N = {n} 次蒙特卡罗抽样"
         "（随机种子 {seed}，结果可复现），给出各地区{year}年{node}排名的中位数与 5%–95% 区间。",
-        "en": "N = {n} Monte Carlo runs (seed {seed}, reproducible) over the uncertain inputs "
-        "declared in the config ({inputs}): the median and 5-95% interval of each unit's rank "
+        "en": "N = {n} Monte Carlo runs (seed {seed}, reproducible) over the {count} uncertain "
+        "inputs declared in the config: the median and 5-95% interval of each unit's rank "
         "of {node} in {year}.",
+    },
+    "uncertain_inputs": {
+        "zh": "不确定输入（配置中的名称）：",
+        "en": "Uncertain inputs (names in the config):",
+    },
+    "model_loglinear": {"zh": "对数线性趋势（最小二乘）", "en": "log-linear trend (least squares)"},
+    "model_rw_drift": {"zh": "带漂移的随机游走", "en": "random walk with drift"},
+    "projection_model": {
+        "zh": "预测模型",
+        "en": "Projection model",
     },
     "runs_n": {"zh": "抽样次数 N", "en": "Runs N"},
     "recompute": {"zh": "重新计算", "en": "Recompute"},
@@ -251,7 +261,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "指标体系树状图；完整结构与权重见下方表格",
         "en": "Tree diagram of the framework; the structure and weights are in the table",
     },
-    "whatif_title": {"zh": "权重模拟（What-if）", "en": "What-if: change the pillar weights"},
+    "whatif_title": {"zh": "权重模拟（假设分析）", "en": "What-if: change the pillar weights"},
     "whatif_intro": {
         "zh": "调整一级指标的权重（相对于同级指标），评估会用同一计算引擎重新计算，"
         "排名与地图随即更新。",
@@ -312,9 +322,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Targets, allocation, weight scenarios and the sensitivity analysis have their own "
         "pages (computed from the matching blocks of the assessment config).",
     },
-    "api_title": {"zh": "数据接口（JSON API）", "en": "JSON API"},
+    "api_title": {"zh": "数据接口（JSON 格式）", "en": "JSON API"},
     "api_intro": {
-        "zh": "本看板的全部数据均可通过 JSON 接口获取。OpenAPI 模式：",
+        "zh": "本看板的全部数据均可通过 JSON 格式的接口获取。接口说明（OpenAPI 格式）：",
         "en": "Every number on this dashboard is available from the JSON API. OpenAPI schema:",
     },
     "endpoint": {"zh": "接口", "en": "Endpoint"},
