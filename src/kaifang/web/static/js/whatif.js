@@ -129,7 +129,7 @@ function commit(node, range, number, text) {
   message.textContent = "";
   const v = Number(text);
   accepted.set(node, v);
-  number.value = String(v);
+  number.value = text.trim();
   range.value = String(Math.min(v, Number(range.max)));
   changed();
 }
