@@ -269,6 +269,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "the assessment, and the ranking and map update.",
     },
     "whatif_unavailable": {"zh": "权重模拟不可用", "en": "What-if is unavailable"},
+    "whatif_needs_config": {
+        "zh": "当前展示的是已保存的结果文件夹（只读），无法重新计算。"
+        "请用评估配置文件 assessment.yaml 启动看板，以使用权重模拟。",
+        "en": "A saved results folder is being served (read-only): nothing can be recomputed. "
+        "Start the dashboard with the assessment.yaml to use what-if.",
+    },
+    "whatif_data_weights": {
+        "zh": "权重模拟调整的是指标体系中设定的权重，而本评估的权重由数据计算得出，"
+        "调整不会产生任何效果。权重计算方法：",
+        "en": "What-if sets the framework's weights, but this assessment computes its weights "
+        "from the data, so changing them would have no effect. Weighting method:",
+    },
     "reset": {"zh": "恢复原权重", "en": "Reset weights"},
     "base_rank": {"zh": "原排名", "en": "Base rank"},
     "new_rank": {"zh": "新排名", "en": "New rank"},

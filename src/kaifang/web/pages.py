@@ -193,12 +193,20 @@ def whatif(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
         "whatif",
         year=year,
         max_weight=MAX_WHATIF_WEIGHT,
+        weight_method=_weight_method(dash),
         pillars=pillars,
         rows=rows,
         table=sorted(
             (r for r in rows if r["year"] == year), key=lambda r: (r["rank"] is None, r["rank"])
         ),
     )
+
+
+def _weight_method(dash: Dashboard) -> str | None:
+    """The config's weighting method (steps.weight.method), for the what-if page."""
+    if dash.assessment is None or dash.assessment.config.steps.weight is None:
+        return None
+    return str(dash.assessment.config.steps.weight.method)
 
 
 @router.get("/api-docs", response_class=HTMLResponse)
