@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -15,24 +16,45 @@ MAX_PORT = 65535
 
 
 def bind_listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host:port`` (IPv4 or IPv6), ready for uvicorn; OSError when the
-    address is taken or cannot be used. Binding here, before uvicorn starts, turns a busy port
-    into a message instead of a server that never starts."""
-    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    family, kind, proto, _, address = infos[0]
-    sock = socket.socket(family, kind, proto)
+    """A TCP socket bound to ``host:port``, ready for uvicorn (IPv6 when the host holds a colon,
+    as uvicorn decides); OSError when the address is taken or cannot be used. Binding here,
+    before uvicorn starts, turns a busy port into a message instead of a server that never
+    starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         # as uvicorn does: a restarted server can reuse the port of the previous one at once
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if family == socket.AF_INET6 and host in ("::", ""):
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-        sock.bind(address)
+        sock.bind((host.strip("[]"), port))
         sock.listen(2048)
     except OSError:
         sock.close()
         raise
     sock.set_inheritable(True)
     return sock
+
+
+def _bind_failure(host: str, port: int, exc: OSError, zh: bool) -> str:
+    """Why the server cannot listen, and what to do about it."""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.EADDRINUSE:
+        advice = (
+            "端口已被占用，请用 --port 换一个端口",
+            "the port is in use; choose another with --port",
+        )
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        advice = (
+            "没有权限使用该端口，请用 --port 选择 1024 以上的端口",
+            "no permission for this port; choose one above 1024 with --port",
+        )
+    else:
+        advice = (
+            "请检查 --host 是否为本机的地址",
+            "check that --host is an address of this machine",
+        )
+    if zh:
+        return f"无法在 {host}:{port} 上监听（{reason}）：{advice[0]}。"
+    return f"cannot listen on {host}:{port} ({reason}): {advice[1]}"
 
 
 @app.command(
@@ -79,17 +101,7 @@ def serve(
     try:
         sock = bind_listening_socket(host, port)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        fail(
-            KaifangError(
-                f"无法在 {host}:{port} 上监听（{reason}）："
-                "该端口可能已被占用，请用 --port 换一个端口。"
-                if zh
-                else f"cannot listen on {host}:{port} ({reason}): the port may be in use; "
-                "choose another with --port"
-            ),
-            lang,
-        )
+        fail(KaifangError(_bind_failure(host, port, exc, zh)), lang)
         return
     import uvicorn
     from rich.markup import escape
