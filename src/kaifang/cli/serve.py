@@ -53,7 +53,10 @@ def _bind_failure(host: str, port: int, exc: OSError, zh: bool) -> str:
             "check that --host is an address of this machine",
         )
     if zh:
-        return f"无法在 {host}:{port} 上监听（{reason}）：{advice[0]}。"
+        # the system's reason is English: named only when the advice does not say it
+        known = exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EPERM)
+        detail = "" if known else f"（系统信息：{reason}）"
+        return f"无法在 {host}:{port} 上监听{detail}：{advice[0]}。"
     return f"cannot listen on {host}:{port} ({reason}): {advice[1]}"
 
 
