@@ -78,7 +78,7 @@ INJECTED = """() => {
   return found;
 }"""
 # where a chart is hovered, as fractions of its width and height
-HOVER_POINTS = [(x / 6, y / 7) for x in range(1, 6) for y in range(1, 7)]
+HOVER_POINTS = [(x / 5, y / 6) for x in range(1, 5) for y in range(1, 6)]
 
 
 @pytest.fixture(scope="module")
