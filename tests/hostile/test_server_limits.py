@@ -67,8 +67,8 @@ def test_foreign_host_refused(dashboard: Dashboard, host: str) -> None:
     with TestClient(create_app(dashboard), base_url=LOCAL) as c:
         r = c.get("/api/meta", headers={"host": host})
     assert r.status_code == 400
-    assert "不在允许列表中" in r.text and "is not allowed" in r.text
-    assert "--allowed-host" in r.text
+    assert "不在本看板允许的主机名之列" in r.text and "is not one this dashboard answers" in r.text
+    assert "--allowed-host" in r.text and "localhost" not in r.text  # the names stay private
     assert r.headers["x-content-type-options"] == "nosniff"
 
 

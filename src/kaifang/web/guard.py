@@ -113,16 +113,16 @@ class ServerGuard:
         raw_host = headers.get(b"host", b"").decode("latin-1")
         name = host_name(raw_host)
         if name is None or name not in self.limits.allowed_hosts:
-            allowed = ", ".join(sorted(self.limits.allowed_hosts))
+            # the allowed names are not listed: a rebinding page could read this answer
             await _send_all(
                 send,
                 _text(
                     400,
-                    f"拒绝请求：主机名“{raw_host[:100]}”不在允许列表中（{allowed}）。"
+                    f"拒绝请求：主机名“{raw_host[:100]}”不在本看板允许的主机名之列。"
                     "请用启动看板时给出的地址访问，或用 --allowed-host 添加主机名。",
-                    f"Request refused: the host name '{raw_host[:100]}' is not allowed "
-                    f"({allowed}). Use the address the dashboard printed at start, or add the "
-                    "name with --allowed-host.",
+                    f"Request refused: the host name '{raw_host[:100]}' is not one this "
+                    "dashboard answers. Use the address the dashboard printed at start, or add "
+                    "the name with --allowed-host.",
                 ),
             )
             return
