@@ -28,6 +28,7 @@ PAGES = [
     "/allocation",
     "/scenarios",
     "/sensitivity",
+    "/api-docs",
 ]
 
 

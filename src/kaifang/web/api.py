@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from kaifang.errors import KaifangError
@@ -299,6 +300,17 @@ RETRY_AFTER_S = 10
 
 # why a view is unavailable -> HTTP status
 UNAVAILABLE_STATUS = {"needs_config": 409, "no_block": 404, "error": 422}
+
+
+def endpoint_descriptions(lang: str) -> list[tuple[str, str, str]]:
+    """(method, path, description) of every endpoint, described in ``lang`` by the catalogue
+    (key ``api_<function name>``): whole sentences rather than docstring fragments."""
+    return [
+        (method, route.path, messages.t(f"api_{route.name}", lang))
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in sorted(route.methods or ())
+    ]
 
 
 def _unavailable(exc: analyses.Unavailable) -> HTTPException:

@@ -22,6 +22,7 @@ from fastapi.responses import Response
 
 from kaifang.errors import KaifangError
 from kaifang.web import analyses, views
+from kaifang.web.api import endpoint_descriptions
 from kaifang.web.data import Dashboard
 from kaifang.web.messages import t
 from kaifang.web.queue import QueueFull
@@ -435,6 +436,15 @@ def _sensitivity(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
+def _api(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+    return Table(
+        "api",
+        t("api_title", lang),
+        [t("endpoint", lang), t("description", lang)],
+        [[f"{method} {path}", text] for method, path, text in endpoint_descriptions(lang)],
+    )
+
+
 BUILDERS: dict[str, Callable[[Dashboard, str, dict[str, str]], Table]] = {
     "ranking": _ranking,
     "unit-pillars": _unit_pillars,
@@ -448,6 +458,7 @@ BUILDERS: dict[str, Callable[[Dashboard, str, dict[str, str]], Table]] = {
     "scenarios": _scenarios,
     "scenario": _scenario,
     "sensitivity": _sensitivity,
+    "api": _api,
 }
 
 router = APIRouter(include_in_schema=False)

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
 from kaifang.web import analyses, messages, views
-from kaifang.web.api import RETRY_AFTER_S
+from kaifang.web.api import RETRY_AFTER_S, endpoint_descriptions
 from kaifang.web.data import Dashboard
 from kaifang.web.downloads import download_links
 from kaifang.web.queue import QueueFull
@@ -211,14 +211,7 @@ def _weight_method(dash: Dashboard) -> str | None:
 
 @router.get("/api-docs", response_class=HTMLResponse)
 def api_docs(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
-    # every endpoint of the schema, described in the reader's language from the catalogue
-    # (keyed by the endpoint's function name), whole sentences rather than docstring fragments
-    routes = [
-        (path, method, messages.t(f"api_{op['operationId'].split('_api_')[0]}", lang))
-        for path, ops in request.app.openapi()["paths"].items()
-        for method, op in ops.items()
-    ]
-    return _render(request, "api.html", lang, "api", routes=routes)
+    return _render(request, "api.html", lang, "api", routes=endpoint_descriptions(lang))
 
 
 def _analysis(request: Request, lang: str, page: str, compute: Any, **context: Any) -> HTMLResponse:
