@@ -226,3 +226,19 @@ def test_whatif_says_why_and_allows_zero(origin: str, page: Page) -> None:
     # download of what is shown: the weights and the year follow the page
     href = page.get_attribute("a[data-download=whatif]", "href") or ""
     assert "weights=" in href and "talent%3A0" in href
+
+
+def test_downloads_follow_the_year_shown(origin: str, page: Page) -> None:
+    page.goto(f"{origin}/?lang=en")
+    page.wait_for_selector("body[data-ready='1']")
+    page.focus("#year")
+    page.keyboard.press("Home")  # the first year
+    first = page.get_attribute("#year", "min")
+    for link in page.query_selector_all("a[data-download=ranking]"):
+        assert f"year={first}" in (link.get_attribute("href") or "")
+    csv_link = page.get_attribute("a[data-download=ranking][href*='.csv']", "href") or ""
+    with page.expect_download() as info:
+        page.click(f"a[href='{csv_link}']")
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "Rank,Code,Unit,Score,Rank change"
+    assert len(text.splitlines()) == 1 + 9
