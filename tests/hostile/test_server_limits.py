@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx2 as httpx
@@ -183,7 +183,7 @@ def test_queue_runs_one_at_a_time_and_refuses_when_full() -> None:
     threads = [threading.Thread(target=call) for _ in range(3)]
     for th in threads:
         th.start()
-    time.sleep(0.2)  # the three hold the queue: one runs, two wait
+    _wait_until(lambda: queue.in_use == 3)  # the three hold the queue: one runs, two wait
     with pytest.raises(QueueFull):
         queue.run(lambda: 0)  # refused at once, without waiting
     release.set()
@@ -204,7 +204,7 @@ def test_sensitivity_429_when_the_queue_is_full(dashboard: Dashboard) -> None:
         holder = threading.Thread(target=full.run, args=(lambda: release.wait(10),))
         holder.start()
         try:
-            time.sleep(0.1)
+            _wait_until(lambda: full.in_use == 1)
             r = c.get("/api/sensitivity", params={"n": 60, "lang": "zh"})
             assert r.status_code == 429
             assert "服务器正忙" in r.json()["detail"]
@@ -278,6 +278,13 @@ def test_serve_passes_allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
     with TestClient(seen["app"], base_url=LOCAL) as c:  # type: ignore[arg-type]
         assert c.get("/api/meta", headers={"host": "dash.intranet"}).status_code == 200
         assert c.get("/api/meta", headers={"host": "evil.example"}).status_code == 400
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
 
 
 def _free_port() -> str:

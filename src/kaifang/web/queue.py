@@ -31,14 +31,26 @@ class ComputeQueue:
         self.waiting = waiting
         self._places = threading.BoundedSemaphore(1 + waiting)
         self._turn = threading.Lock()
+        self._count = threading.Lock()
+        self._in_use = 0
+
+    @property
+    def in_use(self) -> int:
+        """Computations running or waiting now."""
+        with self._count:
+            return self._in_use
 
     def run(self, compute: Callable[[], T]) -> T:
         """The value of ``compute()``, run when no other computation of this queue runs;
         ``QueueFull`` at once when the queue is full."""
         if not self._places.acquire(blocking=False):
             raise QueueFull(self.waiting)
+        with self._count:
+            self._in_use += 1
         try:
             with self._turn:
                 return compute()
         finally:
+            with self._count:
+                self._in_use -= 1
             self._places.release()
