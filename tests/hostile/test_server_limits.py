@@ -272,12 +272,29 @@ def test_serve_passes_allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(uvicorn.Server, "run", fake_run)
     result = runner.invoke(
         cli,
-        ["serve", str(GUIZHOU), "--port", _free_port(), "--allowed-host", "dash.intranet"],
+        [
+            "serve",
+            str(GUIZHOU),
+            "--port",
+            _free_port(),
+            "--allowed-host",
+            "dash.intranet",
+            "--max-body",
+            "2000",
+        ],
     )
     assert result.exit_code == 0, result.output
     with TestClient(seen["app"], base_url=LOCAL) as c:  # type: ignore[arg-type]
         assert c.get("/api/meta", headers={"host": "dash.intranet"}).status_code == 200
         assert c.get("/api/meta", headers={"host": "evil.example"}).status_code == 400
+        big = c.post("/api/whatif", content=b"x" * 2001, headers={"host": "localhost"})
+        assert big.status_code == 413
+
+
+def test_cli_default_body_cap_is_the_servers() -> None:
+    from kaifang.cli.serve import DEFAULT_MAX_BODY as CLI_DEFAULT
+
+    assert CLI_DEFAULT == DEFAULT_MAX_BODY
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:

@@ -13,6 +13,9 @@ from kaifang.cli.common import LangOption, app, check_lang, console, fail
 from kaifang.errors import KaifangError
 
 MAX_PORT = 65535
+# the dashboard's default body cap (kaifang.web.guard.DEFAULT_MAX_BODY; the web package is
+# imported only when the server starts, so that `kaifang --help` stays fast)
+DEFAULT_MAX_BODY = 1_000_000
 
 
 def bind_listening_socket(host: str, port: int) -> socket.socket:
@@ -87,6 +90,15 @@ def serve(
             "host are refused (protection against DNS rebinding).",
         ),
     ] = None,
+    max_body: Annotated[
+        int,
+        typer.Option(
+            "--max-body",
+            help="Largest request body accepted, in bytes (larger ones get HTTP 413).",
+            min=1024,
+            max=1_000_000_000,
+        ),
+    ] = DEFAULT_MAX_BODY,
     lang: LangOption = "zh",
 ) -> None:
     """Serve the dashboard: map, ranking, unit profiles, indicators, framework and what-if."""
@@ -109,7 +121,7 @@ def serve(
     import uvicorn
     from rich.markup import escape
 
-    limits = ServerLimits.for_host(host, allowed_host or ())
+    limits = ServerLimits.for_host(host, allowed_host or (), max_body)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/?lang={lang}"
     console.print(("看板地址 " if zh else "Dashboard at ") + f"[bold]{url}[/bold]")
