@@ -10,16 +10,18 @@ const yearSelect = document.getElementById("year-select");
 const timing = document.getElementById("timing");
 const message = document.getElementById("weight-message");
 const pillarName = new Map(data.pillars.map((p) => [p.id, p.name]));
+// A value is checked before it is sent; a refused value goes back to the last accepted one,
+// and the page says why.
+const accepted = new Map();
+for (const input of document.querySelectorAll(".w-number")) accepted.set(input.dataset.node, Number(input.value));
 let rows = data.rows.map((r) => ({ ...r, base_score: r.score, base_rank: r.rank }));
 let inFlight = false;
 let pending = null;  // time of the newest change not yet sent
 let updates = 0;
 
+// the weights sent are the accepted ones: a value being typed, or refused, is never sent
 function weights() {
-  const out = {};
-  // the number boxes hold the exact weights (the sliders stop at their max)
-  for (const input of document.querySelectorAll(".w-number")) out[input.dataset.node] = Number(input.value);
-  return out;
+  return Object.fromEntries(accepted);
 }
 
 // the download of the table follows the weights and the year shown
@@ -101,10 +103,6 @@ function changed() {
   else send(now);
 }
 
-// A value is checked before it is sent; a refused value goes back to the last accepted one,
-// and the page says why.
-const accepted = new Map();
-for (const input of document.querySelectorAll(".w-number")) accepted.set(input.dataset.node, Number(input.value));
 
 function refusal(node, text) {
   const value = text.trim();
