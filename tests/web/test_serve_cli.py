@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +27,20 @@ def test_serve_starts_uvicorn_with_the_dashboard(monkeypatch: pytest.MonkeyPatch
 
     started: dict[str, Any] = {}
 
-    def fake_run(asgi: Any, host: str, port: int, **kwargs: Any) -> None:
-        started.update(app=asgi, host=host, port=port)
+    def fake_run(server: uvicorn.Server, sockets: list[Any]) -> None:
+        host, port = sockets[0].getsockname()[:2]
+        started.update(app=server.config.app, host=host, port=port)
 
-    monkeypatch.setattr(uvicorn, "run", fake_run)
-    result = runner.invoke(app, ["serve", str(GUIZHOU), "--port", "8123", "--lang", "en"])
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
+    with socket.socket() as probe:  # a port free at this moment
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = runner.invoke(app, ["serve", str(GUIZHOU), "--port", str(port), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "http://127.0.0.1:8123/?lang=en" in result.output
+    assert f"http://127.0.0.1:{port}/?lang=en" in result.output
     assert "SIMULATED" in result.output
-    assert started["host"] == "127.0.0.1" and started["port"] == 8123
-    with TestClient(started["app"]) as client:
+    assert started["host"] == "127.0.0.1" and started["port"] == port
+    with TestClient(started["app"], base_url="http://127.0.0.1") as client:
         assert client.get("/api/meta").json()["whatif_available"] is True
 
 

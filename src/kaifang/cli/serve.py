@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +11,56 @@ import typer
 
 from kaifang.cli.common import LangOption, app, check_lang, console, fail
 from kaifang.errors import KaifangError
+
+MAX_PORT = 65535
+# the dashboard's default body cap (kaifang.web.guard.DEFAULT_MAX_BODY; the web package is
+# imported only when the server starts, so that `kaifang --help` stays fast)
+DEFAULT_MAX_BODY = 1_000_000
+
+
+def bind_listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``, ready for uvicorn (IPv6 when the host holds a colon,
+    as uvicorn decides); OSError when the address is taken or cannot be used. Binding here,
+    before uvicorn starts, turns a busy port into a message instead of a server that never
+    starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # as uvicorn does: a restarted server can reuse the port of the previous one at once
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def _bind_failure(host: str, port: int, exc: OSError, zh: bool) -> str:
+    """Why the server cannot listen, and what to do about it."""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.EADDRINUSE:
+        advice = (
+            "端口已被占用，请用 --port 换一个端口",
+            "the port is in use; choose another with --port",
+        )
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        advice = (
+            "没有权限使用该端口，请用 --port 选择 1024 以上的端口",
+            "no permission for this port; choose one above 1024 with --port",
+        )
+    else:
+        advice = (
+            "请检查 --host 是否为本机的地址",
+            "check that --host is an address of this machine",
+        )
+    if zh:
+        # the system's reason is English: named only when the advice does not say it
+        known = exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EPERM)
+        detail = "" if known else f"（系统信息：{reason}）"
+        return f"无法在 {host}:{port} 上监听{detail}：{advice[0]}。"
+    return f"cannot listen on {host}:{port} ({reason}): {advice[1]}"
 
 
 @app.command(
@@ -26,7 +78,27 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on (0.0.0.0 for the whole intranet).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(help="Port to listen on (1-65535).", min=1, max=MAX_PORT)
+    ] = 8000,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A host name the dashboard answers besides --host, localhost and 127.0.0.1 "
+            "(repeat for several), e.g. the server's intranet name. Requests naming any other "
+            "host are refused (protection against DNS rebinding).",
+        ),
+    ] = None,
+    max_body: Annotated[
+        int,
+        typer.Option(
+            "--max-body",
+            help="Largest request body accepted, in bytes (larger ones get HTTP 413).",
+            min=1024,
+            max=1_000_000_000,
+        ),
+    ] = DEFAULT_MAX_BODY,
     lang: LangOption = "zh",
 ) -> None:
     """Serve the dashboard: map, ranking, unit profiles, indicators, framework and what-if."""
@@ -34,23 +106,35 @@ def serve(
     zh = lang == "zh"
     try:
         from kaifang.web import Dashboard, create_app
+        from kaifang.web.guard import ServerLimits
 
         with console.status("加载评估" if zh else "Loading the assessment"):
             dashboard = Dashboard.open(source)
     except KaifangError as exc:
         fail(exc, lang)
         return
+    try:
+        sock = bind_listening_socket(host, port)
+    except OSError as exc:
+        fail(KaifangError(_bind_failure(host, port, exc, zh)), lang)
+        return
     import uvicorn
+    from rich.markup import escape
 
+    limits = ServerLimits.for_host(host, allowed_host or (), max_body)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/?lang={lang}"
     console.print(("看板地址 " if zh else "Dashboard at ") + f"[bold]{url}[/bold]")
     if dashboard.whatif_reason is not None:
         label = "权重模拟不可用" if zh else "What-if unavailable"
         console.print(
-            f"[yellow]{label}[/yellow]: {dashboard.whatif_reason}",
+            f"[yellow]{label}[/yellow]: {escape(dashboard.whatif_reason)}",
             highlight=False,
         )
     if dashboard.base.record.get("simulated"):
         console.print("[bold red]模拟数据 SIMULATED DATA[/bold red]")
-    uvicorn.run(create_app(dashboard), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(create_app(dashboard, limits), log_level="warning"))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

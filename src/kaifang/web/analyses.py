@@ -21,8 +21,8 @@ from kaifang.errors import KaifangError
 from kaifang.web.data import Dashboard, clean
 
 Block = Literal["targets", "allocation", "scenarios", "sensitivity"]
-# Monte Carlo runs of the uncertainty view: the default, and the range a request may ask for
-SENSITIVITY_N = 300
+# Monte Carlo runs of the uncertainty view a request may ask for (the default is the report's,
+# Dashboard.sensitivity_runs)
 SENSITIVITY_MIN = 50
 SENSITIVITY_MAX = 2000
 SENSITIVITY_CACHE = 8
@@ -303,10 +303,11 @@ def scenarios(dash: Dashboard) -> dict[str, Any]:
     return {"year": int(report.year), "notes": list(report.notes), "scenarios": out}
 
 
-def check_n(n: int | None) -> int:
-    """The number of Monte Carlo runs asked for, within the stated limits."""
-    runs = SENSITIVITY_N if n is None else int(n)
-    if not SENSITIVITY_MIN <= runs <= SENSITIVITY_MAX:
+def check_n(n: int | None, default: int) -> int:
+    """The number of Monte Carlo runs asked for, within the stated limits (the configured
+    ``default`` is always allowed)."""
+    runs = default if n is None else int(n)
+    if runs != default and not SENSITIVITY_MIN <= runs <= SENSITIVITY_MAX:
         raise ValueError(
             f"n = {runs}: the number of runs must be between {SENSITIVITY_MIN} and "
             f"{SENSITIVITY_MAX}"
@@ -316,17 +317,25 @@ def check_n(n: int | None) -> int:
 
 def sensitivity(dash: Dashboard, n: int | None = None) -> dict[str, Any]:
     """Rank intervals of every unit from ``n`` Monte Carlo runs of the ``sensitivity:`` block's
-    uncertain inputs (``run_uncertainty``), seeded by the block's ``seed`` (reproducible)."""
+    uncertain inputs (``run_uncertainty``), seeded by the block's ``seed`` (reproducible).
+
+    A result not cached yet is computed through the dashboard's ``sensitivity_queue``: one at a
+    time, and ``QueueFull`` when too many wait."""
     from kaifang.sensitivity import run_uncertainty
 
-    runs = check_n(n)
+    runs = check_n(n, dash.sensitivity_runs)
     assessment, spec = _block(dash, "sensitivity")
     seed = int(spec.seed)
-    result, ms, cached = _cached(
-        dash,
-        ("sensitivity", runs, seed),
-        lambda: run_uncertainty(assessment, spec, runs, seed),
-    )
+    key = ("sensitivity", runs, seed)
+
+    def compute() -> tuple[Any, float, bool]:
+        return _cached(dash, key, lambda: run_uncertainty(assessment, spec, runs, seed))
+
+    with dash._lock:
+        known = key in dash._analyses
+    # a cached result never waits in the queue; a queued request finds the result of an
+    # identical request computed while it waited (``_cached`` looks again)
+    result, ms, cached = compute() if known else dash.sensitivity_queue.run(compute)
     fw = dash.base.framework
     node = str(result.node)
     rows = [
@@ -352,6 +361,7 @@ def sensitivity(dash: Dashboard, n: int | None = None) -> dict[str, Any]:
     ]
     return {
         "n": int(result.runs),
+        "n_default": int(dash.sensitivity_runs),
         "seed": seed,
         "n_min": SENSITIVITY_MIN,
         "n_max": SENSITIVITY_MAX,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from kaifang.errors import KaifangError
-from kaifang.web import analyses, views
+from kaifang.web import analyses, messages, views
 from kaifang.web.data import Dashboard
+from kaifang.web.queue import QueueFull
 
 
 class Name(BaseModel):
@@ -278,6 +280,7 @@ class IntervalRow(BaseModel):
 
 class SensitivityOut(BaseModel):
     n: int = Field(description="Monte Carlo runs")
+    n_default: int = Field(description="the default runs: report.sensitivity_samples")
     seed: int
     n_min: int
     n_max: int
@@ -292,9 +295,22 @@ class SensitivityOut(BaseModel):
 
 
 router = APIRouter(prefix="/api", tags=["assessment"])
+# seconds a client is told to wait when the uncertainty queue is full
+RETRY_AFTER_S = 10
 
 # why a view is unavailable -> HTTP status
 UNAVAILABLE_STATUS = {"needs_config": 409, "no_block": 404, "error": 422}
+
+
+def endpoint_descriptions(lang: str) -> list[tuple[str, str, str]]:
+    """(method, path, description) of every endpoint, described in ``lang`` by the catalogue
+    (key ``api_<function name>``): whole sentences rather than docstring fragments."""
+    return [
+        (method, route.path, messages.t(f"api_{route.name}", lang))
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in sorted(route.methods or ())
+    ]
 
 
 def _unavailable(exc: analyses.Unavailable) -> HTTPException:
@@ -442,16 +458,36 @@ def get_scenarios(request: Request) -> dict[str, Any]:
 @router.get("/sensitivity", response_model=SensitivityOut)
 def get_sensitivity(
     request: Request,
-    n: int = Query(
-        analyses.SENSITIVITY_N,
-        ge=analyses.SENSITIVITY_MIN,
+    n: int | None = Query(
+        None,
+        ge=1,
         le=analyses.SENSITIVITY_MAX,
-        description="Monte Carlo runs of the uncertainty analysis",
+        description="Monte Carlo runs of the uncertainty analysis (default: the report's, "
+        "report.sensitivity_samples of the config)",
     ),
+    lang: Literal["zh", "en"] = Query("en", description="language of an error message"),
 ) -> dict[str, Any]:
     """Rank intervals (nominal, median, 5th-95th percentile) of every unit from ``n`` seeded
     Monte Carlo runs of the ``sensitivity:`` block's inputs; computed once per ``n``, cached."""
+    dash = _dash(request)
     try:
-        return analyses.sensitivity(_dash(request), n)
+        return analyses.sensitivity(dash, n)
     except analyses.Unavailable as exc:
         raise _unavailable(exc) from None
+    except ValueError:
+        raise HTTPException(
+            422,
+            messages.t(
+                "n_out_of_range",
+                lang,
+                min=analyses.SENSITIVITY_MIN,
+                max=analyses.SENSITIVITY_MAX,
+                default=dash.sensitivity_runs,
+            ),
+        ) from None
+    except QueueFull as exc:
+        raise HTTPException(
+            429,
+            messages.t("sensitivity_busy", lang, waiting=exc.waiting),
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        ) from None

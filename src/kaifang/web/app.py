@@ -12,14 +12,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
-from kaifang.web import api, pages
+from kaifang.web import api, downloads, pages
 from kaifang.web.data import Dashboard
+from kaifang.web.guard import ServerGuard, ServerLimits
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(dashboard: Dashboard) -> FastAPI:
-    """The app serving ``dashboard`` (see ``Dashboard.open``)."""
+def create_app(dashboard: Dashboard, limits: ServerLimits | None = None) -> FastAPI:
+    """The app serving ``dashboard`` (see ``Dashboard.open``), behind the checks of
+    ``kaifang.web.guard`` (by default only local host names are answered)."""
     app = FastAPI(
         title="kaifang dashboard API",
         version=__version__,
@@ -30,5 +32,7 @@ def create_app(dashboard: Dashboard) -> FastAPI:
     app.state.dashboard = dashboard
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(downloads.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(ServerGuard, limits=limits or ServerLimits())
     return app

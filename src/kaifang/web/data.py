@@ -25,10 +25,13 @@ from kaifang.assessment.results import Results
 from kaifang.errors import KaifangError
 from kaifang.framework import Framework
 from kaifang.report.spec import ReportSpec, geojson_path, report_spec
+from kaifang.web.queue import ComputeQueue
 
 # unit code of each map feature, as a string, whatever type the GeoJSON stores it in
 MAP_KEY = "kaifang_unit"
 WHATIF_CACHE_SIZE = 32
+# uncertainty runs that may wait behind the one being computed (more get HTTP 429)
+SENSITIVITY_QUEUE = 2
 
 
 @dataclass(frozen=True)
@@ -166,12 +169,17 @@ class Dashboard:
     assessment: Assessment | None
     geojson: dict[str, Any] | None
     whatif_reason: str | None  # why what-if is unavailable; None when it is available
+    # Monte Carlo runs shown by default: the report's (report.sensitivity_samples), so that the
+    # dashboard and the report show the same analysis
+    sensitivity_runs: int = ReportSpec().sensitivity_samples
     _cache: OrderedDict[tuple[tuple[str, float], ...], Snapshot] = field(
         default_factory=OrderedDict
     )
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # results of the analyses (targets, allocation, scenarios, uncertainty runs), see analyses.py
     _analyses: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
+    # the uncertainty analysis runs one at a time per server (see ComputeQueue)
+    sensitivity_queue: ComputeQueue = field(default_factory=lambda: ComputeQueue(SENSITIVITY_QUEUE))
 
     @classmethod
     def open(cls, path: Path | str) -> Dashboard:
@@ -199,7 +207,9 @@ class Dashboard:
                 f"what-if sets the framework's weights, but this assessment computes its weights "
                 f"with method '{weight.method}' (steps.weight): changing them would have no effect"
             )
-        return cls(base, config_path, assessment, geo, reason)
+        # 0 means the report skips the analysis; the dashboard then offers the default N
+        runs = spec.sensitivity_samples or ReportSpec().sensitivity_samples
+        return cls(base, config_path, assessment, geo, reason, sensitivity_runs=runs)
 
     @classmethod
     def from_results(cls, folder: Path | str) -> Dashboard:
@@ -222,10 +232,16 @@ class Dashboard:
 
     def whatif(self, weights: dict[str, float]) -> tuple[Snapshot, float, bool]:
         """The assessment recomputed with ``weights`` (relative to siblings, as in the
-        framework); returns the variant, the milliseconds it took and whether it was cached."""
+        framework); returns the variant, the milliseconds it took and whether it was cached.
+
+        A weight of 0 switches a node off, as long as one of its siblings keeps a weight above 0
+        (see ``switch_off``). Raises ``KaifangError`` for a weight that is negative or not a
+        finite number, and for a node whose siblings would all be switched off.
+        """
         if self.assessment is None or self.whatif_reason is not None:
             raise KaifangError(self.whatif_reason or "what-if is unavailable")
         fw = self.base.framework
+        check_whatif_weights(fw, weights)
         # weights equal to the framework's are dropped so equal requests share a cache entry
         changed = {
             n: float(w)
@@ -242,9 +258,57 @@ class Dashboard:
         if not changed:
             snap = self.base
         else:
-            snap = Snapshot.from_results(self.assessment.with_weights(changed).run())
+            off = {n for n, w in changed.items() if w == 0}
+            kept = {n: w for n, w in changed.items() if w != 0}
+            variant = self.assessment.with_weights(kept) if kept else self.assessment
+            if off:
+                variant = switch_off(variant, off)
+            snap = Snapshot.from_results(variant.run())
         with self._lock:
             self._cache[key] = snap
             while len(self._cache) > WHATIF_CACHE_SIZE:
                 self._cache.popitem(last=False)
         return snap, (time.perf_counter() - started) * 1000, False
+
+
+def check_whatif_weights(fw: Framework, weights: dict[str, float]) -> None:
+    """Refuse unknown nodes, negative or non-finite weights, and a parent whose children would
+    all weigh 0 (nothing left to aggregate)."""
+    unknown = [n for n in weights if n not in fw.nodes]
+    if unknown:
+        raise KaifangError(f"unknown node(s) for a weight change: {', '.join(unknown)}")
+    bad = {n: w for n, w in weights.items() if not (math.isfinite(w) and w >= 0)}
+    if bad:
+        raise KaifangError(
+            "a weight must be a number >= 0 (0 switches a node off); found "
+            + ", ".join(f"{n} = {w}" for n, w in bad.items())
+        )
+    parents = {fw[n].parent for n in weights if weights[n] == 0 and fw[n].parent}
+    for parent in sorted(p for p in parents if p is not None):
+        siblings = fw[parent].children
+        if all(float(weights.get(c, fw[c].node.weight)) == 0 for c in siblings):
+            raise KaifangError(f"every weight under {parent} would be 0: keep at least one above 0")
+
+
+def switch_off(assessment: Assessment, nodes: set[str]) -> Assessment:
+    """A variant without ``nodes`` (and the indicators under them) in its framework.
+
+    This is what a weight of 0 means: every data step (denominate, impute, treat, normalise)
+    works indicator by indicator, and the framework-weighted aggregations give a child of
+    weight 0 no influence, so leaving the node out gives the same scores of the others. (The
+    framework file itself requires weights above 0, hence the variant leaves the node out.)
+    """
+    from dataclasses import replace
+
+    from kaifang.framework.tree import build_framework
+
+    framework = assessment.inputs.framework
+
+    def prune(node: dict[str, Any]) -> dict[str, Any]:
+        children = node.get("children")
+        if children:
+            node["children"] = [prune(c) for c in children if c["id"] not in nodes]
+        return node
+
+    tree = prune(framework.root.model_dump(exclude_none=True))
+    return Assessment(replace(assessment.inputs, framework=build_framework(tree, framework.path)))

@@ -94,16 +94,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "part_rounding": {"zh": "取整调整", "en": "Rounding adjustment"},
     "final_amount": {"zh": "分配金额", "en": "Amount allocated"},
     "grade": {"zh": "等级", "en": "Grade"},
+    "axis_amount": {"zh": "万元", "en": "million yuan"},
     "formula": {"zh": "计算式", "en": "Formula"},
     "chart_alt_allocation": {
-        "zh": "各地区分配金额按组成部分堆叠的条形图；数值见旁边的表格",
-        "en": "Stacked bar chart of each unit's amount by component; the numbers are in the table",
+        "zh": "各地区分配金额按组成部分堆叠的条形图（菱形标出最终分配金额，扣减部分见表格）；"
+        "数值见旁边的表格",
+        "en": "Stacked bar chart of each unit's amount by component (a diamond marks the amount "
+        "allocated; deductions are in the table); the numbers are in the table",
     },
     "scores_of_year": {"zh": "采用{year}年评估得分", "en": "Assessment scores of {year}"},
     "scenarios_title": {"zh": "权重情景", "en": "Weight scenarios"},
     "scenario": {"zh": "情景", "en": "Scenario"},
     "changes": {"zh": "权重调整", "en": "Weight changes"},
-    "spearman": {"zh": "Spearman 秩相关", "en": "Spearman correlation"},
+    "spearman": {"zh": "斯皮尔曼秩相关", "en": "Spearman correlation"},
     "units_moved": {"zh": "排名变动地区数", "en": "Units that moved"},
     "max_rank_move": {"zh": "最大排名变动", "en": "Largest rank move"},
     "share_open": {
@@ -121,15 +124,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Uncertainty analysis: rank intervals",
     },
     "sensitivity_intro": {
-        "zh": "对配置中声明的不确定输入（{inputs}）做 N = {n} 次蒙特卡罗抽样"
+        "zh": "对配置中声明的 {count} 项不确定输入做 N = {n} 次蒙特卡罗抽样"
         "（随机种子 {seed}，结果可复现），给出各地区{year}年{node}排名的中位数与 5%–95% 区间。",
-        "en": "N = {n} Monte Carlo runs (seed {seed}, reproducible) over the uncertain inputs "
-        "declared in the config ({inputs}): the median and 5-95% interval of each unit's rank "
+        "en": "N = {n} Monte Carlo runs (seed {seed}, reproducible) over the {count} uncertain "
+        "inputs declared in the config: the median and 5-95% interval of each unit's rank "
         "of {node} in {year}.",
+    },
+    "uncertain_inputs": {
+        "zh": "不确定输入（配置中的名称）：",
+        "en": "Uncertain inputs (names in the config):",
+    },
+    "model_loglinear": {"zh": "对数线性趋势（最小二乘）", "en": "log-linear trend (least squares)"},
+    "model_rw_drift": {"zh": "带漂移的随机游走", "en": "random walk with drift"},
+    "projection_model": {
+        "zh": "预测模型",
+        "en": "Projection model",
     },
     "runs_n": {"zh": "抽样次数 N", "en": "Runs N"},
     "recompute": {"zh": "重新计算", "en": "Recompute"},
     "n_limits": {"zh": "（{min}–{max}）", "en": "({min}-{max})"},
+    "n_out_of_range": {
+        "zh": "抽样次数 N 须在 {min} 到 {max} 之间（默认 {default}，与报告相同）。",
+        "en": "The number of runs N must be between {min} and {max} (default {default}, as in "
+        "the report).",
+    },
+    "sensitivity_busy": {
+        "zh": "服务器正忙：已有一项不确定性分析正在计算，另有 {waiting} 项在排队。请稍后再试。",
+        "en": "The server is busy: one uncertainty analysis is being computed and {waiting} more "
+        "are waiting. Please try again shortly.",
+    },
+    "n_default_note": {
+        "zh": "默认 N = {n}，与评估报告采用的次数相同，由以下配置项设定：",
+        "en": "Default N = {n}, the same number of runs as the assessment report, set by:",
+    },
     "nominal_rank": {"zh": "名义排名", "en": "Nominal rank"},
     "median_rank": {"zh": "排名中位数", "en": "Median rank"},
     "rank_interval": {"zh": "5%–95% 排名区间", "en": "5-95% rank interval"},
@@ -234,7 +261,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "指标体系树状图；完整结构与权重见下方表格",
         "en": "Tree diagram of the framework; the structure and weights are in the table",
     },
-    "whatif_title": {"zh": "权重模拟（What-if）", "en": "What-if: change the pillar weights"},
+    "whatif_title": {"zh": "权重模拟（假设分析）", "en": "What-if: change the pillar weights"},
     "whatif_intro": {
         "zh": "调整一级指标的权重（相对于同级指标），评估会用同一计算引擎重新计算，"
         "排名与地图随即更新。",
@@ -242,6 +269,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "the assessment, and the ranking and map update.",
     },
     "whatif_unavailable": {"zh": "权重模拟不可用", "en": "What-if is unavailable"},
+    "whatif_needs_config": {
+        "zh": "当前展示的是已保存的结果文件夹（只读），无法重新计算。"
+        "请用评估配置文件 assessment.yaml 启动看板，以使用权重模拟。",
+        "en": "A saved results folder is being served (read-only): nothing can be recomputed. "
+        "Start the dashboard with the assessment.yaml to use what-if.",
+    },
+    "whatif_data_weights": {
+        "zh": "权重模拟调整的是指标体系中设定的权重，而本评估的权重由数据计算得出，"
+        "调整不会产生任何效果。权重计算方法：",
+        "en": "What-if sets the framework's weights, but this assessment computes its weights "
+        "from the data, so changing them would have no effect. Weighting method:",
+    },
     "reset": {"zh": "恢复原权重", "en": "Reset weights"},
     "base_rank": {"zh": "原排名", "en": "Base rank"},
     "new_rank": {"zh": "新排名", "en": "New rank"},
@@ -249,6 +288,39 @@ MESSAGES: dict[str, dict[str, str]] = {
     "new_score": {"zh": "新得分", "en": "New score"},
     "share": {"zh": "占比", "en": "Share"},
     "response_time": {"zh": "计算耗时", "en": "Computed in"},
+    "timing_server": {"zh": "服务器计算 {ms} 毫秒", "en": "server computed in {ms} ms"},
+    "timing_total": {
+        "zh": "从修改到页面更新共 {ms} 毫秒",
+        "en": "change to updated page in {ms} ms",
+    },
+    "whatif_zero_note": {
+        "zh": "权重为 0 表示不计入该一级指标；至少须保留一个大于 0 的权重。",
+        "en": "A weight of 0 switches a pillar off; at least one weight must stay above 0.",
+    },
+    "weight_not_number": {
+        "zh": "“{node}”的权重“{value}”不是数字，已恢复为 {previous}。",
+        "en": "The weight of {node}, '{value}', is not a number: it is back to {previous}.",
+    },
+    "weight_negative": {
+        "zh": "“{node}”的权重不能为负数（输入了 {value}），已恢复为 {previous}。",
+        "en": "The weight of {node} cannot be negative (you entered {value}): it is back to "
+        "{previous}.",
+    },
+    "weight_too_large": {
+        "zh": "“{node}”的权重不能超过 {max}（输入了 {value}），已恢复为 {previous}。",
+        "en": "The weight of {node} cannot exceed {max} (you entered {value}): it is back to "
+        "{previous}.",
+    },
+    "weight_all_zero": {
+        "zh": "不能把所有一级指标的权重都设为 0：至少保留一个大于 0 的权重。"
+        "“{node}”的权重已恢复为 {previous}。",
+        "en": "All pillar weights cannot be 0: keep at least one above 0. The weight of {node} "
+        "is back to {previous}.",
+    },
+    "whatif_failed": {
+        "zh": "服务器未能计算这组权重：",
+        "en": "The server could not compute these weights:",
+    },
     "ms": {"zh": "毫秒", "en": "ms"},
     "cached": {"zh": "（缓存）", "en": "(cached)"},
     "weight_of": {"zh": "{node}的权重", "en": "Weight of {node}"},
@@ -262,12 +334,77 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Targets, allocation, weight scenarios and the sensitivity analysis have their own "
         "pages (computed from the matching blocks of the assessment config).",
     },
-    "api_title": {"zh": "数据接口（JSON API）", "en": "JSON API"},
+    "api_title": {"zh": "数据接口（JSON 格式）", "en": "JSON API"},
     "api_intro": {
-        "zh": "本看板的全部数据均可通过 JSON 接口获取。OpenAPI 模式：",
+        "zh": "本看板的全部数据均可通过 JSON 格式的接口获取。接口说明（OpenAPI 格式）：",
         "en": "Every number on this dashboard is available from the JSON API. OpenAPI schema:",
     },
     "endpoint": {"zh": "接口", "en": "Endpoint"},
+    "api_get_meta": {
+        "zh": "评估概况：标题、是否为模拟数据、地区、年份、一级指标、处理阶段，"
+        "以及能否进行权重模拟。",
+        "en": "About the assessment: title, whether the data are simulated, units, years, "
+        "pillars, stages, and whether what-if is available.",
+    },
+    "api_get_framework": {
+        "zh": "指标体系树（深度优先）：各节点的中英文名称、组内权重与综合权重、单位和方向。",
+        "en": "The indicator tree, depth first: every node's names in Chinese and English, its "
+        "weight within the parent and effective weight, unit and direction.",
+    },
+    "api_get_weights": {
+        "zh": "各节点的组内权重与综合权重（与结果文件夹中的权重表相同）。",
+        "en": "Every node's weight within its parent and effective weight (as in the results "
+        "folder's weights table).",
+    },
+    "api_get_scores": {
+        "zh": "某一节点（默认为总指数）各地区历年（或指定年份）的得分与排名。",
+        "en": "Scores and ranks of one node (by default the index) for every unit, in every "
+        "year or in one year.",
+    },
+    "api_get_unit": {
+        "zh": "地区画像：各一级指标与中位数的比较、优势与短板、历年走势。",
+        "en": "A unit's profile: its pillars against the median, strengths, weaknesses and trend.",
+    },
+    "api_get_indicator": {
+        "zh": "某一指标在某一处理阶段（原始值、除以分母后、插补后、异常值处理后、标准化后）"
+        "各地区历年的数值。",
+        "en": "An indicator's values by unit and year at one stage of the pipeline (raw, "
+        "denominated, imputed, treated or normalised).",
+    },
+    "api_get_geojson": {
+        "zh": "地图边界（仅含评估涉及的地区），每个要素带有地区代码属性。",
+        "en": "The map boundaries (only the assessment's units); every feature carries its "
+        "unit code.",
+    },
+    "api_post_whatif": {
+        "zh": "按新的权重重新计算评估（同一计算引擎），返回各地区历年的新旧得分与排名。",
+        "en": "Recomputes the assessment with changed weights (same engine) and returns every "
+        "unit's new and original scores and ranks.",
+    },
+    "api_get_targets": {
+        "zh": "目标跟踪：各地区（及合计）的所需与实际年均增速、进度状态、"
+        "实际与直线路径和预测区间。",
+        "en": "Target tracking: required and realised growth, status, actual and straight "
+        "paths, and the projection interval of every unit and the total.",
+    },
+    "api_get_allocation": {
+        "zh": "资金分配：各地区的各组成部分与最终金额、分配规则说明，以及合计等于资金总额的核对。",
+        "en": "Allocation of funds: every unit's components and final amount, the rule in words, "
+        "and the check that the amounts sum to the budget.",
+    },
+    "api_get_scenarios": {
+        "zh": "权重情景：各情景下与基准相比的得分、排名和秩相关系数。",
+        "en": "Weight scenarios: scores and ranks against the baseline, and the rank "
+        "correlation of each scenario.",
+    },
+    "api_get_sensitivity": {
+        "zh": "不确定性分析：按设定次数的蒙特卡罗抽样（默认与报告相同）"
+        "给出各地区排名的中位数与 5%–95% 区间；"
+        "服务器一次只计算一项，排队已满时返回 429。",
+        "en": "Uncertainty analysis: the median and 5-95% interval of every unit's rank from N "
+        "Monte Carlo runs (by default as many as the report); the server computes one at a "
+        "time and answers 429 when the queue is full.",
+    },
     "description": {"zh": "说明", "en": "Description"},
     "not_found": {"zh": "未找到", "en": "Not found"},
     "footer": {
@@ -275,6 +412,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "kaifang open-economy assessment · data and computation stay on this machine",
     },
     "data_table": {"zh": "数据表", "en": "Data table"},
+    "download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
+    "download_xlsx": {"zh": "下载 Excel", "en": "Download Excel"},
+    "downloads_label": {"zh": "下载本表", "en": "Download this table"},
+    "code": {"zh": "代码", "en": "Code"},
+    "node_id": {"zh": "节点代码", "en": "Node id"},
+    "share_before": {"zh": "调整前份额", "en": "Share before"},
+    "share_after": {"zh": "调整后份额", "en": "Share after"},
     "latest_year": {"zh": "最新年份", "en": "Latest year"},
 }
 

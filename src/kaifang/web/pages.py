@@ -12,7 +12,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
 from kaifang.web import analyses, messages, views
+from kaifang.web.api import RETRY_AFTER_S, endpoint_descriptions
 from kaifang.web.data import Dashboard
+from kaifang.web.downloads import download_links
+from kaifang.web.queue import QueueFull
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.undefined = StrictUndefined  # a missing variable is an error, never blank text
@@ -34,6 +37,8 @@ NAV = (
 )
 
 router = APIRouter(include_in_schema=False)
+# the largest weight the what-if page's number boxes accept (relative to the siblings' weights)
+MAX_WHATIF_WEIGHT = 100
 
 
 def _dash(request: Request) -> Dashboard:
@@ -55,6 +60,12 @@ def _render(request: Request, template: str, lang: str, page: str, **context: An
     def href(path: str) -> str:
         return f"{path}?lang={lang}"
 
+    def downloads(table: str, **params: Any) -> dict[str, Any]:
+        return {
+            "label": messages.t("downloads_label", lang),
+            "items": download_links(lang, table, **params),
+        }
+
     names = {code: n[lang] for code, n in views.unit_names(dash).items()}
     base = {
         "lang": lang,
@@ -70,6 +81,7 @@ def _render(request: Request, template: str, lang: str, page: str, **context: An
         # relative, so that the link also works behind a reverse proxy
         "switch_url": _relative(request.url.include_query_params(lang=other)),
         "messages": messages.catalogue(lang),
+        "downloads": downloads,
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context})
 
@@ -169,7 +181,7 @@ def whatif(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
     dash = _dash(request)
     fw = dash.base.framework
     pillars = [
-        {"id": p, "weight": float(fw[p].node.weight), "share": s}
+        {"id": p, "name": fw.name(p, lang), "weight": float(fw[p].node.weight), "share": s}
         for p, s in views.pillar_shares(dash.base, dash.pillars).items()
     ]
     rows = views.score_rows(dash.base, fw.root_id)
@@ -180,6 +192,8 @@ def whatif(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
         lang,
         "whatif",
         year=year,
+        max_weight=MAX_WHATIF_WEIGHT,
+        weight_method=_weight_method(dash),
         pillars=pillars,
         rows=rows,
         table=sorted(
@@ -188,14 +202,16 @@ def whatif(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
     )
 
 
+def _weight_method(dash: Dashboard) -> str | None:
+    """The config's weighting method (steps.weight.method), for the what-if page."""
+    if dash.assessment is None or dash.assessment.config.steps.weight is None:
+        return None
+    return str(dash.assessment.config.steps.weight.method)
+
+
 @router.get("/api-docs", response_class=HTMLResponse)
 def api_docs(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
-    routes = [
-        (path, method, op.get("summary", ""), (op.get("description") or "").split("\n")[0])
-        for path, ops in request.app.openapi()["paths"].items()
-        for method, op in ops.items()
-    ]
-    return _render(request, "api.html", lang, "api", routes=routes)
+    return _render(request, "api.html", lang, "api", routes=endpoint_descriptions(lang))
 
 
 def _analysis(request: Request, lang: str, page: str, compute: Any, **context: Any) -> HTMLResponse:
@@ -273,15 +289,37 @@ def scenarios(request: Request, lang: Lang = LangQuery, id: str | None = None) -
 def sensitivity(
     request: Request,
     lang: Lang = LangQuery,
-    n: int = Query(
-        analyses.SENSITIVITY_N, ge=analyses.SENSITIVITY_MIN, le=analyses.SENSITIVITY_MAX
-    ),
+    n: int | None = Query(None, ge=1, le=analyses.SENSITIVITY_MAX),
 ) -> HTMLResponse:
     dash = _dash(request)
-    return _analysis(
+    limits = {
+        "min": analyses.SENSITIVITY_MIN,
+        "max": analyses.SENSITIVITY_MAX,
+        "n": n if n is not None else dash.sensitivity_runs,
+        "default": dash.sensitivity_runs,
+    }
+    try:
+        analyses.check_n(n, dash.sensitivity_runs)
+    except ValueError:
+        return _refused(request, lang, 422, "n_out_of_range", **limits)
+    try:
+        return _analysis(
+            request, lang, "sensitivity", lambda: analyses.sensitivity(dash, n), limits=limits
+        )
+    except QueueFull as exc:
+        response = _refused(request, lang, 429, "sensitivity_busy", waiting=exc.waiting)
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
+
+
+def _refused(request: Request, lang: str, status: int, key: str, **values: Any) -> HTMLResponse:
+    """A page that says, in the reader's language, why the request was refused."""
+    response = _render(
         request,
+        "refused.html",
         lang,
         "sensitivity",
-        lambda: analyses.sensitivity(dash, n),
-        limits={"min": analyses.SENSITIVITY_MIN, "max": analyses.SENSITIVITY_MAX, "n": n},
+        reason=messages.t(key, lang, **{k: v for k, v in values.items() if k != "n"}),
     )
+    response.status_code = status
+    return response

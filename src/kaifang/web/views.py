@@ -197,7 +197,8 @@ def whatif_rows(base: Snapshot, variant: Snapshot) -> list[dict[str, Any]]:
 
 
 def pillar_shares(snap: Snapshot, pillars: list[str]) -> dict[str, float]:
-    """The pillars' weights normalised to sum to 1 (what the engine uses)."""
+    """The pillars' weights normalised to sum to 1 (what the engine uses); 0 for a pillar
+    switched off (absent from the variant)."""
     table = snap.weights
     w = dict(zip(table["node"].astype(str), table["weight"].astype(float), strict=True))
-    return {p: w[p] for p in pillars}
+    return {p: w.get(p, 0.0) for p in pillars}

@@ -12,6 +12,12 @@ export const SEQUENTIAL = ["#eef4f8", "#c6dbe9", "#8fb8d4", "#4f8fbf", "#1f5f8b"
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", ' +
   '"Microsoft YaHei", system-ui, sans-serif';
 
+// Every name that reaches HTML (chart tooltips) goes through esc: unit, node and index names
+// come from the user's files and may hold markup.
+export function esc(value) {
+  return echarts.format.encodeHTML(String(value ?? ""));
+}
+
 export function fmt(value, digits = 2) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
   return Number(value).toLocaleString(lang === "zh" ? "zh-CN" : "en-US", {
@@ -62,7 +68,7 @@ export function mapOption(rows, title, labels = true) {
     ...baseOption,
     tooltip: {
       trigger: "item",
-      formatter: (p) => `${unitNames[p.name] ?? p.name}<br>${title}: ${fmt(p.value)}`,
+      formatter: (p) => `${esc(unitNames[p.name] ?? p.name)}<br>${esc(title)}: ${fmt(p.value)}`,
     },
     visualMap: {
       min: Math.floor(Math.min(...values)), max: Math.ceil(Math.max(...values)),
@@ -117,16 +123,21 @@ export function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, k) => values[k] ?? "");
 }
 
-// Keep a page state (e.g. the year) in the URL and in the language switch's link, so a
-// reload, a shared link or a change of language shows the same view.
+// Set one query parameter of a link (e.g. the year of a table's download)
+export function setLinkParam(link, key, value) {
+  const target = new URL(link.href);
+  target.searchParams.set(key, value);
+  link.href = target.toString();
+}
+
+// Keep a page state (e.g. the year) in the URL, in the language switch's link and in the
+// download links, so a reload, a shared link, a change of language or a download shows the same
+// view.
 export function keepInUrl(key, value) {
   const url = new URL(window.location);
   url.searchParams.set(key, value);
   history.replaceState(null, "", url);
-  const link = document.querySelector("[data-testid=lang-switch]");
-  if (link) {
-    const target = new URL(link.href);
-    target.searchParams.set(key, value);
-    link.href = target.toString();
+  for (const link of document.querySelectorAll("[data-testid=lang-switch], a[data-download]")) {
+    setLinkParam(link, key, value);
   }
 }

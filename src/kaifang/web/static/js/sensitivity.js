@@ -1,4 +1,4 @@
-import { baseOption, chart, fmt, messages as m, pageData } from "./common.js";
+import { baseOption, chart, esc, fmt, messages as m, pageData } from "./common.js";
 
 const { data, lang } = pageData();
 
@@ -14,8 +14,8 @@ if (data) {
       trigger: "axis", axisPointer: { type: "shadow" },
       formatter: (ps) => {
         const r = rows[ps[0].dataIndex];
-        return `${r.name[lang]}<br>${m.nominal_rank}: ${fmt(r.nominal_rank, 0)}<br>` +
-          `${m.median_rank}: ${fmt(r.median_rank, 1)}<br>${m.rank_interval}: ` +
+        return `${esc(r.name[lang])}<br>${esc(m.nominal_rank)}: ${fmt(r.nominal_rank, 0)}<br>` +
+          `${esc(m.median_rank)}: ${fmt(r.median_rank, 1)}<br>${esc(m.rank_interval)}: ` +
           `${fmt(r.q05_rank, 0)}–${fmt(r.q95_rank, 0)}`;
       },
     },

@@ -35,7 +35,8 @@ if (chosen) {
   c.setOption({
     ...baseOption,
     legend: { top: 0, data: [m.actual, m.straight_path, m.projection, m.projection_band.replace("{level}", level)] },
-    grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
+    // room on the right for the target pin's label above the last year
+    grid: { left: 8, right: 56, top: 56, bottom: 8, containLabel: true },
     tooltip: { trigger: "axis", valueFormatter: (v) => fmt(v) },
     xAxis: { type: "category", data: years, boundaryGap: false },
     yAxis: { type: "value", name: target.measure_unit ?? "", splitLine: { lineStyle: { color: "#eef0f3" } } },
