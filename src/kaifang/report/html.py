@@ -221,7 +221,9 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
             }
         )
 
-    # indicator tables, grouped by each indicator's parent
+    # indicator tables, grouped by each indicator's parent: the value the name speaks of (a
+    # ratio as a ratio, in its display unit), and a ratio's raw numerator on a line of its own
+    shown = data.shown_values(year)
     raw = {
         (str(u), int(y), str(i)): float(v)
         for u, y, i, v in zip(
@@ -261,18 +263,43 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
             for u in units:
                 t = _t(s_(year, ind, u), lo, hi)
                 cells[(ind, u)] = {
-                    "text": fmt_value(raw.get((u, year, ind), NAN)),
+                    "text": fmt_value(shown.get((u, year, ind), NAN)),
                     "bg": charts.ramp(t * 0.75) if not math.isnan(t) else charts.NO_DATA,
                     "fg": charts.ink_on(t * 0.75) if not math.isnan(t) else charts.INK,
                     "imputed": (u, year, ind) in imputed,
                 }
+                if fw[ind].node.denominator is not None:
+                    cells[(f"{ind}:numerator", u)] = {
+                        "text": fmt_value(raw.get((u, year, ind), NAN)),
+                        "bg": "transparent",
+                        "fg": charts.MUTED,
+                        "imputed": False,
+                    }
         heads = []
         for ind in inds:
             nd = fw[ind].node
             arrow = "↓" if nd.direction == -1 else ""
             heads.append(
-                {"id": ind, "name": fw.name(ind, lang), "unit": nd.unit or "", "arrow": arrow}
+                {
+                    "id": ind,
+                    "name": fw.name(ind, lang),
+                    "unit": fw.display_unit(ind, lang),
+                    "arrow": arrow,
+                    "numerator": False,
+                }
             )
+            if nd.denominator is not None:
+                heads.append(
+                    {
+                        "id": f"{ind}:numerator",
+                        "name": label(
+                            "numerator_of", lang, denominator=fw.name(nd.denominator, lang)
+                        ),
+                        "unit": fw.unit(ind, lang),
+                        "arrow": "",
+                        "numerator": True,
+                    }
+                )
         indicator_tables.append(
             {
                 "title": " › ".join(reversed(path)) or index_name,
@@ -310,9 +337,12 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
                 "direction": ""
                 if not tn.is_indicator
                 else label("negative" if nd.direction == -1 else "positive", lang),
-                "unit": nd.unit or "",
+                "unit": fw.unit(nid, lang),
                 "source": nd.source or "",
-                "denominator": nd.denominator or "",
+                "denominator": "" if nd.denominator is None else fw.name(nd.denominator, lang),
+                "display_unit": ""
+                if nd.denominator is None
+                else label("shown_in", lang, unit=fw.display_unit(nid, lang)),
             }
         )
 

@@ -169,6 +169,9 @@ class TargetOut(BaseModel):
     indicator: str
     indicator_name: Name
     measure_unit: str | None
+    measure_unit_name: Name | None = Field(
+        None, description="unit of the raw series the target follows, zh and en"
+    )
     base_year: int
     target_year: int
     multiple: float | None
