@@ -53,6 +53,16 @@ SECTION_LABELS: dict[str, Text] = {
     "units_moved": {"zh": "排名变动地区数", "en": "Units moved"},
     "max_move": {"zh": "最大名次变动", "en": "Largest move"},
     "baseline_rank": {"zh": "基准排名", "en": "Baseline rank"},
+    "scenarios_robust": {
+        "zh": "以下情景中没有任何地区的排名发生变化（ρ = 1.000），即排名对这些权重调整是稳健的：{names}。",
+        "en": "No unit changes rank under these scenarios (rho = 1.000): the ranking is robust to "
+        "these weight changes: {names}.",
+    },
+    "scenarios_robust_all": {
+        "zh": "所有情景中均没有地区的排名发生变化（ρ = 1.000），即排名对这些权重调整是稳健的。",
+        "en": "No unit changes rank under any scenario (rho = 1.000): the ranking is robust to "
+        "these weight changes.",
+    },
     "scenarios_caption": {
         "zh": "{year} 年{index}排名：基准与各权重情景比较（▲ 上升，▼ 下降）。",
         "en": "{index} ranks of {year}: baseline against each weight scenario (▲ up, ▼ down).",
@@ -116,6 +126,17 @@ def _num(v: float) -> str:
 
 def _pct(v: float) -> str:
     return "—" if math.isnan(v) else f"{100 * v:.1f}%"
+
+
+def _code_ids(words: str) -> str:
+    """Escaped text with node globs (``trade_*|fdi_*``) in code formatting."""
+    import re
+
+    return re.sub(
+        r"[A-Za-z0-9_]*[*?|][A-Za-z0-9_*?|]*",
+        lambda m: f"<code>{m.group(0)}</code>",
+        escape(words),
+    )
 
 
 def _money(v: float) -> str:
@@ -314,7 +335,9 @@ def scenarios_section(
         {
             "id": s,
             "name": str(r["name_zh" if lang == "zh" else "name_en"]),
-            "changes": str(r["changes"]),
+            "changes": _code_ids(
+                str(r.get(f"changes_{'zh' if lang == 'zh' else 'en'}", r["changes"]))
+            ),
             "share": f"{_pct(_f(r['share_baseline']))} → {_pct(_f(r['share_scenario']))}",
             "rho": f"{_f(r['spearman_rho']):.3f}",
             "moved": int(_f(r["units_moved"])),
@@ -346,7 +369,18 @@ def scenarios_section(
             }
         )
     year = a.params.get("scenarios", {}).get("year", "")
+    still = [h["name"] for h in heads if h["moved"] == 0]
+    robust = (
+        text(
+            "scenarios_robust_all" if len(still) == len(heads) else "scenarios_robust",
+            lang,
+            names="、".join(still) if lang == "zh" else "; ".join(still),
+        )
+        if still
+        else ""
+    )
     return {
+        "robust": robust,
         "heads": heads,
         "table": table,
         "caption": text("scenarios_caption", lang, year=year, index=index_name),
