@@ -26,6 +26,7 @@ from kaifang.report.glossary import (
     other,
 )
 from kaifang.report.sections import SECTION_LABELS, analysis_sections
+from kaifang.report.zhtext import code_ids, source_text
 
 FONT_PLACEHOLDER = "/*@font-face*/"
 NAN = float("nan")
@@ -35,12 +36,14 @@ NAN = float("nan")
 def _environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("kaifang.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["code_ids"] = code_ids
+    return env
 
 
 def fmt_value(v: float) -> str:
@@ -338,7 +341,7 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
                 if not tn.is_indicator
                 else label("negative" if nd.direction == -1 else "positive", lang),
                 "unit": fw.unit(nid, lang),
-                "source": nd.source or "",
+                "source": source_text(nd.source or "", lang),
                 "denominator": "" if nd.denominator is None else fw.name(nd.denominator, lang),
                 "display_unit": ""
                 if nd.denominator is None
@@ -368,6 +371,7 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
         **sections,
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
+        "alt_html_lang": "en" if lang == "zh" else "zh-Hans",
         "t": {k: v[lang] for k, v in labels.items()},
         "alt": {k: v[alt] for k, v in labels.items()},
         "title": data.title(lang),

@@ -88,7 +88,7 @@ SECTION_LABELS: dict[str, Text] = {
         "en": "Check FAILED: the amounts sum to {total} yuan, not the budget of {budget} yuan.",
     },
     "sensitivity_caption": {
-        "zh": "不确定性分析：{runs} 次蒙特卡洛模拟（随机种子 {seed}），同时改变：{inputs}。"
+        "zh": "不确定性分析：N = {runs} 次蒙特卡洛模拟（随机种子 {seed}），同时改变：{inputs}。"
         "横条为 {year} 年{index}排名的 5%–95% 区间，圆点为中位数，菱形为名义排名；按名义排名排序。",
         "en": "Uncertainty analysis: N = {runs} Monte Carlo runs (seed {seed}) varying {inputs}. "
         "Bars: 5th–95th percentile of the {year} {index} rank; dot: median; diamond: nominal "
@@ -578,7 +578,7 @@ def sensitivity_section(
         lang,
         runs=runs,
         seed=p.get("seed", ""),
-        inputs=", ".join(str(i) for i in p.get("inputs", [])),
+        inputs=_inputs_text(p, lang),
         year=p.get("year", ""),
         index=index_name,
     )
@@ -592,6 +592,14 @@ def sensitivity_section(
         "chart": interval_chart(rows, len(rows), caption, rank_word),
         "rows": rows,
     }
+
+
+def _inputs_text(params: dict[str, Any], lang: str) -> str:
+    """The varied inputs in words (older folders hold only their names: those, as code)."""
+    words = (params.get("inputs_text") or {}).get("zh" if lang == "zh" else "en")
+    if words:
+        return ("；" if lang == "zh" else "; ").join(str(w) for w in words)
+    return ", ".join(str(i) for i in params.get("inputs", []))
 
 
 def analysis_sections(

@@ -1,0 +1,77 @@
+"""Text helpers that keep a Chinese report Chinese: configuration ids and file names shown as
+code, bilingual source strings cut to the reader's language, and the list of Latin words a
+Chinese output may carry (acronyms, symbols, proper names)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from kaifang.report.glossary import METHOD_VALUES, PARAMETERS, STEPS
+
+# Latin words a Chinese text may carry outside code formatting: maths (x, min, ln), unit
+# symbols, proper names and acronyms (any all-capitals word such as COINr's JRC, TOPSIS, RCEP)
+ALLOWED_WORDS = frozenset(
+    {
+        "min",
+        "max",
+        "ln",
+        "log",
+        "exp",
+        "km",
+        "km2",
+        "kg",
+        "kaifang",
+        "COINr",
+        "SPSSAU",
+        "WeasyPrint",
+        "GeoJSON",
+        "Excel",
+        "Stata",
+    }
+)
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
+_FILE = re.compile(r"[\w./-]+\.(?:json|csv|yaml|yml|geojson|xlsx|html|pdf)\b")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.*|][A-Za-z0-9_*|]+)*")
+
+
+def allowed_word(word: str) -> bool:
+    """A Latin word a Chinese output may show as running text."""
+    return len(word) == 1 or word in ALLOWED_WORDS or bool(_ACRONYM.match(word))
+
+
+@lru_cache(maxsize=1)
+def _known_ids() -> frozenset[str]:
+    names = set(STEPS) | set(METHOD_VALUES)
+    for params in PARAMETERS.values():
+        names |= set(params)
+    return frozenset(names)
+
+
+def code_ids(text: str) -> Markup:
+    """``text`` escaped, with file names and configuration ids (step, parameter and method
+    names, anything with an underscore) in ``<code>``: they are names to type, not words."""
+    known = _known_ids()
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(f"{_FILE.pattern}|{_WORD.pattern}", text):
+        word = m.group(0)
+        is_id = bool(_FILE.fullmatch(word)) or "_" in word or word in known
+        if not is_id or allowed_word(word):
+            continue
+        out.append(str(escape(text[pos : m.start()])))
+        out.append(f"<code>{escape(word)}</code>")
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def source_text(source: str, lang: str) -> str:
+    """A source written as ``中文 (English)`` shown in one language: the Chinese part for
+    ``zh``, the English part for ``en``; any other source unchanged."""
+    m = re.fullmatch(r"\s*(.*?[^\x00-\x7f].*?)\s*\(([\x00-\x7f]+)\)\s*", source)
+    if m is None:
+        return source
+    return m.group(1) if lang == "zh" else m.group(2)
