@@ -149,10 +149,9 @@ def test_scale_share_by_hand() -> None:
 
 @pytest.mark.parametrize("factor", [0.25, 0.5, 1.5, 2.0])
 def test_scale_share_invariants(factor: float) -> None:
+    import numpy as np
     from hypothesis import given, settings
     from hypothesis import strategies as st
-
-    import numpy as np
 
     from kaifang.methods.steering import scale_share
 

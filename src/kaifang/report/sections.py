@@ -54,7 +54,8 @@ SECTION_LABELS: dict[str, Text] = {
     "max_move": {"zh": "最大名次变动", "en": "Largest move"},
     "baseline_rank": {"zh": "基准排名", "en": "Baseline rank"},
     "scenarios_robust": {
-        "zh": "以下情景中没有任何地区的排名发生变化（ρ = 1.000），即排名对这些权重调整是稳健的：{names}。",
+        "zh": "以下情景中没有任何地区的排名发生变化（ρ = 1.000），"
+        "即排名对这些权重调整是稳健的：{names}。",
         "en": "No unit changes rank under these scenarios (rho = 1.000): the ranking is robust to "
         "these weight changes: {names}.",
     },
