@@ -131,13 +131,9 @@ def _pct(v: float) -> str:
 
 def _code_ids(words: str) -> str:
     """Escaped text with node globs (``trade_*|fdi_*``) in code formatting."""
-    import re
+    from kaifang.report.zhtext import code_ids
 
-    return re.sub(
-        r"[A-Za-z0-9_]*[*?|][A-Za-z0-9_*?|]*",
-        lambda m: f"<code>{m.group(0)}</code>",
-        escape(words),
-    )
+    return str(code_ids(words))
 
 
 def _money(v: float) -> str:

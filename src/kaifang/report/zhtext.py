@@ -34,7 +34,7 @@ ALLOWED_WORDS = frozenset(
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _FILE = re.compile(r"[\w./-]+\.(?:json|csv|yaml|yml|geojson|xlsx|html|pdf)\b")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.*|][A-Za-z0-9_*|]+)*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[*|][A-Za-z0-9_*|]*)*")
 
 
 def allowed_word(word: str) -> bool:
@@ -50,22 +50,35 @@ def _known_ids() -> frozenset[str]:
     return frozenset(names)
 
 
-def code_ids(text: str) -> Markup:
-    """``text`` escaped, with file names and configuration ids (step, parameter and method
-    names, anything with an underscore) in ``<code>``: they are names to type, not words."""
+def split_ids(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, is_code) runs: file names and configuration ids (step,
+    parameter and method names, node globs, anything with an underscore) are code, names to
+    type rather than words."""
     known = _known_ids()
-    out: list[str] = []
+    runs: list[tuple[str, bool]] = []
     pos = 0
     for m in re.finditer(f"{_FILE.pattern}|{_WORD.pattern}", text):
         word = m.group(0)
-        is_id = bool(_FILE.fullmatch(word)) or "_" in word or word in known
+        is_id = bool(_FILE.fullmatch(word)) or any(c in word for c in "_*|") or word in known
         if not is_id or allowed_word(word):
             continue
-        out.append(str(escape(text[pos : m.start()])))
-        out.append(f"<code>{escape(word)}</code>")
+        if m.start() > pos:
+            runs.append((text[pos : m.start()], False))
+        runs.append((word, True))
         pos = m.end()
-    out.append(str(escape(text[pos:])))
-    return Markup("".join(out))
+    if pos < len(text):
+        runs.append((text[pos:], False))
+    return runs
+
+
+def code_ids(text: str) -> Markup:
+    """``text`` escaped, with its ids (``split_ids``) in ``<code>``."""
+    return Markup(
+        "".join(
+            f"<code>{escape(piece)}</code>" if code else str(escape(piece))
+            for piece, code in split_ids(text)
+        )
+    )
 
 
 def source_text(source: str, lang: str) -> str:
