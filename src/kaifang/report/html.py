@@ -26,7 +26,8 @@ from kaifang.report.glossary import (
     other,
 )
 from kaifang.report.sections import SECTION_LABELS, analysis_sections
-from kaifang.report.zhtext import code_ids, source_text
+from kaifang.report.summary import SUMMARY_LABELS, summary_sections
+from kaifang.report.zhtext import balanced, code_ids, source_text
 
 FONT_PLACEHOLDER = "/*@font-face*/"
 NAN = float("nan")
@@ -43,6 +44,7 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["code_ids"] = code_ids
+    env.filters["balanced"] = balanced
     return env
 
 
@@ -363,12 +365,13 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
         )
 
     alt = other(lang)
-    labels = {**LABELS, **SECTION_LABELS}
+    labels = {**LABELS, **SECTION_LABELS, **SUMMARY_LABELS}
     sections = analysis_sections(
         data.analyses, lang, data.unit_name, index_name, label("rank", lang)
     )
     return {
         **sections,
+        **summary_sections(data, lang, index_name),
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
         "alt_html_lang": "en" if lang == "zh" else "zh-Hans",

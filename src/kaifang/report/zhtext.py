@@ -88,3 +88,13 @@ def source_text(source: str, lang: str) -> str:
     if m is None:
         return source
     return m.group(1) if lang == "zh" else m.group(2)
+
+
+def balanced(name: str, longest: int = 5) -> Markup:
+    """A Chinese column head broken into two lines of near-equal length when it is longer than
+    ``longest`` characters (开放型营商环境 -> 开放型营 / 商环境), so that a narrow column never
+    leaves one character on a line of its own; other text is only escaped."""
+    if len(name) <= longest or not all(ord(c) > 0x2E80 for c in name):
+        return Markup(escape(name))
+    cut = (len(name) + 1) // 2
+    return Markup(f"{escape(name[:cut])}<br>{escape(name[cut:])}")
