@@ -197,14 +197,22 @@ def data_sheets(
         )
     }
     present = {k[2] for k in raw}
-    tables = [("raw", [s for s in fw.series if s in present], raw, lambda s: fw.unit(s, lang))]
+
+    def raw_unit(series: str) -> str:
+        return fw.unit(series, lang)
+
+    def shown_unit(series: str) -> str:
+        return fw.display_unit(series, lang)
+
+    tables: list[tuple[str, list[str], dict[tuple[str, int, str], float], Callable[[str], str]]]
+    tables = [("raw", [s for s in fw.series if s in present], raw, raw_unit)]
     if data.denominated is not None:
         tables.append(
             (
                 "denominated",
                 [i for i in fw.indicators if i in present],
                 data.shown_values(None),
-                lambda s: fw.display_unit(s, lang),
+                shown_unit,
             )
         )
     code, name, year = _unit_heads(lang)

@@ -366,7 +366,7 @@ def scenarios_section(
             }
         )
     year = a.params.get("scenarios", {}).get("year", "")
-    still = [h["name"] for h in heads if h["moved"] == 0]
+    still = [str(h["name"]) for h in heads if h["moved"] == 0]
     robust = (
         text(
             "scenarios_robust_all" if len(still) == len(heads) else "scenarios_robust",

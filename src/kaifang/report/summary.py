@@ -137,9 +137,9 @@ def summary_sections(data: ReportData, lang: str, index_name: str) -> dict[str, 
                 year=year,
                 index=index_name,
                 name=name.get(first, first),
-                score=_score(float(now.loc[first, root])),
+                score=_score(float(now[root][first])),
                 last=name.get(last, last),
-                last_score=_score(float(now.loc[last, root])),
+                last_score=_score(float(now[root][last])),
                 n=len(ranked),
             )
         )
@@ -322,8 +322,9 @@ def _allocation_lines(data: ReportData, lang: str, name: dict[str, str]) -> list
         return []
     units = table[table["unit"] != "TOTAL"].copy()
     units["final"] = units["final"].astype("float64")
-    top = units.loc[units["final"].idxmax()]
-    low = units.loc[units["final"].idxmin()]
+    units = units.reset_index(drop=True)
+    top = units.iloc[int(units["final"].to_numpy().argmax())]
+    low = units.iloc[int(units["final"].to_numpy().argmin())]
     return [
         _t(
             "allocation_extremes",
