@@ -33,6 +33,9 @@ def test_parse_set() -> None:
     assert parse_set("weight.trade_*=2x") == WeightChange(node="trade_*", multiply=2.0)
     assert parse_set("weight.talent=0.5") == WeightChange(node="talent", set=0.5)
     assert parse_set("share.fdi_*=1.5X") == WeightChange(node="fdi_*", kind="share", multiply=1.5)
+    assert parse_set("share.trade_*|fdi_*=2x") == WeightChange(
+        node="trade_*|fdi_*", kind="share", multiply=2.0
+    )
     for bad in ("weighttalent=2x", "weight.talent=", "weight.talent=-1", "score.x=2x"):
         with pytest.raises(ValueError):
             parse_set(bad)

@@ -90,10 +90,11 @@ SECTION_LABELS: dict[str, Text] = {
     },
     "sensitivity_caption": {
         "zh": "不确定性分析：N = {runs} 次蒙特卡洛模拟（随机种子 {seed}），同时改变：{inputs}。"
-        "横条为 {year} 年{index}排名的 5%–95% 区间，圆点为中位数，菱形为名义排名；按名义排名排序。",
+        "横条为 {year} 年{index}排名的 5%–95% 区间，圆点为中位数，菱形为名义排名；按名义排名排序。"
+        "模拟次数 N 由配置项 report.sensitivity_samples 设定。",
         "en": "Uncertainty analysis: N = {runs} Monte Carlo runs (seed {seed}) varying {inputs}. "
         "Bars: 5th–95th percentile of the {year} {index} rank; dot: median; diamond: nominal "
-        "rank; units sorted by nominal rank.",
+        "rank; units sorted by nominal rank. N is set by report.sensitivity_samples.",
     },
     "nominal_rank": {"zh": "名义排名", "en": "Nominal rank"},
     "median_rank": {"zh": "排名中位数", "en": "Median rank"},

@@ -34,7 +34,7 @@ ALLOWED_WORDS = frozenset(
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _FILE = re.compile(r"[\w./-]+\.(?:json|csv|yaml|yml|geojson|xlsx|html|pdf)\b")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[*|][A-Za-z0-9_*|]*)*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.*|][A-Za-z0-9_*|]+|[*|])*")
 
 
 def allowed_word(word: str) -> bool:
