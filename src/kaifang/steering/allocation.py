@@ -47,6 +47,8 @@ class AllocationReport:
     year: int
     notes: list[str] = field(default_factory=list)
     simulated: bool = False
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """(en, zh) heads of the factor columns, named after their series"""
 
 
 def load_allocation(assessment: Assessment) -> AllocationBlock:
@@ -261,6 +263,15 @@ def allocate(
     frame = pd.concat([frame, pd.DataFrame([check])], ignore_index=True)
     frame["final"] = frame["final"].astype("int64")
     notes.append(f"scores: node {node!r}, year {year}")
+    factor_heads = {
+        f"factor_{f.factor}": (
+            f"Share of {_factor_name(f.factor, fw, 'en')}",
+            f"{_factor_name(f.factor, fw, 'zh')}份额"
+            if f.factor == "equal"
+            else f"{_factor_name(f.factor, fw, 'zh')}占比",
+        )
+        for f in (block.base.factors if block.base is not None else [])
+    }
     return AllocationReport(
         frame,
         _rule(block, budget, node, year, fw),
@@ -268,6 +279,7 @@ def allocate(
         year,
         notes,
         bool(assessment.config.simulated),
+        factor_heads,
     )
 
 
