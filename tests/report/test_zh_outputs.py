@@ -8,12 +8,11 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.rich_text import CellRichText
-from zhscan import stray_in_html, stray_words
 
 from kaifang.output.excel import write_workbook
 from kaifang.report.data import from_folder
 from kaifang.report.html import render_html
-from kaifang.report.zhtext import code_ids, source_text, split_ids
+from kaifang.report.zhtext import code_ids, source_text, split_ids, stray_in_html, stray_words
 
 
 def _workbook_strays(path: Path) -> list[tuple[str, str, str]]:

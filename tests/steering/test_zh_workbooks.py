@@ -3,7 +3,6 @@ ids are in Consolas (inside prose too), the factor columns are named after their
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -12,9 +11,7 @@ from openpyxl.cell.rich_text import CellRichText
 from typer.testing import CliRunner
 
 from kaifang.cli import app
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
-from zhscan import stray_words  # noqa: E402
+from kaifang.report.zhtext import stray_words
 
 GUIZHOU = Path(__file__).resolve().parents[2] / "examples" / "guizhou" / "assessment.yaml"
 

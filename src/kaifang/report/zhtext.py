@@ -1,11 +1,14 @@
 """Text helpers that keep a Chinese report Chinese: configuration ids and file names shown as
-code, bilingual source strings cut to the reader's language, and the list of Latin words a
-Chinese output may carry (acronyms, symbols, proper names)."""
+code, bilingual source strings cut to the reader's language, the list of Latin words a Chinese
+output may carry (acronyms, symbols, proper names), and the check that finds the others
+(``stray_words``, ``stray_in_html``: Latin words outside ``<code>`` and text marked
+``lang="en"``), for tests of any Chinese output."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html.parser import HTMLParser
 
 from markupsafe import Markup, escape
 
@@ -98,3 +101,45 @@ def balanced(name: str, longest: int = 5) -> Markup:
         return Markup(escape(name))
     cut = (len(name) + 1) // 2
     return Markup(f"{escape(name[:cut])}<br>{escape(name[cut:])}")
+
+
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_VOID = {"br", "meta", "link", "img", "input", "hr", "col", "wbr", "source"}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[bool] = []  # True: this element's text is exempt
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        a = dict(attrs)
+        exempt = tag in ("style", "script", "code") or (a.get("lang") or "").startswith("en")
+        self.stack.append(exempt or (bool(self.stack) and self.stack[-1]))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        return
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1]:
+            return
+        self.found += [(w, data.strip()[:80]) for w in stray_words(data)]
+
+
+def stray_words(text: str) -> list[str]:
+    """The Latin words of ``text`` that a Chinese output should not carry."""
+    return [w for w in _LATIN.findall(text) if not allowed_word(w)]
+
+
+def stray_in_html(html: str) -> list[tuple[str, str]]:
+    """(word, its text) for every stray Latin word of a page."""
+    parser = _Text()
+    parser.feed(html)
+    return parser.found
