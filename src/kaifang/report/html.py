@@ -367,7 +367,7 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
     alt = other(lang)
     labels = {**LABELS, **SECTION_LABELS, **SUMMARY_LABELS}
     sections = analysis_sections(
-        data.analyses, lang, data.unit_name, index_name, label("rank", lang)
+        data.analyses, lang, data.unit_name, index_name, label("rank", lang), fw.unit
     )
     return {
         **sections,

@@ -238,7 +238,9 @@ def _line(
     )
 
 
-def targets_section(a: Analyses, lang: str, unit_name: Any) -> list[dict[str, Any]] | None:
+def targets_section(
+    a: Analyses, lang: str, unit_name: Any, series_unit: Any = None
+) -> list[dict[str, Any]] | None:
     """One block per target: a row and a chart per unit (and the total)."""
     summary, paths = a.targets, a.target_paths
     if summary is None or paths is None or summary.empty:
@@ -295,7 +297,8 @@ def targets_section(a: Analyses, lang: str, unit_name: Any) -> list[dict[str, An
             {
                 "id": str(target),
                 "name": name,
-                "caption": text(
+                "caption": _with_unit(first, lang, series_unit)
+                + text(
                     "targets_caption",
                     lang,
                     target=name,
@@ -308,6 +311,16 @@ def targets_section(a: Analyses, lang: str, unit_name: Any) -> list[dict[str, An
             }
         )
     return blocks
+
+
+def _with_unit(row: Any, lang: str, series_unit: Any) -> str:
+    """'单位：亿元。' for the raw series a target follows (the numerator of a ratio indicator)."""
+    if series_unit is None or "indicator" not in row:
+        return ""
+    unit = series_unit(str(row["indicator"]), lang)
+    if not unit:
+        return ""
+    return f"单位：{unit}。" if lang == "zh" else f"Unit: {unit}. "
 
 
 def _thresholds(notes: list[str]) -> tuple[str, str]:
@@ -601,11 +614,17 @@ def _inputs_text(params: dict[str, Any], lang: str) -> str:
 
 
 def analysis_sections(
-    a: Analyses, lang: str, unit_name: Any, index_name: str, rank_word: str
+    a: Analyses,
+    lang: str,
+    unit_name: Any,
+    index_name: str,
+    rank_word: str,
+    series_unit: Any = None,
 ) -> dict[str, Any]:
-    """Every analysis section of the report (``None`` for those without data)."""
+    """Every analysis section of the report (``None`` for those without data);
+    ``series_unit(series, lang)`` gives the unit of a target's raw series."""
     return {
-        "targets": targets_section(a, lang, unit_name),
+        "targets": targets_section(a, lang, unit_name, series_unit),
         "scenarios": scenarios_section(a, lang, unit_name, index_name),
         "allocation": allocation_section(a, lang, unit_name),
         "sensitivity": sensitivity_section(a, lang, unit_name, index_name, rank_word),
