@@ -133,3 +133,16 @@ def test_schema_documents_display_fields() -> None:
     node = schema["$defs"]["Node"]["properties"]
     assert {"display_unit", "display_scale", "unit_zh"} <= set(node)
     assert any(s.get("type") == "object" for s in node["unit"]["anyOf"])
+
+
+def test_without_a_denominate_step_the_raw_value_keeps_its_raw_unit(guizhou_out: Path) -> None:
+    from dataclasses import replace
+
+    data = replace(from_folder(guizhou_out), denominated=None)
+    html = render_html(data, "zh", embed_font=False)
+    cells = Cells(html).cells
+    raw = pd.read_csv(guizhou_out / "stages" / "raw.csv", dtype={"unit": str})
+    pick = (raw["indicator"] == "fdi_actual") & (raw["year"] == 2024) & (raw["unit"] == "520100")
+    assert cells["fdi_actual|520100"] == fmt_value(float(raw[pick]["value"].iloc[0]))
+    assert "fdi_actual:numerator|520100" not in cells
+    assert '实际使用外资金额与地区生产总值之比 <span class="iu">(万美元)</span>' in html

@@ -79,7 +79,7 @@ LABELS: dict[str, Text] = {
         "shading is the normalised score; italics are imputed values.",
     },
     "numerator_of": {
-        "zh": "其中：分子原值（未除以{denominator}）",
+        "zh": "分子原值（未除以{denominator}）",
         "en": "numerator (raw, before ÷ {denominator})",
     },
     "shown_in": {"zh": "显示单位：{unit}", "en": "shown in {unit}"},

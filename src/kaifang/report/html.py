@@ -229,6 +229,7 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
     # indicator tables, grouped by each indicator's parent: the value the name speaks of (a
     # ratio as a ratio, in its display unit), and a ratio's raw numerator on a line of its own
     shown = data.shown_values(year)
+    denominated = data.denominated is not None  # else the run had no denominate step
     raw = {
         (str(u), int(y), str(i)): float(v)
         for u, y, i, v in zip(
@@ -273,7 +274,7 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
                     "fg": charts.ink_on(t * 0.75) if not math.isnan(t) else charts.INK,
                     "imputed": (u, year, ind) in imputed,
                 }
-                if fw[ind].node.denominator is not None:
+                if denominated and fw[ind].node.denominator is not None:
                     cells[(f"{ind}:numerator", u)] = {
                         "text": fmt_value(raw.get((u, year, ind), NAN)),
                         "bg": "transparent",
@@ -288,12 +289,12 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
                 {
                     "id": ind,
                     "name": fw.name(ind, lang),
-                    "unit": fw.display_unit(ind, lang),
+                    "unit": fw.display_unit(ind, lang) if denominated else fw.unit(ind, lang),
                     "arrow": arrow,
                     "numerator": False,
                 }
             )
-            if nd.denominator is not None:
+            if denominated and nd.denominator is not None:
                 heads.append(
                     {
                         "id": f"{ind}:numerator",
