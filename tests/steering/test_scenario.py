@@ -176,3 +176,17 @@ def test_scale_share_invariants(factor: float) -> None:
         assert (out[~m] / out[~m].sum()).tolist() == pytest.approx(rest.tolist())
 
     check()
+
+
+def test_changes_described_in_words(steer_project: Callable[..., Path]) -> None:
+    scenarios = [
+        Scenario(id="a", changes=[parse_set("share.x1|x2=1.5x")]),
+        Scenario(id="b", changes=[parse_set("weight.x1=2x")]),
+    ]
+    summary = run_scenarios(kaifang.load(steer_project()), scenarios).summary
+    assert summary["changes_zh"].tolist() == [
+        "编号匹配 x1|x2 的 2 个指标在指数中的合计份额×1.5",
+        "指标一相对同级的权重×2",
+    ]
+    assert summary["changes_en"].tolist()[1] == "X1: weight relative to siblings ×2"
+    assert summary["share_scenario"].iloc[0] == pytest.approx(0.75)
