@@ -109,7 +109,7 @@ def test_display_unit_and_zh_units() -> None:
     assert fw.unit("a", "zh") == "公里" and fw.unit("area", "zh") == "平方公里"
     plain = build_framework(_fw({"denominator": "area"}), "f.yaml")
     assert plain.display_unit("a", "zh") == "公里/平方公里"
-    assert plain.display_unit("a", "en") == "km per km2"
+    assert plain.display_unit("a", "en") == "km per km2 of Area"
     both = build_framework(_fw({"unit": {"zh": "家", "en": "firms"}}), "f.yaml")
     assert both.unit("a", "zh") == "家" and both.unit("a", "en") == "firms"
     # the zh unit survives the framework.json round trip of a results folder

@@ -119,9 +119,12 @@ class Framework:
         if node.display_unit is not None:
             return node.display_unit.zh if lang == "zh" else node.display_unit.en
         top, bottom = self.unit(indicator, lang), self.unit(node.denominator, lang)
-        bottom = bottom or self.name(node.denominator, lang)
+        name = self.name(node.denominator, lang)
         if lang == "zh":
+            bottom = bottom or name
             return f"{top}/{bottom}" if top else f"÷{bottom}"
+        # "TWh per Unit of Energy consumption": a bare unit of the denominator says too little
+        bottom = f"{bottom} of {name}" if bottom else name
         return f"{top} per {bottom}" if top else f"per {bottom}"
 
 
