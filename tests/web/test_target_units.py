@@ -29,3 +29,10 @@ def test_target_on_a_ratio_names_its_numerator(client: TestClient) -> None:
     assert target["measure_unit_name"] == {"en": "100 million CNY", "zh": "亿元"}
     page = htmllib.unescape(client.get("/targets?lang=zh").text)
     assert "分子原值" in page and "(亿元)" in page and "(100 million CNY)" not in page
+
+
+def test_framework_and_indicator_units_in_chinese(client: TestClient) -> None:
+    nodes = {n["id"]: n for n in client.get("/api/framework").json()}
+    assert nodes["fdi_new_enterprises"]["unit_name"] == {"en": "enterprises", "zh": "家"}
+    page = htmllib.unescape(client.get("/framework?lang=zh").text)
+    assert "<td>家</td>" in page and "<td>enterprises</td>" not in page

@@ -47,6 +47,7 @@ class NodeOut(BaseModel):
     weight: float | None = Field(description="weight used, normalised within the parent")
     effective_weight: float | None = Field(description="product of the weights down the tree")
     unit: str | None
+    unit_name: Name | None = Field(None, description="the unit in zh and en")
     direction: int | None
     source: str | None
 
@@ -96,6 +97,7 @@ class IndicatorValues(BaseModel):
     name: Name
     parent: str | None
     unit: str | None
+    unit_name: Name | None = Field(None, description="the unit in zh and en (raw stage)")
     direction: int | None
     source: str | None
     stage: str
