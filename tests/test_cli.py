@@ -54,7 +54,15 @@ def test_assess_writes_design_files(tmp_path: Path) -> None:
     ]
     assert record["config"]["steps"]["normalise"]["range"] == [0.0, 100.0]
     sheets = pd.ExcelFile(out / "results.xlsx").sheet_names
-    assert sheets == ["Level 0", "Level 1", "Level 2", "Weights", "Methods"]
+    assert sheets == [
+        "Level 0",
+        "Level 1",
+        "Level 2",
+        "Raw data",
+        "Denominated",
+        "Weights",
+        "Methods",
+    ]
     assert "Unit three" in result.output  # the ranking table uses unit names
 
 

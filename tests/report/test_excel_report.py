@@ -25,8 +25,21 @@ def cn_book(china_out: Path) -> openpyxl.Workbook:
 
 
 def test_sheets_per_level_then_weights_and_methods(gz_book: openpyxl.Workbook) -> None:
-    # the Guizhou framework has levels 0-3
-    assert gz_book.sheetnames == ["第0层", "第1层", "第2层", "第3层", "权重", "方法"]
+    # the Guizhou framework has levels 0-3; the data, then a sheet per analysis run
+    assert gz_book.sheetnames == [
+        "第0层",
+        "第1层",
+        "第2层",
+        "第3层",
+        "原始数据",
+        "分母化数据",
+        "目标进度",
+        "资金分配",
+        "权重情景",
+        "排名不确定性",
+        "权重",
+        "方法",
+    ]
 
 
 def test_banner_only_for_simulated_data(
@@ -62,8 +75,10 @@ def test_level0_values_match_scores_csv(cn_book: openpyxl.Workbook, china_out: P
     s = pd.read_csv(china_out / "scores.csv", dtype={"unit": str})
     s = s[s["node"] == "open_economy"]
     assert len(table) == 31 * 8  # 31 provinces x 2017-2024
-    # latest year first, then by rank
-    assert table["年份"].iloc[0] == 2024 and table["排名"].iloc[0] == 1
+    # latest year first, then by administrative code
+    assert table["年份"].iloc[0] == 2024 and table["地区代码"].iloc[0] == "110000"
+    latest = table[table["年份"] == 2024]["地区代码"].tolist()
+    assert latest == sorted(latest)
     merged = table.merge(s, left_on=["地区代码", "年份"], right_on=["unit", "year"])
     assert len(merged) == len(table)
     assert (merged["排名"] == merged["rank"]).all()
@@ -80,7 +95,8 @@ def test_weights_and_methods(cn_book: openpyxl.Workbook, china_out: Path) -> Non
     rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] is not None]
     table = pd.DataFrame(rows[1:], columns=rows[0])
     w = pd.read_csv(china_out / "weights.csv")
-    merged = table.merge(w, left_on="指标", right_on="node")
+    assert list(table.columns[:2]) == ["编号", "名称"]  # ids and names, not "地区"
+    merged = table.merge(w, left_on="编号", right_on="node")
     assert len(merged) == len(w)
     assert (abs(merged["综合权重"] - merged["effective_weight"]) < 1e-12).all()
     methods = cn_book["方法"]
@@ -98,7 +114,8 @@ def test_english_workbook_from_folder(guizhou_out: Path, tmp_path: Path) -> None
     path = tmp_path / "en.xlsx"
     write_workbook(from_folder(guizhou_out), path, lang="en")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Level 0", "Level 1", "Level 2", "Level 3", "Weights", "Methods"]
+    assert book.sheetnames[:5] == ["Level 0", "Level 1", "Level 2", "Level 3", "Raw data"]
+    assert book.sheetnames[-2:] == ["Weights", "Methods"]
     assert book["Level 0"]["A2"].value == "SIMULATED DATA: not official statistics"
     names = {book["Level 0"].cell(row=r, column=2).value for r in range(4, 13)}
     assert "Guiyang" in names

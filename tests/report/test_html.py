@@ -155,7 +155,7 @@ def test_profiles_and_methods(gz_html: str, guizhou_out: Path) -> None:
     import json
 
     record = json.loads((guizhou_out / "run.json").read_text(encoding="utf-8"))
-    cells = re.findall(r'<td class="param">([^<]+)</td>', gz_html)
+    cells = re.findall(r'<td class="param"><code>([^<]+)</code></td>', gz_html)
     for step in record["steps"]:
         for name in step["parameters"]:
             assert name in cells, (step["step"], name)

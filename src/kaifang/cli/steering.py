@@ -258,7 +258,14 @@ def allocate(
             output,
             "allocation",
             [
-                Sheet("allocation", "Allocation", "资金分配", report.table, report.notes),
+                Sheet(
+                    "allocation",
+                    "Allocation",
+                    "资金分配",
+                    report.table,
+                    report.notes,
+                    report.labels,
+                ),
                 Sheet("rule", "Rule", "分配规则", report.rule),
             ],
             lang,

@@ -6,7 +6,14 @@ import re
 from fractions import Fraction
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 # snake_case in framework.yaml; upper-case letters are accepted too so that COINr users keep their
 # iMeta codes (e.g. "TolMin") unchanged.
@@ -39,6 +46,44 @@ def _bilingual(value: object) -> object:
     return value
 
 
+def _split_unit(data: object) -> object:
+    # ``unit: {zh: 家, en: enterprises}`` is stored as ``unit`` (en) and ``unit_zh``, so that every
+    # reader of ``unit`` keeps getting a plain string; a plain string stays valid for both.
+    if isinstance(data, dict) and isinstance(data.get("unit"), dict):
+        unit = dict(data["unit"])
+        if set(unit) - {"en", "zh"} or not all(isinstance(v, str) and v for v in unit.values()):
+            raise ValueError("unit: give a string, or {zh: ..., en: ...} with both texts")
+        data = {**data, "unit": unit.get("en") or unit.get("zh")}
+        if "zh" in unit and data.get("unit_zh") is None:
+            data["unit_zh"] = unit["zh"]
+    return data
+
+
+UNIT_SCHEMA = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+                "required": ["zh", "en"],
+                "additionalProperties": False,
+            },
+            {"type": "null"},
+        ],
+        "description": "Unit of the raw series: a string, or {zh: 家, en: enterprises}",
+    }
+)
+UnitText = Annotated[str | None, UNIT_SCHEMA]
+ZH_UNIT_SCHEMA = WithJsonSchema(
+    {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "description": "Chinese unit (filled from unit: {zh: ..., en: ...}); default: the "
+        "translation table of kaifang.framework.units",
+    }
+)
+
+
 class Derive(Strict):
     growth: str | None = None
     """Year-on-year growth in percent of another series: 100 * (s_t / s_{t-1} - 1)."""
@@ -47,9 +92,15 @@ class Derive(Strict):
 class Auxiliary(Strict):
     id: str
     name: Name
-    unit: str | None = None
+    unit: UnitText = None
+    unit_zh: Annotated[str | None, ZH_UNIT_SCHEMA] = None
     source: str | None = None
     description: Name | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unit(cls, data: object) -> object:
+        return _split_unit(data)
 
     @field_validator("description", mode="before")
     @classmethod
@@ -75,9 +126,15 @@ class Node(Strict):
     ahp: list[list[float | int | str]] | None = None
     children: list[Node] | None = None
     # leaf (indicator) fields
-    unit: str | None = None
+    unit: UnitText = None
+    unit_zh: Annotated[str | None, ZH_UNIT_SCHEMA] = None
     direction: Literal[1, -1] | None = None
     denominator: str | None = None
+    # what a ratio (an indicator with a denominator) is shown in: the denominated value times
+    # display_scale, in display_unit (e.g. 100 and % for a share, 10000 and 元/人 for
+    # 100 million CNY per 10 thousand persons)
+    display_unit: Name | None = None
+    display_scale: Annotated[float, Field(gt=0)] | None = None
     transform: Literal["log", "log1p"] | None = None
     goalposts: tuple[float, float] | None = None
     target: float | None = None
@@ -88,6 +145,11 @@ class Node(Strict):
     @classmethod
     def _desc(cls, v: object) -> object:
         return _bilingual(v)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unit(cls, data: object) -> object:
+        return _split_unit(data)
 
     @field_validator("id")
     @classmethod
@@ -115,7 +177,16 @@ class Node(Strict):
                 )
             leaf_only = [
                 k
-                for k in ("unit", "direction", "denominator", "transform", "goalposts", "derive")
+                for k in (
+                    "unit",
+                    "direction",
+                    "denominator",
+                    "transform",
+                    "goalposts",
+                    "derive",
+                    "display_unit",
+                    "display_scale",
+                )
                 if getattr(self, k) is not None
             ]
             if leaf_only:
@@ -142,6 +213,13 @@ class Node(Strict):
                 raise ValueError(
                     f"indicator {self.id!r} has no children: 'ahp'/'aggregate' apply "
                     "to nodes with children"
+                )
+            if (
+                self.display_unit is not None or self.display_scale is not None
+            ) and self.denominator is None:
+                raise ValueError(
+                    f"indicator {self.id!r}: display_unit and display_scale describe a ratio; "
+                    "give a 'denominator' or remove them (use 'unit' for the raw series)"
                 )
             if self.transform == "log" and self.goalposts is not None and self.goalposts[0] <= 0:
                 raise ValueError(

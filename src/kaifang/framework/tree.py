@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from kaifang.errors import InputError, Problem
 from kaifang.framework.model import Auxiliary, FrameworkFile, Node
+from kaifang.framework.units import unit_zh
 from kaifang.yamlio import Location, line_of, pydantic_problems, read_yaml
 
 
@@ -89,6 +90,42 @@ class Framework:
         else:
             return node_id
         return nm.zh if lang == "zh" else nm.en
+
+    def unit(self, series: str, lang: str = "en") -> str:
+        """The unit of a series' raw values in ``lang`` ('' when none is given)."""
+        if series in self.nodes:
+            item: Node | Auxiliary = self.nodes[series].node
+        elif series in self.auxiliary:
+            item = self.auxiliary[series]
+        else:
+            return ""
+        if item.unit is None:
+            return ""
+        if lang != "zh":
+            return item.unit
+        return item.unit_zh or unit_zh(item.unit)
+
+    def display_scale(self, indicator: str) -> float:
+        """The factor from the denominated value to the value shown (1 without one)."""
+        node = self.nodes[indicator].node
+        return 1.0 if node.display_scale is None else float(node.display_scale)
+
+    def display_unit(self, indicator: str, lang: str = "en") -> str:
+        """The unit of the value an indicator is shown in: its ``display_unit`` for a ratio (else
+        numerator unit per denominator unit), its raw unit otherwise."""
+        node = self.nodes[indicator].node
+        if node.denominator is None:
+            return self.unit(indicator, lang)
+        if node.display_unit is not None:
+            return node.display_unit.zh if lang == "zh" else node.display_unit.en
+        top, bottom = self.unit(indicator, lang), self.unit(node.denominator, lang)
+        name = self.name(node.denominator, lang)
+        if lang == "zh":
+            bottom = bottom or name
+            return f"{top}/{bottom}" if top else f"÷{bottom}"
+        # "TWh per Unit of Energy consumption": a bare unit of the denominator says too little
+        bottom = f"{bottom} of {name}" if bottom else name
+        return f"{top} per {bottom}" if top else f"per {bottom}"
 
 
 def _index(root: FrameworkFile) -> tuple[dict[str, TreeNode], list[tuple[str, Location]]]:

@@ -6,7 +6,8 @@ allocation kernels (``factor_shares``, ``performance_shares``, ``grade_by_thresh
 ``grade_by_rank_quantiles``, ``improvement_shares``, ``fit_to_bounds``, ``largest_remainder``)
 implement the factor method of Chinese transfer-payment practice (财政部《中央对地方专项转移支付
 管理办法》: funds split by objective factors and performance results) with floors, caps and
-Hamilton's largest-remainder rounding so that amounts sum exactly to the budget.
+Hamilton's largest-remainder rounding so that amounts sum exactly to the budget; weight
+scenarios move a group's share of the index with ``scale_share``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "performance_shares",
     "realised_cagr",
     "required_cagr",
+    "scale_share",
     "years_to_reach",
 ]
 
@@ -420,3 +422,51 @@ def largest_remainder(amounts: ArrayLike, step: int, total: int) -> IntArray:
     order = np.lexsort((np.arange(len(q)), -(q - base)))
     base[order[:extra]] += 1
     return np.asarray(base * step, dtype=np.int64)
+
+
+def scale_share(shares: ArrayLike, matched: ArrayLike, factor: float) -> FloatArray:
+    r"""Multiply a group's joint share of the index by ``factor``; the other indicators share
+    what is left in their old proportions.
+
+    .. math:: S = \sum_{i \in M} e_i, \qquad e'_i = f\,e_i \ (i \in M), \qquad
+              e'_j = e_j\,\frac{1 - fS}{1 - S} \ (j \notin M)
+
+    so that :math:`\sum_{i \in M} e'_i = fS` and :math:`\sum_i e'_i = 1`: "double the share"
+    doubles the share itself, not the weights before a renormalisation (which would give
+    :math:`2S / (1 + S)`). The same rule as "fix the weight of one indicator and rescale the rest"
+    in OECD/JRC (2008), *Handbook on Constructing Composite Indicators*, section 6.
+
+    Parameters
+    ----------
+    shares : (n,) effective weights of the indicators, >= 0, summing to 1.
+    matched : (n,) bool, the group M whose share changes.
+    factor : f > 0, with :math:`fS < 1` when some indicator is outside M.
+
+    Raises
+    ------
+    MethodError
+        Shares not summing to 1, an empty group, or :math:`fS \ge 1` (nothing left for the rest).
+    """
+    e = np.asarray(shares, dtype=np.float64)
+    m = np.asarray(matched, dtype=bool)
+    if e.shape != m.shape or e.ndim != 1:
+        raise MethodError(f"shares and matched must be (n,) alike; got {e.shape} and {m.shape}")
+    if not (np.all(e >= 0) and abs(float(e.sum()) - 1.0) < 1e-9):
+        raise MethodError(f"shares must be >= 0 and sum to 1; they sum to {float(e.sum()):.6g}")
+    if not m.any():
+        raise MethodError("no indicator is in the group whose share changes")
+    if not factor > 0:
+        raise MethodError(f"the factor must be positive; found {factor}")
+    total = float(e[m].sum())
+    rest = 1.0 - total
+    if rest <= 1e-12:
+        if factor != 1.0:
+            raise MethodError("the group holds the whole index: its share cannot change")
+        return e.copy()
+    if factor * total >= 1.0:
+        raise MethodError(
+            f"a share of {total:.3f} times {factor:g} is {factor * total:.3f}, leaving nothing "
+            "for the other indicators (it must stay below 1)"
+        )
+    out: FloatArray = np.where(m, e * factor, e * ((1.0 - factor * total) / rest))
+    return out

@@ -1,10 +1,11 @@
 """``results.xlsx``: the workbook officials pass around.
 
-One sheet per framework level (units x nodes, latest year first, units in index order), the
-weights and the methods. Every sheet has a title line, the SIMULATED banner where the data are
-simulated, a frozen header and name column, an autofilter, number formats and a colour scale on
-the scores. Built from the same ``ReportData`` as the HTML report, so ``kaifang report`` rebuilds
-it from a results folder alone.
+One sheet per framework level (units x nodes, latest year first, units by administrative code),
+the raw and denominated data, a sheet per analysis run with the assessment (targets, allocation,
+scenarios, rank uncertainty), the weights and the methods. Every sheet has a title line, the
+SIMULATED banner where the data are simulated, a frozen header and name column, an autofilter,
+number formats and a colour scale on the scores. Built from the same ``ReportData`` as the HTML
+report, so ``kaifang report`` rebuilds it from a results folder alone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from kaifang.output.excel_sheets import analysis_sheets, data_sheets, rich
 from kaifang.report.data import ReportData
 from kaifang.report.glossary import STEPS, format_value, method_rows
 
@@ -50,8 +52,10 @@ LABELS = {
         "config": "Config file",
         "packages": "Package versions",
         "indicator": "indicator",
-        "note": "Scores of the latest year first; units in index order. Change: ranks gained "
+        "note": "Scores of the latest year first; units by code. Rank change: ranks gained "
         "since the previous year.",
+        "code": "Id",
+        "node_name": "Name",
     },
     "zh": {
         "unit": "地区代码",
@@ -86,7 +90,9 @@ LABELS = {
         "config": "配置文件",
         "packages": "依赖版本",
         "indicator": "指标",
-        "note": "最近年份在前；地区按总指数排名排列。名次变化：较上一年上升的名次。",
+        "note": "最近年份在前；地区按行政区划代码排列。名次变化：较上一年上升的名次。",
+        "code": "编号",
+        "node_name": "名称",
     },
 }
 
@@ -127,6 +133,15 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
         "text": book.add_format({"text_wrap": True, "valign": "top"}),
         "mono": book.add_format({"font_name": "Consolas", "valign": "top", "text_wrap": True}),
         "step": book.add_format({"bold": True, "bg_color": "#F3F6FB", "text_wrap": True}),
+        "stepcode": book.add_format(
+            {"bold": True, "bg_color": "#F3F6FB", "font_name": "Consolas", "valign": "top"}
+        ),
+        "code": book.add_format({"font_name": "Consolas"}),
+        "value": book.add_format({"num_format": "#,##0.00##"}),
+        "pct": book.add_format({"num_format": "0.0%"}),
+        "money": book.add_format({"num_format": "#,##0"}),
+        "rho": book.add_format({"num_format": "0.000"}),
+        "bold": book.add_format({"bold": True}),
     }
     for k in range(6):
         fmt[f"indent{k}"] = book.add_format({"indent": k})
@@ -157,11 +172,7 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
         value[(int(y), str(n), str(u))] = float(s)
         rank[(int(y), str(n), str(u))] = float(r)
     units = [u for u in data.units if u in set(scores["unit"].tolist())]
-    order = [
-        (y, u)
-        for y in reversed(years)
-        for u in sorted(units, key=lambda u: (_nan_last(rank.get((y, root, u))), u))
-    ]
+    order = [(y, u) for y in reversed(years) for u in sorted(units)]
 
     for level in range(fw.depth + 1):
         nodes = [n for n, tn in fw.nodes.items() if tn.level == level]
@@ -181,7 +192,7 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
             ws.write(head_row, c, h, fmt["header"])
         ws.set_row(head_row, 48 if level else 32)
         for i, (y, u) in enumerate(order, start=head_row + 1):
-            ws.write_string(i, 0, u)
+            ws.write_string(i, 0, u, fmt["code"])
             ws.write_string(i, 1, data.unit_name(u, lang))
             ws.write_number(i, 2, y)
             if level == 0:
@@ -218,10 +229,20 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
         ws.freeze_panes(head_row + 1, 3)
         ws.write(last + 2, 0, t["note"], fmt["note"])
 
+    data_sheets(book, data, lang, fmt, lambda ws, what: banner(ws, f"{title} · {what}"))
+    analysis_sheets(book, data, lang, fmt, lambda ws, what: banner(ws, f"{title} · {what}"))
+
     # weights: the tree in depth-first order, indented by level
     ws = book.add_worksheet(t["weights"])
     head_row = banner(ws, f"{title} · {t['weights']}")
-    heads = [t["node"], t["name"], t["depth"], t["parent"], t["weight"], t["effective_weight"]]
+    heads = [
+        t["code"],
+        t["node_name"],
+        t["depth"],
+        t["parent"],
+        t["weight"],
+        t["effective_weight"],
+    ]
     for c, h in enumerate(heads):
         ws.write(head_row, c, h, fmt["header"])
     weights = {
@@ -236,7 +257,7 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
     widest = 10
     for i, (nid, tn) in enumerate(fw.nodes.items(), start=head_row + 1):
         w, e = weights.get(nid, (math.nan, math.nan))
-        ws.write_string(i, 0, nid)
+        ws.write_string(i, 0, nid, fmt["code"])
         ws.write_string(i, 1, fw.name(nid, lang), fmt[f"indent{min(tn.level, 5)}"])
         widest = max(widest, _width(fw.name(nid, lang)) + 2 * tn.level)
         ws.write_number(i, 2, tn.level)
@@ -271,25 +292,32 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
         ws.write_string(row, 1, text, fmt["mono"])
         row += 1
     row += 1
-    heads = [t["step"], t["parameter"], t["value"], t["meaning"], t["value_meaning"], other]
+    heads = [t["step"], t["parameter"], t["value"], t["meaning"], t["value_meaning"]]
+    # the Chinese workbook is Chinese throughout; the English one keeps the Chinese meanings
+    if lang == "en":
+        heads.append(other)
     head_row = row
     for c, h in enumerate(heads):
         ws.write(row, c, h, fmt["header"])
     row += 1
     for m in method_rows(record):
         if m["parameter"] is None:
-            ws.write_string(row, 0, m["step"], fmt["step"])
+            ws.write_string(row, 0, m["step"], fmt["stepcode"])
             ws.write_string(row, 3, f"{STEPS[m['step']][lang]} ({t['skipped']})", fmt["text"])
             row += 1
             continue
-        param = m["parameter"] + (f" ({t['outcome']})" if m["outcome"] else "")
-        ws.write_string(row, 0, m["step"], fmt["step"])
-        ws.write_string(row, 1, param, fmt["mono"])
+        ws.write_string(row, 0, m["step"], fmt["stepcode"])
+        ws.write_string(row, 1, m["parameter"], fmt["mono"])
         ws.write_string(row, 2, m["value"], fmt["mono"])
-        ws.write_string(row, 3, m["meaning"][lang], fmt["text"])
+        outcome = f"{t['outcome']}：" if m["outcome"] and lang == "zh" else ""
+        outcome = outcome or (f"{t['outcome']}: " if m["outcome"] else "")
+        rich(ws, row, 3, outcome + m["meaning"][lang], fmt, fmt["text"])
         vm = m["value_meaning"]
-        ws.write_string(row, 4, vm[lang] if vm else "", fmt["text"])
-        ws.write_string(row, 5, m["meaning"][other] + (f" {vm[other]}" if vm else ""), fmt["text"])
+        rich(ws, row, 4, vm[lang] if vm else "", fmt, fmt["text"])
+        if lang == "en":
+            ws.write_string(
+                row, 5, m["meaning"][other] + (f" {vm[other]}" if vm else ""), fmt["text"]
+            )
         row += 1
     row += 1
     ws.write_string(row, 0, t["warnings"], fmt["step"])
@@ -303,10 +331,6 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
     ws.set_column(5, 5, 48)
     ws.freeze_panes(head_row + 1, 0)
     book.close()
-
-
-def _nan_last(r: float | None) -> float:
-    return math.inf if r is None or math.isnan(r) else r
 
 
 def _number(ws: Any, row: int, col: int, v: float, f: Any) -> None:

@@ -138,6 +138,7 @@ def compute_analyses(
         params["allocation"] = {"budget": ar.budget, "year": ar.year, "notes": ar.notes}
     if "sensitivity" in names:
         from kaifang.sensitivity import load_spec, run_uncertainty
+        from kaifang.sensitivity.spec import describe_input
 
         spec = load_spec(assessment.inputs.config_path)
         if spec is not None:
@@ -149,6 +150,9 @@ def compute_analyses(
                 "node": ua.node,
                 "year": ua.year,
                 "inputs": [getattr(i, "name", None) or type(i).__name__ for i in spec.inputs],
+                "inputs_text": {
+                    lang: [describe_input(i, lang) for i in spec.inputs] for lang in ("zh", "en")
+                },
                 "quantiles": [0.05, 0.5, 0.95],
             }
     return Analyses(**tables, params=params)

@@ -25,6 +25,7 @@ from kaifang.report.spec import ReportSpec, geojson_path, report_spec
 FRAMEWORK_FILE = "framework.json"
 MAP_FILE = "map.geojson"
 UNITS_FILE = "units.csv"
+DENOMINATED = "denominated"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,20 @@ class ReportData:
     map_name: str | None = None
     map_path: Path | None = None
     analyses: Analyses = field(default_factory=Analyses)
+    denominated: pd.DataFrame | None = None
+
+    def shown_values(self, year: int | None = None) -> dict[tuple[str, int, str], float]:
+        """The value each indicator's name speaks of, by (unit, year, indicator): a ratio (an
+        indicator with a denominator) is its denominated value times ``display_scale``, any other
+        indicator its raw value. Without a denominated stage, the raw values."""
+        fw = self.framework
+        ratios = {i for i in fw.indicators if fw[i].node.denominator is not None}
+        out = _by_key(self.raw, year)
+        if self.denominated is not None and ratios:
+            for key, v in _by_key(self.denominated, year).items():
+                if key[2] in ratios:
+                    out[key] = v * fw.display_scale(key[2])
+        return out
 
     @property
     def simulated(self) -> bool:
@@ -115,6 +130,7 @@ def from_results(results: Results, analyses: Analyses | None = None) -> ReportDa
         map_name=None if geo_path is None else geo_path.name,
         map_path=geo_path,
         analyses=analyses or Analyses(),
+        denominated=results.stage(DENOMINATED) if DENOMINATED in results.stage_names else None,
     )
 
 
@@ -168,6 +184,8 @@ def from_folder(folder: Path | str) -> ReportData:
     weights["parent"] = weights["parent"].fillna("")
     raw_path = folder / "stages" / "raw.csv"
     raw = pd.read_csv(raw_path, dtype=text) if raw_path.is_file() else _empty_raw()
+    den_path = folder / "stages" / f"{DENOMINATED}.csv"
+    denominated = pd.read_csv(den_path, dtype=text) if den_path.is_file() else None
     imputed_path = folder / "imputed.csv"
     imputed = pd.read_csv(imputed_path, dtype=text) if imputed_path.is_file() else _empty_raw()
     spec = ReportSpec.model_validate(record.get("config", {}).get("report") or {})
@@ -186,7 +204,22 @@ def from_folder(folder: Path | str) -> ReportData:
         map_name=None if spec.geojson is None else Path(spec.geojson).name,
         map_path=None if spec.geojson is None else folder / MAP_FILE,
         analyses=read_analyses(folder),
+        denominated=denominated,
     )
+
+
+def _by_key(table: pd.DataFrame, year: int | None) -> dict[tuple[str, int, str], float]:
+    return {
+        (str(u), int(y), str(i)): float(v)
+        for u, y, i, v in zip(
+            table["unit"].tolist(),
+            table["year"].tolist(),
+            table["indicator"].tolist(),
+            table["value"].tolist(),
+            strict=True,
+        )
+        if year is None or int(y) == year
+    }
 
 
 def _empty_raw() -> pd.DataFrame:

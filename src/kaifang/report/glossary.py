@@ -72,10 +72,17 @@ LABELS: dict[str, Text] = {
     "rank_of": {"zh": "第{rank}名（共{n}个）", "en": "rank {rank} of {n}"},
     "indicators": {"zh": "指标数据", "en": "Indicator tables"},
     "indicators_caption": {
-        "zh": "{year}年原始数值（括号内为单位）；底色深浅为标准化得分，斜体为插补值。",
-        "en": "Raw values in {year} (units in brackets); shading is the normalised score; "
-        "italics are imputed values.",
+        "zh": "{year}年指标值（括号内为单位）：比值类指标为分子除以分母后按显示单位换算的值，"
+        "其下一行灰字为分子原值；底色深浅为标准化得分，斜体为插补值。",
+        "en": "Indicator values in {year} (units in brackets): a ratio is its numerator divided by "
+        "its denominator, in its display unit, with the raw numerator on the grey line below; "
+        "shading is the normalised score; italics are imputed values.",
     },
+    "numerator_of": {
+        "zh": "分子原值（未除以{denominator}）",
+        "en": "numerator (raw, before ÷ {denominator})",
+    },
+    "shown_in": {"zh": "显示单位：{unit}", "en": "shown in {unit}"},
     "framework": {"zh": "指标体系", "en": "Framework"},
     "node": {"zh": "指标", "en": "Node"},
     "weight": {"zh": "权重", "en": "Weight"},

@@ -26,6 +26,8 @@ from kaifang.report.glossary import (
     other,
 )
 from kaifang.report.sections import SECTION_LABELS, analysis_sections
+from kaifang.report.summary import SUMMARY_LABELS, summary_sections
+from kaifang.report.zhtext import balanced, code_ids, source_text
 
 FONT_PLACEHOLDER = "/*@font-face*/"
 NAN = float("nan")
@@ -35,12 +37,15 @@ NAN = float("nan")
 def _environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("kaifang.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["code_ids"] = code_ids
+    env.filters["balanced"] = balanced
+    return env
 
 
 def fmt_value(v: float) -> str:
@@ -221,7 +226,10 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
             }
         )
 
-    # indicator tables, grouped by each indicator's parent
+    # indicator tables, grouped by each indicator's parent: the value the name speaks of (a
+    # ratio as a ratio, in its display unit), and a ratio's raw numerator on a line of its own
+    shown = data.shown_values(year)
+    denominated = data.denominated is not None  # else the run had no denominate step
     raw = {
         (str(u), int(y), str(i)): float(v)
         for u, y, i, v in zip(
@@ -261,18 +269,43 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
             for u in units:
                 t = _t(s_(year, ind, u), lo, hi)
                 cells[(ind, u)] = {
-                    "text": fmt_value(raw.get((u, year, ind), NAN)),
+                    "text": fmt_value(shown.get((u, year, ind), NAN)),
                     "bg": charts.ramp(t * 0.75) if not math.isnan(t) else charts.NO_DATA,
                     "fg": charts.ink_on(t * 0.75) if not math.isnan(t) else charts.INK,
                     "imputed": (u, year, ind) in imputed,
                 }
+                if denominated and fw[ind].node.denominator is not None:
+                    cells[(f"{ind}:numerator", u)] = {
+                        "text": fmt_value(raw.get((u, year, ind), NAN)),
+                        "bg": "transparent",
+                        "fg": charts.MUTED,
+                        "imputed": False,
+                    }
         heads = []
         for ind in inds:
             nd = fw[ind].node
             arrow = "↓" if nd.direction == -1 else ""
             heads.append(
-                {"id": ind, "name": fw.name(ind, lang), "unit": nd.unit or "", "arrow": arrow}
+                {
+                    "id": ind,
+                    "name": fw.name(ind, lang),
+                    "unit": fw.display_unit(ind, lang) if denominated else fw.unit(ind, lang),
+                    "arrow": arrow,
+                    "numerator": False,
+                }
             )
+            if denominated and nd.denominator is not None:
+                heads.append(
+                    {
+                        "id": f"{ind}:numerator",
+                        "name": label(
+                            "numerator_of", lang, denominator=fw.name(nd.denominator, lang)
+                        ),
+                        "unit": fw.unit(ind, lang),
+                        "arrow": "",
+                        "numerator": True,
+                    }
+                )
         indicator_tables.append(
             {
                 "title": " › ".join(reversed(path)) or index_name,
@@ -310,9 +343,12 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
                 "direction": ""
                 if not tn.is_indicator
                 else label("negative" if nd.direction == -1 else "positive", lang),
-                "unit": nd.unit or "",
-                "source": nd.source or "",
-                "denominator": nd.denominator or "",
+                "unit": fw.unit(nid, lang),
+                "source": source_text(nd.source or "", lang),
+                "denominator": "" if nd.denominator is None else fw.name(nd.denominator, lang),
+                "display_unit": ""
+                if nd.denominator is None
+                else label("shown_in", lang, unit=fw.display_unit(nid, lang)),
             }
         )
 
@@ -330,14 +366,16 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
         )
 
     alt = other(lang)
-    labels = {**LABELS, **SECTION_LABELS}
+    labels = {**LABELS, **SECTION_LABELS, **SUMMARY_LABELS}
     sections = analysis_sections(
-        data.analyses, lang, data.unit_name, index_name, label("rank", lang)
+        data.analyses, lang, data.unit_name, index_name, label("rank", lang), fw.unit
     )
     return {
         **sections,
+        **summary_sections(data, lang, index_name),
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
+        "alt_html_lang": "en" if lang == "zh" else "zh-Hans",
         "t": {k: v[lang] for k, v in labels.items()},
         "alt": {k: v[alt] for k, v in labels.items()},
         "title": data.title(lang),

@@ -53,6 +53,17 @@ SECTION_LABELS: dict[str, Text] = {
     "units_moved": {"zh": "排名变动地区数", "en": "Units moved"},
     "max_move": {"zh": "最大名次变动", "en": "Largest move"},
     "baseline_rank": {"zh": "基准排名", "en": "Baseline rank"},
+    "scenarios_robust": {
+        "zh": "以下情景中没有任何地区的排名发生变化（ρ = 1.000），"
+        "即排名对这些权重调整是稳健的：{names}。",
+        "en": "No unit changes rank under these scenarios (rho = 1.000): the ranking is robust to "
+        "these weight changes: {names}.",
+    },
+    "scenarios_robust_all": {
+        "zh": "所有情景中均没有地区的排名发生变化（ρ = 1.000），即排名对这些权重调整是稳健的。",
+        "en": "No unit changes rank under any scenario (rho = 1.000): the ranking is robust to "
+        "these weight changes.",
+    },
     "scenarios_caption": {
         "zh": "{year} 年{index}排名：基准与各权重情景比较（▲ 上升，▼ 下降）。",
         "en": "{index} ranks of {year}: baseline against each weight scenario (▲ up, ▼ down).",
@@ -78,11 +89,12 @@ SECTION_LABELS: dict[str, Text] = {
         "en": "Check FAILED: the amounts sum to {total} yuan, not the budget of {budget} yuan.",
     },
     "sensitivity_caption": {
-        "zh": "不确定性分析：{runs} 次蒙特卡洛模拟（随机种子 {seed}），同时改变：{inputs}。"
-        "横条为 {year} 年{index}排名的 5%–95% 区间，圆点为中位数，菱形为名义排名；按名义排名排序。",
+        "zh": "不确定性分析：N = {runs} 次蒙特卡洛模拟（随机种子 {seed}），同时改变：{inputs}。"
+        "横条为 {year} 年{index}排名的 5%–95% 区间，圆点为中位数，菱形为名义排名；按名义排名排序。"
+        "模拟次数 N 由配置项 report.sensitivity_samples 设定。",
         "en": "Uncertainty analysis: N = {runs} Monte Carlo runs (seed {seed}) varying {inputs}. "
         "Bars: 5th–95th percentile of the {year} {index} rank; dot: median; diamond: nominal "
-        "rank; units sorted by nominal rank.",
+        "rank; units sorted by nominal rank. N is set by report.sensitivity_samples.",
     },
     "nominal_rank": {"zh": "名义排名", "en": "Nominal rank"},
     "median_rank": {"zh": "排名中位数", "en": "Median rank"},
@@ -116,6 +128,13 @@ def _num(v: float) -> str:
 
 def _pct(v: float) -> str:
     return "—" if math.isnan(v) else f"{100 * v:.1f}%"
+
+
+def _code_ids(words: str) -> str:
+    """Escaped text with node globs (``trade_*|fdi_*``) in code formatting."""
+    from kaifang.report.zhtext import code_ids
+
+    return str(code_ids(words))
 
 
 def _money(v: float) -> str:
@@ -219,7 +238,9 @@ def _line(
     )
 
 
-def targets_section(a: Analyses, lang: str, unit_name: Any) -> list[dict[str, Any]] | None:
+def targets_section(
+    a: Analyses, lang: str, unit_name: Any, series_unit: Any = None
+) -> list[dict[str, Any]] | None:
     """One block per target: a row and a chart per unit (and the total)."""
     summary, paths = a.targets, a.target_paths
     if summary is None or paths is None or summary.empty:
@@ -276,7 +297,8 @@ def targets_section(a: Analyses, lang: str, unit_name: Any) -> list[dict[str, An
             {
                 "id": str(target),
                 "name": name,
-                "caption": text(
+                "caption": _with_unit(first, lang, series_unit)
+                + text(
                     "targets_caption",
                     lang,
                     target=name,
@@ -289,6 +311,16 @@ def targets_section(a: Analyses, lang: str, unit_name: Any) -> list[dict[str, An
             }
         )
     return blocks
+
+
+def _with_unit(row: Any, lang: str, series_unit: Any) -> str:
+    """'单位：亿元。' for the raw series a target follows (the numerator of a ratio indicator)."""
+    if series_unit is None or "indicator" not in row:
+        return ""
+    unit = series_unit(str(row["indicator"]), lang)
+    if not unit:
+        return ""
+    return f"单位：{unit}。" if lang == "zh" else f"Unit: {unit}. "
 
 
 def _thresholds(notes: list[str]) -> tuple[str, str]:
@@ -314,7 +346,9 @@ def scenarios_section(
         {
             "id": s,
             "name": str(r["name_zh" if lang == "zh" else "name_en"]),
-            "changes": str(r["changes"]),
+            "changes": _code_ids(
+                str(r.get(f"changes_{'zh' if lang == 'zh' else 'en'}", r["changes"]))
+            ),
             "share": f"{_pct(_f(r['share_baseline']))} → {_pct(_f(r['share_scenario']))}",
             "rho": f"{_f(r['spearman_rho']):.3f}",
             "moved": int(_f(r["units_moved"])),
@@ -346,7 +380,18 @@ def scenarios_section(
             }
         )
     year = a.params.get("scenarios", {}).get("year", "")
+    still = [str(h["name"]) for h in heads if h["moved"] == 0]
+    robust = (
+        text(
+            "scenarios_robust_all" if len(still) == len(heads) else "scenarios_robust",
+            lang,
+            names="、".join(still) if lang == "zh" else "; ".join(still),
+        )
+        if still
+        else ""
+    )
     return {
+        "robust": robust,
         "heads": heads,
         "table": table,
         "caption": text("scenarios_caption", lang, year=year, index=index_name),
@@ -544,7 +589,7 @@ def sensitivity_section(
         lang,
         runs=runs,
         seed=p.get("seed", ""),
-        inputs=", ".join(str(i) for i in p.get("inputs", [])),
+        inputs=_inputs_text(p, lang),
         year=p.get("year", ""),
         index=index_name,
     )
@@ -560,12 +605,26 @@ def sensitivity_section(
     }
 
 
+def _inputs_text(params: dict[str, Any], lang: str) -> str:
+    """The varied inputs in words (older folders hold only their names: those, as code)."""
+    words = (params.get("inputs_text") or {}).get("zh" if lang == "zh" else "en")
+    if words:
+        return ("；" if lang == "zh" else "; ").join(str(w) for w in words)
+    return ", ".join(str(i) for i in params.get("inputs", []))
+
+
 def analysis_sections(
-    a: Analyses, lang: str, unit_name: Any, index_name: str, rank_word: str
+    a: Analyses,
+    lang: str,
+    unit_name: Any,
+    index_name: str,
+    rank_word: str,
+    series_unit: Any = None,
 ) -> dict[str, Any]:
-    """Every analysis section of the report (``None`` for those without data)."""
+    """Every analysis section of the report (``None`` for those without data);
+    ``series_unit(series, lang)`` gives the unit of a target's raw series."""
     return {
-        "targets": targets_section(a, lang, unit_name),
+        "targets": targets_section(a, lang, unit_name, series_unit),
         "scenarios": scenarios_section(a, lang, unit_name, index_name),
         "allocation": allocation_section(a, lang, unit_name),
         "sensitivity": sensitivity_section(a, lang, unit_name, index_name, rank_word),

@@ -201,3 +201,36 @@ def load_spec(config_path: str | Path) -> SensitivitySpec | None:
     """The ``sensitivity:`` block of ``config_path`` (mistakes reported with their YAML
     lines), or ``None`` when the config has none."""
     return config_block(Path(config_path), "sensitivity", SensitivitySpec)
+
+
+STEP_WORDS = {
+    "impute": {"zh": "缺失值插补方法", "en": "imputation method"},
+    "treat": {"zh": "异常值处理", "en": "outlier treatment"},
+    "normalise": {"zh": "标准化方法", "en": "normalisation method"},
+    "weight": {"zh": "权重方法", "en": "weighting method"},
+    "aggregate": {"zh": "加总方法", "en": "aggregation method"},
+}
+
+
+def describe_input(value: StepInput | WeightNoiseInput | DropInput, lang: str) -> str:
+    """An uncertain input in words, for a report caption (no ids in the Chinese text)."""
+    zh = lang == "zh"
+    if isinstance(value, WeightNoiseInput):
+        levels = "、".join(str(k) for k in sorted(value.noise))
+        spread = "、".join(f"±{100 * a:g}%" for _, a in sorted(value.noise.items()))
+        if zh:
+            return f"第{levels}层权重随机扰动（{spread}）"
+        return f"noise on the weights of level {levels} ({spread})"
+    if isinstance(value, DropInput):
+        n = "全部" if value.drop_indicator == "all" else f"{len(value.drop_indicator)} 个"
+        if zh:
+            return f"逐一剔除指标（{n}指标轮流剔除）"
+        count = "every" if value.drop_indicator == "all" else f"{len(value.drop_indicator)}"
+        return f"leaving out one indicator at a time ({count} indicators in turn)"
+    what = STEP_WORDS[value.step]["zh" if zh else "en"]
+    k = len(value.variants())
+    if value.parameter is not None:
+        if zh:
+            return f"{what}参数（{k} 个取值）"
+        return f"{what} parameter {value.parameter} ({k} values)"
+    return f"{what}（{k} 种方案）" if zh else f"{what} ({k} variants)"

@@ -28,6 +28,7 @@ import pandas as pd
 from kaifang.assessment import Assessment, Results
 from kaifang.assessment.config import config_block
 from kaifang.errors import InputError, KaifangError, MethodError, Problem
+from kaifang.framework import Framework
 from kaifang.methods import steering as ms
 from kaifang.steering.models import AllocationBlock, Bound
 
@@ -46,6 +47,8 @@ class AllocationReport:
     year: int
     notes: list[str] = field(default_factory=list)
     simulated: bool = False
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """(en, zh) heads of the factor columns, named after their series"""
 
 
 def load_allocation(assessment: Assessment) -> AllocationBlock:
@@ -260,13 +263,23 @@ def allocate(
     frame = pd.concat([frame, pd.DataFrame([check])], ignore_index=True)
     frame["final"] = frame["final"].astype("int64")
     notes.append(f"scores: node {node!r}, year {year}")
+    factor_heads = {
+        f"factor_{f.factor}": (
+            f"Share of {_factor_name(f.factor, fw, 'en')}",
+            f"{_factor_name(f.factor, fw, 'zh')}份额"
+            if f.factor == "equal"
+            else f"{_factor_name(f.factor, fw, 'zh')}占比",
+        )
+        for f in (block.base.factors if block.base is not None else [])
+    }
     return AllocationReport(
         frame,
-        _rule(block, budget, node, year),
+        _rule(block, budget, node, year, fw),
         budget,
         year,
         notes,
         bool(assessment.config.simulated),
+        factor_heads,
     )
 
 
@@ -322,14 +335,31 @@ def _formula(row: pd.Series, block: AllocationBlock, budget: int, lang: str) -> 
     return text
 
 
-def _rule(block: AllocationBlock, budget: int, node: str, year: int) -> pd.DataFrame:
+def _factor_name(factor: str, fw: Framework, lang: str) -> str:
+    if factor == "equal":
+        return "平均分配" if lang == "zh" else "equal split"
+    return fw.name(factor, lang)
+
+
+def _rule(block: AllocationBlock, budget: int, node: str, year: int, fw: Framework) -> pd.DataFrame:
     rows: list[tuple[str, str, str]] = [
         ("budget", f"Budget {budget:,} yuan", f"资金总额 {budget:,} 元"),
-        ("scores", f"Scores of node {node!r} in {year}", f"采用 {year} 年 {node} 得分"),
+        (
+            "scores",
+            f"Scores of {fw.name(node, 'en')} ({node}) in {year}",
+            f"采用 {year} 年{fw.name(node, 'zh')}得分",
+        ),
     ]
     if block.base is not None:
-        fac = " + ".join(f"{f.weight:g} x share of {f.factor}" for f in block.base.factors)
-        fac_zh = " + ".join(f"{f.weight:g}×{f.factor}占比" for f in block.base.factors)
+        fac = " + ".join(
+            f"{f.weight:g} x share of {_factor_name(f.factor, fw, 'en')}"
+            for f in block.base.factors
+        )
+        fac_zh = " + ".join(
+            f"{f.weight:g}×{_factor_name(f.factor, fw, 'zh')}"
+            + ("" if f.factor == "equal" else "占比")
+            for f in block.base.factors
+        )
         rows.append(
             (
                 "base",
@@ -372,7 +402,7 @@ def _rule(block: AllocationBlock, budget: int, node: str, year: int) -> pd.DataF
                 "improvement",
                 f"Improvement part {i.share:.0%}: share = max(score {year} - score {start}, 0) "
                 "/ sum over units (if nobody improved: as the performance part)",
-                f"进步奖励占 {i.share:.0%}：份额 = max({year}年得分 − {start}年得分, 0)"
+                f"进步奖励占 {i.share:.0%}：份额 = （{year}年得分 − {start}年得分，负值记为 0）"
                 " / 各地区之和"
                 "（无地区进步时按绩效份额）",
             )

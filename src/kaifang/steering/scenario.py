@@ -5,13 +5,14 @@ Two kinds of change (``WeightChange.kind``), applied in the order given:
 - ``weight``: the matched nodes' weight relative to their siblings is multiplied or set
   (``--set weight.trade_open=2x``). Doubling every child of one parent changes nothing: weights
   are relative to siblings.
-- ``share``: the matched indicators' (and indicators under matched branches) effective share of
-  the index :math:`e_i` is multiplied or set, the other indicators keep their proportions:
-  :math:`e'_i = m\\,e_i` (multiply) or :math:`e'_i = s_i` with the others rescaled to
-  :math:`1 - \\sum s` (set), then every node's weight becomes the sum of :math:`e'` over its
-  indicators, so that products down the tree give exactly :math:`e'/\\sum e'`.
+- ``share``: the matched indicators' (and indicators under matched branches) joint share of
+  the index :math:`S = \\sum e_i` is multiplied (``scale_share``: ``x2`` makes it :math:`2S`) or
+  each is set (:math:`e'_i = s_i`); the other indicators share the rest in their old
+  proportions. Then every node's weight becomes the sum of :math:`e'` over its indicators, so
+  that products down the tree give exactly :math:`e'`.
 
-Node ids may be globs (``trade_*``, ``fdi_*``: ``fnmatch`` rules). The comparison reports scores
+Node ids may be globs (``trade_*``: ``fnmatch`` rules), several joined by ``|``
+(``trade_*|fdi_*``) to change the joint share of both groups at once. The comparison reports scores
 and ranks of every unit and node, rank movers, effective weights before and after, and Spearman's
 rank correlation between the two rankings of the index (scipy.stats.spearmanr).
 """
@@ -29,11 +30,12 @@ import pandas as pd
 from kaifang.assessment import Assessment, Results
 from kaifang.assessment.config import config_block
 from kaifang.assessment.weighting import NodeWeights
-from kaifang.errors import InputError, KaifangError, Problem
+from kaifang.errors import InputError, KaifangError, MethodError, Problem
 from kaifang.framework import Framework, build_framework
+from kaifang.methods.steering import scale_share
 from kaifang.steering.models import Scenario, ScenariosBlock, WeightChange
 
-SET_PATTERN = re.compile(r"^(weight|share)\.([A-Za-z0-9_*?\[\]!-]+)=([0-9.eE+-]+)([xX×]?)$")
+SET_PATTERN = re.compile(r"^(weight|share)\.([A-Za-z0-9_*?\[\]!|-]+)=([0-9.eE+-]+)([xX×]?)$")
 
 
 class ScenarioError(KaifangError):
@@ -75,13 +77,45 @@ def describe(change: WeightChange) -> str:
     return f"{change.kind}.{change.node} {op}"
 
 
+def explain(change: WeightChange, framework: Framework, nodes: list[str], lang: str) -> str:
+    """The change in words for a report: the node's name (or, for a glob, how many indicators
+    it matched, the glob kept as code), what changed and by how much."""
+    zh = lang == "zh"
+    leaves = sorted({leaf for n in nodes for leaf in framework.leaves_under(n)})
+    if any(c in change.node for c in "*?[|"):
+        who = (
+            f"编号匹配 {change.node} 的 {len(leaves)} 个指标"
+            if zh
+            else f"the {len(leaves)} indicators matching {change.node}"
+        )
+    else:
+        who = (
+            "、".join(framework.name(n, lang) for n in nodes)
+            if zh
+            else ", ".join(framework.name(n, lang) for n in nodes)
+        )
+    if change.kind == "share":
+        what = "在指数中的合计份额" if zh else "joint share of the index"
+    else:
+        what = "相对同级的权重" if zh else "weight relative to siblings"
+    if change.multiply is not None:
+        how = f"×{change.multiply:g}"
+    else:
+        how = f"设为 {change.set:g}" if zh else f"set to {change.set:g}"
+    return f"{who}{what}{how}" if zh else f"{who}: {what} {how}"
+
+
 def load_scenarios(assessment: Assessment) -> ScenariosBlock | None:
     return config_block(assessment.inputs.config_path, "scenarios", ScenariosBlock)
 
 
 def _matches(framework: Framework, pattern: str) -> list[str]:
+    # "trade_*|fdi_*": either glob, so that one change can move the joint share of two groups
+    globs = [g.strip() for g in pattern.split("|") if g.strip()]
     return [
-        i for i in framework.nodes if i != framework.root_id and fnmatch.fnmatchcase(i, pattern)
+        i
+        for i in framework.nodes
+        if i != framework.root_id and any(fnmatch.fnmatchcase(i, g) for g in globs)
     ]
 
 
@@ -138,8 +172,7 @@ def apply_changes(
             leaves = sorted({leaf for n in nodes for leaf in framework.leaves_under(n)})
             eff = {i: v for i, v in _effective(framework).items() if framework[i].is_indicator}
             if change.multiply is not None:
-                for leaf in leaves:
-                    eff[leaf] *= change.multiply
+                eff = _scaled_share(eff, leaves, change)
             else:
                 fixed = float(change.set or 0) * len(leaves)
                 if fixed >= 1:
@@ -156,6 +189,20 @@ def apply_changes(
                 weights[node_id] = sum(eff[leaf] for leaf in framework.leaves_under(node_id))
         framework = _with_weights(framework, weights)
     return framework, matched
+
+
+def _scaled_share(
+    eff: dict[str, float], leaves: list[str], change: WeightChange
+) -> dict[str, float]:
+    keys = list(eff)
+    values = np.array([eff[k] for k in keys])
+    values = values / values.sum()
+    matched = np.isin(keys, leaves)
+    try:
+        scaled = scale_share(values, matched, float(change.multiply or 1.0))
+    except MethodError as exc:
+        raise ScenarioError(f"{describe(change)}: {exc}") from None
+    return dict(zip(keys, scaled.tolist(), strict=True))
 
 
 def _with_weights(framework: Framework, weights: dict[str, float]) -> Framework:
@@ -235,6 +282,12 @@ def _compare(
         "name_en": scenario.name.en if scenario.name else scenario.id,
         "name_zh": scenario.name.zh if scenario.name else scenario.id,
         "changes": "; ".join(matched),
+        "changes_zh": "；".join(
+            explain(c, fw_base, matched[describe(c)], "zh") for c in scenario.changes
+        ),
+        "changes_en": "; ".join(
+            explain(c, fw_base, matched[describe(c)], "en") for c in scenario.changes
+        ),
         "nodes_matched": len(changed),
         "indicators_affected": len(changed_leaves),
         "share_baseline": float(eff_b.reindex(changed_leaves).sum()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -52,6 +53,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "name_en": ("Name", "名称（英文）"),
     "name_zh": ("Name (zh)", "名称"),
     "changes": ("Changes", "调整"),
+    "changes_en": ("Changes (words)", "调整（英文）"),
+    "changes_zh": ("Changes (zh)", "调整说明"),
     "nodes_matched": ("Nodes matched", "匹配节点数"),
     "indicators_affected": ("Indicators affected", "涉及指标数"),
     "share_baseline": ("Their share, baseline", "其权重份额（基准）"),
@@ -143,8 +146,34 @@ INTEGER = {
 }
 
 
-def label(column: str, lang: str) -> str:
-    pair = LABELS.get(column)
+# columns holding ids and codes: shown in Consolas, the workbooks' code formatting
+CODE_COLUMNS = {
+    "target",
+    "indicator",
+    "unit",
+    "scenario",
+    "node",
+    "parent",
+    "projection_model",
+    "item",
+}
+# Chinese prose that may name ids (globs, file names): written with the ids in Consolas
+PROSE_COLUMNS = {"changes_zh", "formula_zh", "rule_zh"}
+
+
+def zh_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns a Chinese workbook shows: not the English twin of a zh column (``name_en``
+    beside ``name_zh``, ``status`` beside ``status_zh``, ``changes`` beside ``changes_zh``)."""
+    cols = [str(c) for c in frame.columns]
+    return [
+        c
+        for c in cols
+        if not (c.endswith("_en") and f"{c[:-3]}_zh" in cols) and f"{c}_zh" not in cols
+    ]
+
+
+def label(column: str, lang: str, labels: dict[str, tuple[str, str]] | None = None) -> str:
+    pair = (labels or {}).get(column) or LABELS.get(column)
     if pair is None:
         if column.startswith("factor_"):
             name = column.removeprefix("factor_")
@@ -160,6 +189,7 @@ class Sheet:
     title_zh: str
     frame: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _write_excel(path: Path, sheets: list[Sheet], lang: str, simulated: bool) -> None:
@@ -171,6 +201,7 @@ def _write_excel(path: Path, sheets: list[Sheet], lang: str, simulated: bool) ->
         warn = book.add_format({"bold": True, "font_color": "#C00000"})
         title_fmt = book.add_format({"bold": True, "font_size": 12})
         formats = {
+            "code": book.add_format({"font_name": "Consolas"}),
             "percent": book.add_format({"num_format": "0.00%"}),
             "money": book.add_format({"num_format": "#,##0"}),
             "integer": book.add_format({"num_format": "0"}),
@@ -179,33 +210,59 @@ def _write_excel(path: Path, sheets: list[Sheet], lang: str, simulated: bool) ->
         for sheet in sheets:
             name = (sheet.title_zh if lang == "zh" else sheet.title_en)[:31]
             top = 1 + int(simulated)
-            frame = sheet.frame.rename(columns=lambda c: label(str(c), lang))
+            shown = sheet.frame[zh_columns(sheet.frame)] if lang == "zh" else sheet.frame
+            frame = shown.rename(columns={c: label(str(c), lang, sheet.labels) for c in shown})
             frame.to_excel(writer, sheet_name=name, index=False, startrow=top)
             ws = writer.sheets[name]
             ws.write(0, 0, sheet.title_zh if lang == "zh" else sheet.title_en, title_fmt)
             if simulated:
                 ws.write(1, 0, BANNER[lang], warn)
-            for c, column in enumerate(sheet.frame.columns):
+            for c, column in enumerate(shown.columns):
                 col = str(column)
-                ws.write(top, c, label(col, lang), header)
+                ws.write(top, c, label(col, lang, sheet.labels), header)
                 kind = (
-                    "percent"
+                    "code"
+                    if col in CODE_COLUMNS
+                    else "percent"
                     if col in PERCENT
                     else "money"
                     if col in MONEY
                     else "integer"
                     if col in INTEGER
                     else "number"
-                    if pd.api.types.is_float_dtype(sheet.frame[column])
+                    if pd.api.types.is_float_dtype(shown[column])
                     else None
                 )
                 width = 60 if col.startswith(("formula", "rule", "changes")) else 16
                 ws.set_column(c, c, width, formats[kind] if kind else None)
+            if lang == "zh":
+                _rich_prose(ws, shown, top, formats["code"])
             ws.freeze_panes(top + 1, 0)
             row = top + len(frame) + 2
-            for note in sheet.notes:
+            # the notes are English (notes.txt holds them); a Chinese sheet leaves them out
+            for note in sheet.notes if lang != "zh" else []:
                 ws.write(row, 0, note)
                 row += 1
+
+
+def _rich_prose(ws: Any, frame: pd.DataFrame, top: int, code: Any) -> None:
+    """Rewrite the cells of Chinese prose columns with their ids in Consolas."""
+    from kaifang.report.zhtext import split_ids
+
+    for c, column in enumerate(frame.columns):
+        if str(column) not in PROSE_COLUMNS:
+            continue
+        for r, value in enumerate(frame[column].tolist(), start=top + 1):
+            runs = split_ids(value) if isinstance(value, str) else []
+            if not any(is_code for _, is_code in runs):
+                continue
+            if len(runs) == 1:
+                ws.write_string(r, c, value, code)
+                continue
+            parts: list[Any] = []
+            for piece, is_code in runs:
+                parts += [code, piece] if is_code else [piece]
+            ws.write_rich_string(r, c, *parts)
 
 
 def write_tables(

@@ -117,6 +117,18 @@ def _str(value: Any) -> str | None:
     return str(value)
 
 
+def _series_name(fw: Any, series: str, lang: str) -> str:
+    name = str(fw.name(series, lang))
+    if series in fw.nodes and fw[series].node.denominator is not None:
+        den = fw.name(fw[series].node.denominator, lang)
+        return (
+            f"{name}（分子原值，未除以{den}）"
+            if lang == "zh"
+            else (f"{name} (numerator, raw before ÷ {den})")
+        )
+    return name
+
+
 def targets(dash: Dashboard) -> dict[str, Any]:
     """Every target of the ``targets:`` block: status of every unit (and the total), the
     actual and straight paths, and the projection with its interval (``evaluate_targets``)."""
@@ -167,12 +179,16 @@ def targets(dash: Dashboard) -> dict[str, Any]:
             )
         name = item.name
         indicator = item.indicator
+        # targets follow the raw series: for a ratio indicator that is its numerator, so the
+        # page names the numerator, never the ratio, and gives the raw unit in both languages
+        known = indicator in fw.nodes or indicator in fw.auxiliary
         ind_name = (
-            {"en": fw.name(indicator, "en"), "zh": fw.name(indicator, "zh")}
-            if indicator in fw.nodes
+            {lang: _series_name(fw, indicator, lang) for lang in ("en", "zh")}
+            if known
             else {"en": indicator, "zh": indicator}
         )
-        measure = fw[indicator].node.unit if indicator in fw.nodes else None
+        measure = (fw.unit(indicator, "en") or None) if known else None
+        measure_name = {lang: fw.unit(indicator, lang) for lang in ("en", "zh")} if known else None
         out.append(
             {
                 "id": item.id,
@@ -180,6 +196,7 @@ def targets(dash: Dashboard) -> dict[str, Any]:
                 "indicator": indicator,
                 "indicator_name": ind_name,
                 "measure_unit": measure,
+                "measure_unit_name": measure_name,
                 "base_year": item.base_year,
                 "target_year": item.target_year,
                 "multiple": item.multiple,

@@ -49,6 +49,7 @@ class NodeOut(BaseModel):
     weight: float | None = Field(description="weight used, normalised within the parent")
     effective_weight: float | None = Field(description="product of the weights down the tree")
     unit: str | None
+    unit_name: Name | None = Field(None, description="the unit in zh and en")
     direction: int | None
     source: str | None
 
@@ -98,6 +99,7 @@ class IndicatorValues(BaseModel):
     name: Name
     parent: str | None
     unit: str | None
+    unit_name: Name | None = Field(None, description="the unit in zh and en (raw stage)")
     direction: int | None
     source: str | None
     stage: str
@@ -171,6 +173,9 @@ class TargetOut(BaseModel):
     indicator: str
     indicator_name: Name
     measure_unit: str | None
+    measure_unit_name: Name | None = Field(
+        None, description="unit of the raw series the target follows, zh and en"
+    )
     base_year: int
     target_year: int
     multiple: float | None

@@ -68,6 +68,7 @@ def framework_nodes(snap: Snapshot) -> list[dict[str, Any]]:
                 "weight": weight.get(node_id),
                 "effective_weight": effective.get(node_id),
                 "unit": nd.unit,
+                "unit_name": {lang: snap.framework.unit(node_id, lang) for lang in ("en", "zh")},
                 "direction": nd.direction,
                 "source": nd.source,
             }
@@ -170,6 +171,9 @@ def indicator_values(snap: Snapshot, indicator: str, stage: str) -> dict[str, An
         "name": name_of(snap, indicator),
         "parent": tn.parent,
         "unit": measure,
+        "unit_name": None
+        if measure is None
+        else {lang: snap.framework.unit(indicator, lang) for lang in ("en", "zh")},
         "direction": tn.node.direction,
         "source": tn.node.source,
         "stage": stage,

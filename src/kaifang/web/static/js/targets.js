@@ -1,4 +1,4 @@
-import { baseOption, chart, fmt, messages as m, pageData } from "./common.js";
+import { baseOption, chart, fmt, lang, messages as m, pageData } from "./common.js";
 
 const { chosen, interval } = pageData();
 
@@ -39,7 +39,7 @@ if (chosen) {
     grid: { left: 8, right: 56, top: 56, bottom: 8, containLabel: true },
     tooltip: { trigger: "axis", valueFormatter: (v) => fmt(v) },
     xAxis: { type: "category", data: years, boundaryGap: false },
-    yAxis: { type: "value", name: target.measure_unit ?? "", splitLine: { lineStyle: { color: "#eef0f3" } } },
+    yAxis: { type: "value", name: target.measure_unit_name?.[lang] ?? target.measure_unit ?? "", splitLine: { lineStyle: { color: "#eef0f3" } } },
     series: [
       { name: m.actual, type: "line", data: path.map((p) => p.actual), symbolSize: 7,
         lineStyle: { width: 3 }, itemStyle: { color: "#1f5f8b" } },
