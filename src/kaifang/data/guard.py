@@ -1,0 +1,198 @@
+"""Check an input table before a parser sees it: its size, rows, columns and cells.
+
+Text tables (CSV): a file of one line with a million commas makes pandas build a million columns;
+the newlines and separators are counted on the bytes, in chunks, before any parsing.
+
+Workbooks: sizes unpacked and the extent of each sheet.
+
+The Excel reader (calamine) allocates a sheet's whole rectangle up front, so one cell at XFD1048576
+in a 5 KB file makes it allocate 17 billion cells and abort the process; a small zip may unpack to
+gigabytes. This module reads the zip with a bounded, streaming decompression (declared sizes are
+not trusted: Python's zip reader stops at the declared size and fails the checksum when the data
+run on) and scans the sheet XML for ``<dimension ref=...>``, ``<row r=...>`` and ``<c r=...>``
+without building a tree. Old binary ``.xls`` files are only checked for their size.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from kaifang.errors import Problem
+from kaifang.limits import MB, Limits, limit_hint, regular_file_problem, too_big
+
+ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
+_CHUNK = 1 << 20
+# A cell reference in a sheet's XML: <dimension ref="A1:XFD1048576">, <row r="7">, <c r="AB7">.
+_REF = re.compile(rb'<(?:\w+:)?(?:dimension ref="[A-Z]*\d*:?|c r="|row r=")([A-Z]{0,3})(\d{1,9})')
+_TAIL = 64  # bytes kept between chunks so a reference cut in two is still seen
+
+
+def text_table_problem(data: bytes, file: str, delimiter: str, limits: Limits) -> Problem | None:
+    """A Problem if a CSV/TSV text has too many lines, fields on one line, or fields in all.
+
+    Counts run on the raw bytes (a newline and the separators are single ASCII bytes in UTF-8
+    and GB18030 alike), chunk by chunk, so the check itself needs little memory.
+    """
+    sep = ord(delimiter)
+    view = np.frombuffer(data, dtype=np.uint8)
+    breaks: list[np.ndarray] = []
+    separators = 0
+    for start in range(0, len(view), 16 * _CHUNK):
+        chunk = view[start : start + 16 * _CHUNK]
+        breaks.append(np.flatnonzero(chunk == 10) + start)
+        separators += int(np.count_nonzero(chunk == sep))
+    ends = np.concatenate([*breaks, np.array([len(view)])])
+    lines = len(ends) - (1 if len(view) and view[-1] == 10 else 0)
+    if lines > limits.max_rows:
+        return Problem.of(
+            file, "limit_rows", found=lines, limit=limits.max_rows, hint=limit_hint("max_rows")
+        )
+    # A line with more fields than allowed has at least that many bytes: check only those.
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    widest = 0
+    for k in np.flatnonzero(ends - starts >= limits.max_columns).tolist():
+        begin, end = int(starts[k]), int(ends[k])
+        fields = data.count(delimiter.encode(), begin, end) + 1
+        if fields > limits.max_columns and b'"' in data[begin:end]:
+            line = data[begin:end].decode("latin-1")
+            fields = max((len(r) for r in csv.reader([line], delimiter=delimiter)), default=0)
+        widest = max(widest, fields)
+        if widest > limits.max_columns:
+            return Problem.of(
+                file,
+                "limit_columns",
+                row=k + 1,
+                found=fields,
+                limit=limits.max_columns,
+                hint=limit_hint("max_columns"),
+            )
+    if separators + lines > limits.max_cells:
+        return Problem.of(
+            file,
+            "limit_cells",
+            rows=lines,
+            columns=round((separators + lines) / max(lines, 1)),
+            limit=limits.max_cells,
+            hint=limit_hint("max_cells"),
+        )
+    return None
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a regular file; b"" for anything else (a FIFO never blocks)."""
+    if regular_file_problem(path, str(path)) is not None:
+        return b""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def column_number(letters: str) -> int:
+    """``A`` -> 1, ``Z`` -> 26, ``AA`` -> 27, ``XFD`` -> 16384."""
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def column_letters(number: int) -> str:
+    """1 -> ``A``, 27 -> ``AA`` (inverse of :func:`column_number`)."""
+    letters = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def workbook_problems(path: Path, file: str, limits: Limits) -> list[Problem]:
+    """Problems that make a workbook unsafe to hand to the Excel reader; [] when it is safe."""
+    problem = regular_file_problem(path, file)
+    if problem is not None:
+        return [problem]
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        return [too_big(file, size, limits)]
+    if path.suffix.lower() not in ZIP_SUFFIXES:
+        return []
+    try:
+        with zipfile.ZipFile(path) as book:
+            return _zip_problems(book, file, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as err:
+        # ValueError/EOFError: truncated or corrupt deflate streams; NotImplementedError is
+        # not caught here on purpose: an unknown compression method is a damaged file too.
+        return [Problem.of(file, "not_a_workbook", reason=str(err) or type(err).__name__)]
+    except NotImplementedError as err:
+        return [Problem.of(file, "not_a_workbook", reason=str(err))]
+
+
+def _zip_problems(book: zipfile.ZipFile, file: str, limits: Limits) -> list[Problem]:
+    budget = limits.max_bytes
+    declared = 0
+    for info in book.infolist():
+        declared += info.file_size
+        if declared > budget:
+            return [_member_too_big(file, info.filename, limits)]
+    for info in book.infolist():
+        if info.is_dir():
+            continue
+        is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        max_row = max_col = 0
+        tail = b""
+        with book.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                budget -= len(chunk)
+                if budget < 0:
+                    return [_member_too_big(file, info.filename, limits)]
+                if not is_sheet:
+                    continue
+                text = tail + chunk
+                for letters, digits in _REF.findall(text):
+                    max_row = max(max_row, int(digits))
+                    if letters:
+                        max_col = max(max_col, column_number(letters.decode()))
+                tail = text[-_TAIL:]
+                cut = tail.rfind(b"<")
+                tail = tail[cut:] if cut >= 0 else b""
+        if is_sheet:
+            problem = _extent_problem(file, info.filename, max_row, max_col, limits)
+            if problem is not None:
+                return [problem]
+    return []
+
+
+def _member_too_big(file: str, member: str, limits: Limits) -> Problem:
+    return Problem.of(
+        file,
+        "limit_member_bytes",
+        member=member,
+        limit_mb=limits.max_bytes // MB,
+        hint=limit_hint("max_bytes"),
+    )
+
+
+def _extent_problem(
+    file: str, member: str, rows: int, columns: int, limits: Limits
+) -> Problem | None:
+    within = rows <= limits.max_rows and columns <= limits.max_columns
+    if within and rows * columns <= limits.max_cells:
+        return None
+    sheet = member.rsplit("/", 1)[-1].removesuffix(".xml")
+    return Problem.of(
+        file,
+        "limit_sheet_extent",
+        sheet=sheet,
+        cell=f"{column_letters(columns)}{rows}",
+        rows=rows,
+        columns=columns,
+        max_rows=limits.max_rows,
+        max_columns=limits.max_columns,
+        max_cells=limits.max_cells,
+        hint=f"{limit_hint('max_rows')}, {limit_hint('max_columns')}, {limit_hint('max_cells')}",
+    )
