@@ -296,6 +296,159 @@ PROBLEM_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "地区 {code!r} 是它自己的上级（经由 {via!r} 形成循环）",
         "en": "unit {code!r} is its own ancestor (cycle through {via!r})",
     },
+    # -- COINr tables ----------------------------------------------------------------------------
+    "coinr_missing_ucode": {
+        "zh": "缺少必需的列 uCode；表头为：{header}",
+        "en": "missing required column uCode; header: {header}",
+    },
+    "coinr_empty": {"zh": "{name} 为空", "en": "{name} is empty"},
+    "coinr_duplicate_icode": {
+        "zh": "iCode {code!r} 重复（第一次出现在第 {first} 行）",
+        "en": "duplicate iCode {code!r} (first at row {first})",
+    },
+    "coinr_unknown_type": {
+        "zh": "未知的 Type {found!r}；可用：{allowed}",
+        "en": "unknown Type {found!r}; use one of {allowed}",
+    },
+    "coinr_not_number": {
+        "zh": "{name} 应为数字，实际为 {found!r}",
+        "en": "{name} must be a number, found {found!r}",
+    },
+    "coinr_bad_weight": {
+        "zh": "Weight 应为不小于 0 的数字，实际为 {found!r}",
+        "en": "Weight must be a number >= 0, found {found!r}",
+    },
+    "coinr_bad_direction": {
+        "zh": "Direction 应为 1 或 -1，实际为 {found!r}",
+        "en": "Direction must be 1 or -1, found {found!r}",
+    },
+    "coinr_parent_unknown": {
+        "zh": "{code!r} 的 Parent {parent!r} 不是 Aggregate 类型的 iCode",
+        "en": "Parent {parent!r} of {code!r} is not an Aggregate iCode",
+    },
+    "coinr_parent_indicator": {
+        "zh": "{code!r} 的 Parent {parent!r} 是 Indicator；只有 Aggregate 行可以有下级",
+        "en": "Parent {parent!r} of {code!r} is an Indicator; "
+        "only Aggregate rows can have children",
+    },
+    "coinr_parent_level": {
+        "zh": "Parent {parent!r} 的 Level 为 {level}，不高于 {code!r} 的 {own}",
+        "en": "Parent {parent!r} has Level {level}, not above {code!r}'s {own}",
+    },
+    "coinr_roots": {
+        "zh": "应恰有一行没有 Parent（即总指数）；实际有 {count} 行：{roots}",
+        "en": "need exactly one row without Parent (the index); found {count}: {roots}",
+    },
+    "coinr_no_children": {
+        "zh": "Aggregate {code!r} 没有下级",
+        "en": "Aggregate {code!r} has no children",
+    },
+    "coinr_bad_denominator": {
+        "zh": "{code!r} 的 Denominator {denominator!r} 不是 iCode",
+        "en": "Denominator {denominator!r} of {code!r} is not an iCode",
+    },
+    "coinr_no_time": {
+        "zh": "没有 Time 列：请添加，或给出数据所属的年份",
+        "en": "no Time column: add one, or pass the year the data are for",
+    },
+    "coinr_unit_year_twice": {
+        "zh": "地区 {unit}、{year} 年出现了两次（第一次在第 {first} 行）",
+        "en": "unit {unit} year {year} given twice (first at row {first})",
+    },
+    "coinr_unit_inconsistent": {
+        "zh": "地区 {code!r} 在不同行中的 uName 或 *_group 值不一致（第 {rows} 行）",
+        "en": "unit {code!r} has different uName or *_group values in different rows (rows {rows})",
+    },
+    # -- framework and config --------------------------------------------------------------------
+    "framework_not_mapping": {
+        "zh": "指标体系文件应为一个映射，包含 id、name、children",
+        "en": "the framework must be a mapping with id, name, children",
+    },
+    "config_not_mapping": {
+        "zh": "评估配置应为一个映射（title、framework 等）",
+        "en": "the config must be a mapping (title, framework, ...)",
+    },
+    "duplicate_id": {
+        "zh": "代码 {node!r} 重复：代码必须唯一",
+        "en": "duplicate id {node!r}: ids must be unique",
+    },
+    "auxiliary_reuses_id": {
+        "zh": "辅助序列 {node!r} 使用了指标体系中已有的代码",
+        "en": "auxiliary series {node!r} reuses an id already in the framework",
+    },
+    "own_denominator": {
+        "zh": "指标 {node!r} 以自身为分母",
+        "en": "indicator {node!r} is its own denominator",
+    },
+    "unknown_denominator": {
+        "zh": "指标 {node!r}：分母 {denominator!r} 既不是指标也不是辅助序列（已有：{known}）",
+        "en": "indicator {node!r}: denominator {denominator!r} is neither an "
+        "indicator nor an auxiliary series (known: {known})",
+    },
+    "unknown_growth": {
+        "zh": "指标 {node!r}：derive.growth 指向 {growth!r}，它不是另一个指标或辅助序列",
+        "en": "indicator {node!r}: derive.growth names {growth!r}, which "
+        "is not another indicator or auxiliary series",
+    },
+    "root_without_children": {
+        "zh": "根节点需要有下级（指标或支柱）",
+        "en": "the root node needs children (indicators or pillars)",
+    },
+    "validation": {"zh": "{where}：{what}{found}", "en": "{where}: {what}{found}"},
+    "found_value": {"zh": "；实际为 {value!r}", "en": "; found {value!r}"},
+    "in_node": {"zh": "节点 {node!r}，{where}", "en": "node {node!r}, {where}"},
+    "v_missing": {"zh": "缺少必需的键", "en": "required key is missing"},
+    "v_extra": {
+        "zh": "未知的键（请检查拼写；未知的键不会被忽略）",
+        "en": "unknown key (check the spelling; unknown keys are never ignored)",
+    },
+    "v_literal": {"zh": "取值应为以下之一：{expected}", "en": "{msg}"},
+    "v_number": {"zh": "应为数字", "en": "{msg}"},
+    "v_integer": {"zh": "应为整数", "en": "{msg}"},
+    "v_text": {"zh": "应为文本", "en": "{msg}"},
+    "v_bool": {"zh": "应为 true 或 false", "en": "{msg}"},
+    "v_mapping": {"zh": "应为映射（键: 值）", "en": "{msg}"},
+    "v_list": {"zh": "应为列表", "en": "{msg}"},
+    "v_bound": {"zh": "应满足 {op} {limit}", "en": "{msg}"},
+    "v_other": {"zh": "取值无效", "en": "{msg}"},
+    # -- assessment inputs -----------------------------------------------------------------------
+    "data_file_not_found": {"zh": "找不到数据文件：{path}", "en": "data file not found: {path}"},
+    "units_file_not_found": {"zh": "找不到地区表：{path}", "en": "units file not found: {path}"},
+    "no_units": {
+        "zh": "没有地区表：请给出 units: units.csv（或使用 COINr 的 iData 数据）",
+        "en": "no units: give 'units: units.csv' (or COINr iData data)",
+    },
+    "no_values": {"zh": "数据文件中没有任何数值", "en": "the data files hold no values"},
+    "series_no_column": {
+        "zh": "缺少指标 {series!r} 的列：指标体系中的每个序列在此表中都需要一列",
+        "en": "no column for indicator {series!r}: every series of the framework needs a column "
+        "in this table",
+    },
+    "series_no_rows": {
+        "zh": "没有指标 {series!r} 的数据行",
+        "en": "no rows for indicator {series!r}",
+    },
+    "series_no_data": {
+        "zh": "以下指标或辅助序列没有数据：{series}",
+        "en": "no data for these framework series (indicators or auxiliary): {series}",
+    },
+    "no_data_in_years": {
+        "zh": "{first}—{last} 年没有数据（数据覆盖 {low}—{high} 年）",
+        "en": "no data in the years {first}-{last} (data cover {low}-{high})",
+    },
+    "base_year_no_data": {"zh": "基期 {year} 年没有数据", "en": "base_year {year} has no data"},
+    "override_not_indicator": {
+        "zh": "steps.{step}.overrides：{node!r} 不是指标体系中的指标",
+        "en": "steps.{step}.overrides: {node!r} is not an indicator of the framework",
+    },
+    "aggregate_node_unknown": {
+        "zh": "steps.aggregate.nodes：{node!r} 不是指标体系中有下级的节点",
+        "en": "steps.aggregate.nodes: {node!r} is not a node with children in the framework",
+    },
+    "impute_by_unknown": {
+        "zh": "steps.impute.by：{name!r} 不是地区表的列（现有列：{columns}）",
+        "en": "steps.impute.by: {name!r} is not a column of the units table (columns: {columns})",
+    },
     # -- YAML ------------------------------------------------------------------------------------
     "yaml_not_utf8": {
         "zh": "不是 UTF-8 文本（第 {byte} 字节）；请将文件另存为 UTF-8",

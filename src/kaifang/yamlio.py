@@ -9,7 +9,7 @@ import yaml
 
 from kaifang.errors import InputError, Problem
 from kaifang.limits import read_bounded
-from kaifang.problem_messages import Local
+from kaifang.problem_messages import Local, local
 
 Location = tuple[str | int, ...]
 
@@ -200,6 +200,41 @@ def _nearest_id(data: Any, loc: Location) -> str | None:
     return found if isinstance(found, str) else None
 
 
+_BOUNDS = {
+    "greater_than": ">",
+    "greater_than_equal": ">=",
+    "less_than": "<",
+    "less_than_equal": "<=",
+}
+_KINDS = {
+    "float": "v_number",
+    "int": "v_integer",
+    "string": "v_text",
+    "str": "v_text",
+    "bool": "v_bool",
+    "dict": "v_mapping",
+    "model": "v_mapping",
+    "list": "v_list",
+}
+
+
+def _validation_text(err: Any) -> Local:
+    """What pydantic found wrong, in both languages (pydantic's own text for English)."""
+    kind, msg, ctx = str(err["type"]), str(err["msg"]), err.get("ctx") or {}
+    if kind == "missing":
+        return local("v_missing")
+    if kind == "extra_forbidden":
+        return local("v_extra")
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace(" or ", " 或 ")
+        return local("v_literal", expected=expected, msg=msg)
+    if kind in _BOUNDS:
+        limit = next(iter(ctx.values()), "")
+        return local("v_bound", op=_BOUNDS[kind], limit=limit, msg=msg)
+    stem = kind.split("_", 1)[0]
+    return local(_KINDS.get(stem, "v_other"), msg=msg)
+
+
 def pydantic_problems(
     file: str,
     error: Any,
@@ -217,20 +252,22 @@ def pydantic_problems(
             candidate = (*clean, part)
             if candidate in lines or isinstance(part, int):
                 clean.append(part)
-        where = ".".join(str(p) for p in loc if not str(p).startswith("function-"))
+        where: str | Local = ".".join(str(p) for p in loc if not str(p).startswith("function-"))
         owner = _nearest_id(data, tuple(clean)) if data is not None else None
         if owner:
-            where = f"node {owner!r}, {where}"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling; unknown keys are never ignored)"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
+            where = local("in_node", node=owner, where=where)
         inp = err.get("input")
-        found = ""
+        found: str | Local = ""
         if err["type"] not in ("missing", "extra_forbidden") and not isinstance(inp, dict | list):
-            found = f"; found {inp!r}"
+            found = local("found_value", value=inp)
         problems.append(
-            Problem(file, f"{where}: {msg}{found}", row=line_of(lines, tuple(clean)), column=None)
+            Problem.of(
+                file,
+                "validation",
+                row=line_of(lines, tuple(clean)),
+                where=where,
+                what=_validation_text(err),
+                found=found,
+            )
         )
     return problems

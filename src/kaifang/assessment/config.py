@@ -221,9 +221,7 @@ def load_config_with_lines(path: Path) -> tuple[AssessmentConfig, Any, dict[Loca
     validate their own block and must name the line of a mistake)."""
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
-        raise InputError(
-            [Problem(str(path), "the config must be a mapping (title, framework, ...)")]
-        )
+        raise InputError([Problem.of(str(path), "config_not_mapping")])
     try:
         return AssessmentConfig.model_validate(data), data, lines
     except ValidationError as exc:
