@@ -29,8 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaifang.errors import InputError, Problem
+from kaifang.problem_messages import os_reason
 
 MB = 1 << 20
+_CHUNK = 16 * MB
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def regular_file_problem(path: Path, file: str) -> Problem | None:
     except FileNotFoundError:
         return Problem.of(file, "file_not_found")
     except OSError as err:
-        return Problem.of(file, "cannot_read", reason=err.strerror or str(err))
+        return Problem.of(file, "cannot_read", reason=os_reason(err))
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
@@ -116,20 +118,25 @@ def read_bounded(
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as err:
-        return None, Problem.of(file, "cannot_read", reason=err.strerror or str(err))
+        return None, Problem.of(file, "cannot_read", reason=os_reason(err))
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             return None, Problem.of(file, "not_regular_file")
         if info.st_size > limits.max_bytes:
             return None, too_big(file, info.st_size, limits)
+        # in chunks: one read(max_bytes + 1) would reserve the whole limit up front
+        chunks: list[bytes] = []
+        size = 0
         try:
-            data = handle.read(limits.max_bytes + 1)
+            while chunk := handle.read(min(_CHUNK, limits.max_bytes + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    return None, too_big(file, size, limits)
         except OSError as err:
-            return None, Problem.of(file, "cannot_read", reason=err.strerror or str(err))
-    if len(data) > limits.max_bytes:
-        return None, too_big(file, len(data), limits)
-    return data, None
+            return None, Problem.of(file, "cannot_read", reason=os_reason(err))
+    return b"".join(chunks), None
 
 
 def too_big(file: str, size: int, limits: Limits) -> Problem:

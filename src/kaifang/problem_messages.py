@@ -9,6 +9,7 @@ tests instead of showing a raw key.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,25 @@ def render_message(key: str, lang: str, params: Mapping[str, Any]) -> str:
     return entry[lang].format(**values)
 
 
+_OS_REASONS_ZH = {
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ENOENT: "文件不存在",
+    errno.EISDIR: "这是一个文件夹",
+    errno.EIO: "读写错误",
+    errno.ENAMETOOLONG: "路径过长",
+    errno.ELOOP: "符号链接循环",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "只读文件系统",
+}
+
+
+def os_reason(err: OSError) -> Local:
+    """Why the system refused a file, in both languages (the English is the system's text)."""
+    zh = _OS_REASONS_ZH.get(err.errno or 0, f"系统错误 {err.errno}")
+    return Local(zh, err.strerror or str(err))
+
+
 def also_rows(rows: list[int]) -> Local:
     """``(also rows 3, 4 and 2 more)``: the other rows a repeated problem occurs in."""
     if len(rows) <= 1:
@@ -62,9 +82,12 @@ PROBLEM_MESSAGES: dict[str, dict[str, str]] = {
     "file_not_found": {"zh": "文件不存在", "en": "file not found"},
     "cannot_read": {"zh": "无法读取文件（{reason}）", "en": "cannot read file: {reason}"},
     "is_directory": {
-        "zh": "这是一个文件夹，不是文件；请给出文件的路径（例如 文件夹/assessment.yaml）",
-        "en": "this is a folder, not a file; give the path of the file "
-        "(e.g. folder/assessment.yaml)",
+        "zh": "这是一个文件夹，不是文件；请给出其中某个文件的路径",
+        "en": "this is a folder, not a file; give the path of a file in it",
+    },
+    "is_directory_try": {
+        "zh": "这是一个文件夹，不是文件；是否要用 {suggestion}？",
+        "en": "this is a folder, not a file; did you mean {suggestion}?",
     },
     "not_regular_file": {
         "zh": "不是普通文件（设备、管道或套接字）；只读取普通文件",
@@ -114,7 +137,7 @@ PROBLEM_MESSAGES: dict[str, dict[str, str]] = {
         "unused rows and columns, or raise the limits with the environment variables {hint}",
     },
     "not_a_workbook": {
-        "zh": "无法作为 Excel 工作簿读取：文件已损坏或不是该格式（{reason}）",
+        "zh": "无法作为 Excel 工作簿读取：文件已损坏或不是该格式",
         "en": "cannot read as an Excel workbook: the file is damaged or not of this kind "
         "({reason})",
     },

@@ -135,6 +135,11 @@ def read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
     file = str(path)
     raw, problem = read_bounded(Path(path), file)
     if raw is None:
+        if problem is not None and problem.key == "is_directory":
+            inside = [Path(path) / n for n in ("assessment.yaml", "framework.yaml")]
+            found = [p for p in inside if p.is_file()]
+            if found:
+                problem = Problem.of(file, "is_directory_try", suggestion=str(found[0]))
         raise InputError([problem] if problem else [])
     try:
         text = raw.decode("utf-8-sig")
