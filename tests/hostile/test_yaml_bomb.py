@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile_inputs import FRAMEWORK, project, run_confined, yaml_bomb, yaml_deep
 
 from kaifang.errors import InputError
 from kaifang.yamlio import read_yaml
-from hostile_inputs import FRAMEWORK, project, run_confined, yaml_bomb, yaml_deep
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "kaifang"
 
