@@ -32,7 +32,7 @@ from kaifang.errors import InputError, Problem
 from kaifang.problem_messages import os_reason
 
 MB = 1 << 20
-_CHUNK = 16 * MB
+_CHUNK = MB  # a read(n) reserves n bytes up front, whatever the file holds
 
 
 @dataclass(frozen=True)
