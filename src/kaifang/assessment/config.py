@@ -104,6 +104,11 @@ class NormaliseStep(Strict):
     sd: Annotated[float, Field(gt=0)] = 1.0
     reference: Reference = "per_year"
     base_year: int | None = None
+    # Tie rule of rank, percentile_rank and borda; unset = each method's own default
+    # (average for rank and percentile_rank, min for borda). COINr uses min for all three.
+    ties: Literal["min", "average", "max"] | None = None
+    # distance_to_target: scores past the target capped at 1 (COINr's n_dist2targ: not capped)
+    cap: bool = True
     overrides: dict[str, NormaliseOverride] = Field(default_factory=dict)
 
     @field_validator("range")
@@ -138,7 +143,8 @@ class AggregateStep(Strict):
     min_share: Annotated[float, Field(ge=0, le=1)] = 0.0
     levels: dict[int, Literal[AGGREGATION_METHODS]] = Field(default_factory=dict)  # type: ignore[valid-type]
     nodes: dict[str, Literal[AGGREGATION_METHODS]] = Field(default_factory=dict)  # type: ignore[valid-type]
-    topsis_normalisation: Literal["vector", "minmax"] = "vector"
+    # unset = "none" after a normalise step, "vector" without one (see Steps.resolved_aggregate)
+    topsis_normalisation: Literal["none", "vector", "minmax"] | None = None
     vikor_v: Annotated[float, Field(ge=0, le=1)] = 0.5
     grey_rho: Annotated[float, Field(gt=0, le=1)] = 0.5
 
@@ -167,6 +173,19 @@ class Steps(Strict):
     def _empty(cls, v: Any) -> Any:
         # `denominate:` written with nothing after it means "run with defaults"
         return {} if v is None else v
+
+    def resolved_aggregate(self) -> AggregateStep:
+        """The aggregate step with every default that depends on other steps filled in.
+
+        TOPSIS after a normalise step weights the normalised values as they are (熵权TOPSIS as
+        SPSSAU, most papers and pymcdm compute it); without one it normalises the raw values
+        by their vector norm, so units of measurement cancel.
+        """
+        step = self.aggregate or AggregateStep()
+        if step.topsis_normalisation is not None:
+            return step
+        choice = "none" if self.normalise is not None else "vector"
+        return step.model_copy(update={"topsis_normalisation": choice})
 
 
 STEP_ORDER = ("denominate", "impute", "treat", "normalise", "weight", "aggregate")
