@@ -113,11 +113,13 @@ def _check_events(text: str) -> None:
     """
     depth = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
+        mark = event.start_mark
+        line = mark.line + 1 if mark is not None else 0
         if isinstance(event, yaml.AliasEvent):
-            raise _AnchorFound("*", str(event.anchor), event.start_mark.line + 1)
+            raise _AnchorFound("*", str(event.anchor), line)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _AnchorFound("&", str(anchor), event.start_mark.line + 1)
+            raise _AnchorFound("&", str(anchor), line)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > _MAX_DEPTH:

@@ -129,7 +129,7 @@ def _series_problems(
         if spec.indicator:
             continue  # a single-indicator table cannot be the place of another series
         path = _resolve(base, spec.path)
-        fmt = spec.format
+        fmt: str = spec.format
         if fmt == "auto":
             fmt = detect_format(DataSource(path=path, sheet=spec.sheet, columns=spec.columns))
         if fmt == "nbs":
