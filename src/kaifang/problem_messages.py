@@ -28,6 +28,15 @@ class Local:
         return self.en
 
 
+class LocalValueError(ValueError):
+    """A ValueError raised by a config validator, with its catalogue key, so that the problem
+    pydantic reports can be told in Chinese too."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key, self.params = key, params
+        super().__init__(render_message(key, "en", params))
+
+
 def local(key: str, **params: Any) -> Local:
     """A catalogue phrase in both languages, to pass as a parameter of another message."""
     return Local(render_message(key, "zh", params), render_message(key, "en", params))
@@ -58,6 +67,12 @@ def os_reason(err: OSError) -> Local:
     """Why the system refused a file, in both languages (the English is the system's text)."""
     zh = _OS_REASONS_ZH.get(err.errno or 0, f"系统错误 {err.errno}")
     return Local(zh, err.strerror or str(err))
+
+
+def names(items: list[str]) -> Local:
+    """A list of ids: quoted in Chinese text (so an id never reads as a stray English word),
+    as written in English text."""
+    return Local("、".join(repr(i) for i in items), ", ".join(items))
 
 
 def also_rows(rows: list[int]) -> Local:
@@ -433,7 +448,66 @@ PROBLEM_MESSAGES: dict[str, dict[str, str]] = {
     "v_mapping": {"zh": "应为映射（键: 值）", "en": "{msg}"},
     "v_list": {"zh": "应为列表", "en": "{msg}"},
     "v_bound": {"zh": "应满足 {op} {limit}", "en": "{msg}"},
-    "v_other": {"zh": "取值无效", "en": "{msg}"},
+    "v_other": {"zh": "取值无效（{msg}）", "en": "{msg}"},
+    "v_by_needed": {
+        "zh": "group_mean / group_median 需要 by：地区表中的一列",
+        "en": "group_mean / group_median need 'by': a column of units.csv",
+    },
+    "v_range_order": {
+        "zh": "range [下限, 上限] 要求下限 < 上限；实际为 {found}",
+        "en": "range [lo, hi] needs lo < hi; found {found}",
+    },
+    "v_base_year_needed": {
+        "zh": "reference: base_year 需要给出 base_year: <年份>",
+        "en": "reference: base_year needs 'base_year: <year>'",
+    },
+    "v_power_needs_p": {
+        "zh": "power 幂平均合成需要给出指数 p",
+        "en": "aggregation 'power' needs the exponent 'p'",
+    },
+    "v_years_order": {
+        "zh": "years [起始年, 结束年] 要求起始年 <= 结束年；实际为 {found}",
+        "en": "years [first, last] needs first <= last; found {found}",
+    },
+    "v_ratio": {
+        "zh": "不是数字或形如 '1/3' 的分数：{found!r}",
+        "en": "not a number or a fraction like '1/3': {found!r}",
+    },
+    "v_id_pattern": {
+        "zh": "代码 {node!r} 应为小写蛇形命名：以字母开头，只含字母、数字和 _",
+        "en": "id {node!r} must be snake_case: a letter, then letters, digits and _ only",
+    },
+    "v_goalposts_order": {
+        "zh": "goalposts [下限, 上限] 要求下限 < 上限；实际为 {found}",
+        "en": "goalposts [min, max] need min < max; found {found}",
+    },
+    "v_empty_children": {
+        "zh": "节点 {node!r} 的 children 为空：请给出下级，或改为指标（删除 children，"
+        "并给出 unit 和 direction）",
+        "en": "node {node!r} has an empty children list: give it children or make it "
+        "an indicator (remove 'children' and add unit and direction)",
+    },
+    "v_branch_leaf_fields": {
+        "zh": "节点 {node!r} 有下级，不能有指标字段 {fields}",
+        "en": "node {node!r} has children, so it cannot have indicator fields {fields}",
+    },
+    "v_ahp_shape": {
+        "zh": "节点 {node!r} 的 ahp 判断矩阵应为 {k} × {k}（每个下级一行一列，按下级顺序）",
+        "en": "ahp matrix of node {node!r} must be {k} x {k} (one row and column per "
+        "child, in the children's order)",
+    },
+    "v_direction_needed": {
+        "zh": "指标 {node!r} 需要 direction：1（越大越好）或 -1（越小越好）",
+        "en": "indicator {node!r} needs 'direction': 1 (more is better) or -1 (less is better)",
+    },
+    "v_leaf_branch_fields": {
+        "zh": "指标 {node!r} 没有下级：ahp、aggregate 只适用于有下级的节点",
+        "en": "indicator {node!r} has no children: 'ahp'/'aggregate' apply to nodes with children",
+    },
+    "v_log_goalposts": {
+        "zh": "指标 {node!r}：log 变换需要正的 goalposts；实际为 {found}",
+        "en": "indicator {node!r}: transform log needs positive goalposts; found {found}",
+    },
     # -- assessment inputs -----------------------------------------------------------------------
     "data_file_not_found": {"zh": "找不到数据文件：{path}", "en": "data file not found: {path}"},
     "units_file_not_found": {"zh": "找不到地区表：{path}", "en": "units file not found: {path}"},

@@ -9,7 +9,7 @@ import yaml
 
 from kaifang.errors import InputError, Problem
 from kaifang.limits import read_bounded
-from kaifang.problem_messages import Local, local
+from kaifang.problem_messages import Local, LocalValueError, local, render_message
 
 Location = tuple[str | int, ...]
 
@@ -80,7 +80,7 @@ _UniqueKeyLoader.add_constructor(
 
 # PyYAML's commonest syntax complaints, for the Chinese message (the rest get a generic text).
 _SYNTAX_ZH = {
-    "mapping values are not allowed here": "此处不能出现“键: 值”（缩进或冒号有误？）",
+    "mapping values are not allowed": "此处不能出现“键: 值”（缩进或冒号有误？）",
     "could not find expected ':'": "缺少冒号“:”",
     "found character '\\t' that cannot start any token": "含有制表符（YAML 只能用空格缩进）",
     "expected <block end>, but found '-'": "列表项“-”的缩进有误",
@@ -235,6 +235,10 @@ def _validation_text(err: Any) -> Local:
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace(" or ", " 或 ")
         return local("v_literal", expected=expected, msg=msg)
+    error = ctx.get("error")
+    if kind == "value_error" and isinstance(error, LocalValueError):
+        # pydantic's English keeps its "Value error, " prefix, as before
+        return Local(render_message(error.key, "zh", error.params), msg)
     if kind in _BOUNDS:
         limit = next(iter(ctx.values()), "")
         return local("v_bound", op=_BOUNDS[kind], limit=limit, msg=msg)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kaifang.errors import InputError, Problem
 from kaifang.framework.model import AGGREGATION_METHODS, Name
+from kaifang.problem_messages import LocalValueError
 from kaifang.yamlio import Location, pydantic_problems, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -73,7 +74,7 @@ class ImputeStep(Strict):
     def _needs_by(self) -> ImputeStep:
         uses_groups = "group" in self.method or (self.then and "group" in self.then)
         if uses_groups and self.by is None:
-            raise ValueError("group_mean / group_median need 'by': a column of units.csv")
+            raise LocalValueError("v_by_needed")
         return self
 
 
@@ -115,13 +116,13 @@ class NormaliseStep(Strict):
     @classmethod
     def _range(cls, v: tuple[float, float]) -> tuple[float, float]:
         if not v[0] < v[1]:
-            raise ValueError(f"range [lo, hi] needs lo < hi; found {list(v)}")
+            raise LocalValueError("v_range_order", found=list(v))
         return v
 
     @model_validator(mode="after")
     def _base(self) -> NormaliseStep:
         if self.reference == "base_year" and self.base_year is None:
-            raise ValueError("reference: base_year needs 'base_year: <year>'")
+            raise LocalValueError("v_base_year_needed")
         return self
 
 
@@ -156,7 +157,7 @@ class AggregateStep(Strict):
             or ("power" in self.nodes.values())
         )
         if uses_power and self.p is None:
-            raise ValueError("aggregation 'power' needs the exponent 'p'")
+            raise LocalValueError("v_power_needs_p")
         return self
 
 
@@ -226,7 +227,7 @@ class AssessmentConfig(Strict):
     @classmethod
     def _years(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
         if v is not None and v[0] > v[1]:
-            raise ValueError(f"years [first, last] needs first <= last; found {list(v)}")
+            raise LocalValueError("v_years_order", found=list(v))
         return v
 
 

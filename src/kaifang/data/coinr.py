@@ -30,7 +30,7 @@ from kaifang.data.readers import (
     tile_categorical,
 )
 from kaifang.errors import InputError, Problem
-from kaifang.problem_messages import Local
+from kaifang.problem_messages import Local, names
 
 if TYPE_CHECKING:
     from kaifang.data.units import UnitMatcher
@@ -78,7 +78,7 @@ def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any
                 file,
                 "missing_columns",
                 table.header_row,
-                missing=", ".join(missing),
+                missing=names(missing),
                 header=", ".join(header),
                 hint=Local("", ""),
             )

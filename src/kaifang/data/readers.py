@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 from kaifang.data.guard import read_head, text_table_problem, workbook_problems
 from kaifang.errors import InputError, Problem
 from kaifang.limits import Limits, current_limits, read_bounded, regular_file_problem
-from kaifang.problem_messages import Local, also_rows, local
+from kaifang.problem_messages import Local, also_rows, local, names
 
 if TYPE_CHECKING:
     from kaifang.data.units import UnitMatcher
@@ -697,7 +697,7 @@ def _roles(
                 table.file,
                 "missing_columns",
                 table.header_row,
-                missing=", ".join(missing),
+                missing=names(missing),
                 header=", ".join(table.header),
                 hint=hint,
             )

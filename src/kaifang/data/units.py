@@ -18,6 +18,7 @@ import pandas as pd
 
 from kaifang.data.readers import read_text_table
 from kaifang.errors import InputError, KaifangError, Problem
+from kaifang.problem_messages import names
 
 REQUIRED_COLUMNS = ("code", "name_en", "name_zh", "level")
 OPTIONAL_COLUMNS = ("parent", "group")
@@ -234,7 +235,7 @@ def read_units(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
                 file,
                 "units_missing_columns",
                 table.header_row,
-                missing=", ".join(missing),
+                missing=names(missing),
                 header=", ".join(header),
             )
         )
