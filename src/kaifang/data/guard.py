@@ -28,7 +28,11 @@ from kaifang.limits import MB, Limits, limit_hint, regular_file_problem, too_big
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 _CHUNK = 1 << 20
 # A cell reference in a sheet's XML: <dimension ref="A1:XFD1048576">, <row r="7">, <c r="AB7">.
-_REF = re.compile(rb'<(?:\w+:)?(?:dimension ref="[A-Z]*\d*:?|c r="|row r=")([A-Z]{0,3})(\d{1,9})')
+# Each pattern starts with a literal, which the regex engine finds by a fast scan; only <row>
+# and <c> carry an attribute r, and <dimension ref="A1:XFD1048576"> declares the extent.
+_COLUMNS = re.compile(rb' r="([A-Z]{1,3})\d')
+_ROWS = re.compile(rb' r="[A-Z]{0,3}(\d{1,9})"')
+_DIMENSION = re.compile(rb'dimension ref="(?:[A-Z]{0,3}\d{0,9}:)?([A-Z]{0,3})(\d{1,9})"')
 _TAIL = 64  # bytes kept between chunks so a reference cut in two is still seen
 
 
@@ -153,10 +157,16 @@ def _zip_problems(book: zipfile.ZipFile, file: str, limits: Limits) -> list[Prob
                 if not is_sheet:
                     continue
                 text = tail + chunk
-                for letters, digits in _REF.findall(text):
+                # distinct values first: a sheet repeats a few column letters and row numbers
+                # hundreds of thousands of times, and sets are built in C
+                for letters, digits in _DIMENSION.findall(text):
                     max_row = max(max_row, int(digits))
                     if letters:
                         max_col = max(max_col, column_number(letters.decode()))
+                for letters in set(_COLUMNS.findall(text)):
+                    max_col = max(max_col, column_number(letters.decode()))
+                for digits in set(_ROWS.findall(text)):
+                    max_row = max(max_row, int(digits))
                 tail = text[-_TAIL:]
                 cut = tail.rfind(b"<")
                 tail = tail[cut:] if cut >= 0 else b""
