@@ -192,6 +192,72 @@ def _patch_zip64(data: bytearray, start: int, length: int) -> None:
         pos += 4 + size
 
 
+_ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="data">'
+)
+_ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>"
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def _ods(path: Path, rows: str) -> Path:
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        book.writestr("content.xml", _ODS_HEAD + rows + _ODS_TAIL, zipfile.ZIP_DEFLATED)
+        book.writestr("META-INF/manifest.xml", _ODS_MANIFEST, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _ods_cell(value: str, repeated: int = 1) -> str:
+    kind = 'office:value-type="string"'
+    if value.replace(".", "").isdigit():
+        kind = f'office:value-type="float" office:value="{value}"'
+    repeat = f' table:number-columns-repeated="{repeated}"' if repeated > 1 else ""
+    return f"<table:table-cell {kind}{repeat}><text:p>{value}</text:p></table:table-cell>"
+
+
+def ods_repeated_value(folder: Path, rows: int = 9000, columns: int = 10000) -> Path:
+    """An OpenDocument sheet of one row, repeated, of one cell with a value, repeated: 1 KB on
+    disk, 90 million cells once expanded (below the reader's own cap of 100 million)."""
+    row = (
+        f'<table:table-row table:number-rows-repeated="{rows}">'
+        f"{_ods_cell('1', columns)}</table:table-row>"
+    )
+    return _ods(folder / "repeated.ods", row)
+
+
+def ods_padded(folder: Path) -> Path:
+    """A valid OpenDocument sheet padded as LibreOffice writes it: empty cells and rows repeated
+    to the sheet's last cell, which span nothing."""
+    lines = [["unit", "year", "gdp", "trade"], ["520100", "2024", "5000", "300"]]
+    lines.append(["520200", "2024", "2000", "80"])
+    rows = "".join(
+        "<table:table-row>"
+        + "".join(_ods_cell(v) for v in line)
+        + '<table:table-cell table:number-columns-repeated="16380"/></table:table-row>'
+        for line in lines
+    )
+    rows += (
+        '<table:table-row table:number-rows-repeated="1048573">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    return _ods(folder / "padded.ods", rows)
+
+
 # ------------------------------------------------------------------------------- CSV
 
 

@@ -10,6 +10,8 @@ from hostile_inputs import (
     csv_long,
     csv_wide,
     csv_wide_row,
+    ods_padded,
+    ods_repeated_value,
     project,
     run_confined,
     xlsx_far_cell,
@@ -54,6 +56,22 @@ def test_cells_limit_catches_a_wide_and_long_rectangle(tmp_path: Path) -> None:
     rc, text = _check(tmp_path, xlsx_far_cell(tmp_path, "GJH1000000"))
     assert rc == 1
     assert "reaches cell GJH1000000 (1000000 rows x 5000 columns)" in text
+
+
+def test_opendocument_repeated_value_is_refused_not_an_abort(tmp_path: Path) -> None:
+    data = ods_repeated_value(tmp_path)
+    assert data.stat().st_size < 2000
+    rc, text = _check(tmp_path, data)
+    assert rc == 1, text
+    assert f"{data}: sheet 'data' reaches cell NTP9000 (9000 rows x 10000 columns)" in text
+
+
+def test_opendocument_padded_as_libreoffice_writes_it_is_read(tmp_path: Path) -> None:
+    data = ods_padded(tmp_path)
+    config = project(tmp_path, data=data.name)
+    result = run_confined(["check", str(config), "--lang", "en"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "2 indicators, 2 units, 2024-2024, 4 values" in result.stdout
 
 
 def test_workbook_unpacking_past_the_limit(tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ in a 5 KB file makes it allocate 17 billion cells and abort the process; a small
 gigabytes. This module reads the zip with a bounded, streaming decompression (declared sizes are
 not trusted: Python's zip reader stops at the declared size and fails the checksum when the data
 run on) and scans the sheet XML for ``<dimension ref=...>``, ``<row r=...>`` and ``<c r=...>``
-without building a tree. Old binary ``.xls`` files are only checked for their size.
+without building a tree; an OpenDocument sheet's ``content.xml`` is streamed to find the
+extent of its (possibly repeated) cells with values. Binary workbooks (``.xls``, ``.xlsb``) are
+only checked for their size and unpacked size.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import csv
 import re
 import zipfile
 from pathlib import Path
+from typing import IO
+from xml.etree import ElementTree
 
 import numpy as np
 
@@ -127,8 +131,22 @@ def workbook_problems(path: Path, file: str, limits: Limits) -> list[Problem]:
         return []
     try:
         with zipfile.ZipFile(path) as book:
-            return _zip_problems(book, file, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as err:
+            problems = _zip_problems(book, file, limits)
+            if not problems and path.suffix.lower() == ".ods" and "content.xml" in book.namelist():
+                with book.open("content.xml") as content:
+                    for sheet, rows, columns in ods_extents(content):
+                        problem = _extent_problem(file, sheet, rows, columns, limits)
+                        if problem is not None:
+                            return [problem]
+            return problems
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        ElementTree.ParseError,
+    ) as err:
         # ValueError/EOFError: truncated or corrupt deflate streams; NotImplementedError is
         # not caught here on purpose: an unknown compression method is a damaged file too.
         return [Problem.of(file, "not_a_workbook", reason=str(err) or type(err).__name__)]
@@ -177,6 +195,50 @@ def _zip_problems(book: zipfile.ZipFile, file: str, limits: Limits) -> list[Prob
     return []
 
 
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+
+
+def ods_extents(content: IO[bytes]) -> list[tuple[str, int, int]]:
+    """(sheet, rows, columns) each sheet of an OpenDocument spreadsheet spans with values.
+
+    Streams ``content.xml``: rows and cells may repeat (``number-rows-repeated``,
+    ``number-columns-repeated``), and a reader expands a repeated cell that holds a value;
+    repeated empty cells (how LibreOffice pads a sheet) span nothing. Parsed elements are
+    dropped as soon as they are counted, so memory stays small whatever the sheet holds.
+    """
+    extents: list[tuple[str, int, int]] = []
+    open_elements: list[ElementTree.Element] = []
+    name, row, col, rows_repeated, max_row, max_col = "", 0, 0, 1, 0, 0
+    for event, elem in ElementTree.iterparse(content, events=("start", "end")):
+        tag = elem.tag
+        if event == "start":
+            open_elements.append(elem)
+            if tag == f"{_TABLE}table":
+                name = elem.get(f"{_TABLE}name", "")
+                row = max_row = max_col = 0
+            elif tag == f"{_TABLE}table-row":
+                rows_repeated = int(elem.get(f"{_TABLE}number-rows-repeated", "1"))
+                col = 0
+            continue
+        open_elements.pop()
+        if tag in _CELLS:
+            repeated = int(elem.get(f"{_TABLE}number-columns-repeated", "1"))
+            has_value = elem.get(f"{_OFFICE}value-type") is not None or len(elem) > 0
+            if has_value or (elem.text or "").strip():
+                max_col = max(max_col, col + repeated)
+                max_row = max(max_row, row + rows_repeated)
+            col += repeated
+        elif tag == f"{_TABLE}table-row":
+            row += rows_repeated
+        elif tag == f"{_TABLE}table":
+            extents.append((name, max_row, max_col))
+        if tag in (*_CELLS, f"{_TABLE}table-row") and open_elements:
+            del open_elements[-1][-1]  # counted: drop it (it is its parent's last child)
+    return extents
+
+
 def _member_too_big(file: str, member: str, limits: Limits) -> Problem:
     return Problem.of(
         file,
@@ -193,7 +255,7 @@ def _extent_problem(
     within = rows <= limits.max_rows and columns <= limits.max_columns
     if within and rows * columns <= limits.max_cells:
         return None
-    sheet = member.rsplit("/", 1)[-1].removesuffix(".xml")
+    sheet = member.rsplit("/", 1)[-1].removesuffix(".xml")  # a sheet name for ODS
     return Problem.of(
         file,
         "limit_sheet_extent",
