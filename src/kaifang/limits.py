@@ -76,11 +76,12 @@ def current_limits() -> Limits:
     return Limits(**values)
 
 
-def limit_hint(field: str) -> str:
-    """The variable that raises a limit, for messages (``KAIFANG_MAX_COLUMNS=10000``)."""
+def limit_hint(field: str, limits: Limits | None = None) -> str:
+    """The variable that raises a limit, set to twice the limit in force, for messages
+    (``KAIFANG_MAX_COLUMNS=10000``)."""
     variable = ENVIRONMENT[field]
-    default = getattr(Limits(), field)
-    suggested = default // MB * 2 if field == "max_bytes" else default * 2
+    current = getattr(limits or Limits(), field)
+    suggested = current // MB * 2 if field == "max_bytes" else current * 2
     return f"{variable}={suggested}"
 
 
@@ -146,5 +147,5 @@ def too_big(file: str, size: int, limits: Limits) -> Problem:
         "limit_bytes",
         size_mb=f"{size / MB:.0f}" if size >= MB else f"{size / MB:.2f}",
         limit_mb=limits.max_bytes // MB,
-        hint=limit_hint("max_bytes"),
+        hint=limit_hint("max_bytes", limits),
     )

@@ -58,7 +58,11 @@ def text_table_problem(data: bytes, file: str, delimiter: str, limits: Limits) -
     lines = len(ends) - (1 if len(view) and view[-1] == 10 else 0)
     if lines > limits.max_rows:
         return Problem.of(
-            file, "limit_rows", found=lines, limit=limits.max_rows, hint=limit_hint("max_rows")
+            file,
+            "limit_rows",
+            found=lines,
+            limit=limits.max_rows,
+            hint=limit_hint("max_rows", limits),
         )
     # A line with more fields than allowed has at least that many bytes: check only those.
     starts = np.concatenate([[0], ends[:-1] + 1])
@@ -77,7 +81,7 @@ def text_table_problem(data: bytes, file: str, delimiter: str, limits: Limits) -
                 row=k + 1,
                 found=fields,
                 limit=limits.max_columns,
-                hint=limit_hint("max_columns"),
+                hint=limit_hint("max_columns", limits),
             )
     if separators + lines > limits.max_cells:
         return Problem.of(
@@ -86,7 +90,7 @@ def text_table_problem(data: bytes, file: str, delimiter: str, limits: Limits) -
             rows=lines,
             columns=round((separators + lines) / max(lines, 1)),
             limit=limits.max_cells,
-            hint=limit_hint("max_cells"),
+            hint=limit_hint("max_cells", limits),
         )
     return None
 
@@ -245,7 +249,7 @@ def _member_too_big(file: str, member: str, limits: Limits) -> Problem:
         "limit_member_bytes",
         member=member,
         limit_mb=limits.max_bytes // MB,
-        hint=limit_hint("max_bytes"),
+        hint=limit_hint("max_bytes", limits),
     )
 
 
@@ -266,5 +270,5 @@ def _extent_problem(
         max_rows=limits.max_rows,
         max_columns=limits.max_columns,
         max_cells=limits.max_cells,
-        hint=f"{limit_hint('max_rows')}, {limit_hint('max_columns')}, {limit_hint('max_cells')}",
+        hint=", ".join(limit_hint(k, limits) for k in ("max_rows", "max_columns", "max_cells")),
     )
