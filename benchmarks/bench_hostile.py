@@ -2,7 +2,8 @@
 
 Each hostile input of ``tests/hostile`` (a YAML alias bomb, YAML nested 100,000 deep, a workbook
 whose only cell is XFD1048576, one that unpacks to 1.3 GB, one that lies about its unpacked size,
-an OpenDocument sheet whose one repeated cell expands to 90 million,
+one whose shared-strings table claims 4 billion entries, an OpenDocument sheet whose one
+repeated cell expands to 90 million,
 CSV files with a million columns or 1.2 million rows, ``/dev/zero`` and a FIFO as data) is loaded
 with ``kaifang.assessment.inputs.load_inputs``, as ``kaifang assess`` does, and must raise the
 user's error. For each: the wall time to refusal and the peak of memory allocated meanwhile
@@ -76,6 +77,7 @@ def _cases(folder: Path, unpacked_mb: int) -> list[tuple[str, Path]]:
             lambda f: hostile.xlsx_unpacks_big(f, unpacked_mb),
         ),
         data_case("xlsx lying: 600 MB declared 1 KB", hostile.xlsx_lying_sizes),
+        data_case("xlsx, shared strings count 4e9", hostile.xlsx_shared_strings_count),
         data_case("ods, one repeated cell = 90M cells", hostile.ods_repeated_value),
         data_case("CSV header of 1,000,000 columns", hostile.csv_wide),
         data_case("CSV data line of 1,000,000 fields", hostile.csv_wide_row),

@@ -123,12 +123,28 @@ _SHEET_HEAD = (
 )
 
 
-def _workbook(path: Path, sheet_parts: list[bytes]) -> Path:
+_SHARED_STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+_SHARED_STRINGS_REL = (
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+)
+
+
+def _workbook(path: Path, sheet_parts: list[bytes], shared_strings: str | None = None) -> Path:
+    types, rels = _CONTENT_TYPES, _WORKBOOK_RELS
+    if shared_strings is not None:
+        types = types.replace("</Types>", _SHARED_STRINGS_TYPE)
+        rels = rels.replace("</Relationships>", _SHARED_STRINGS_REL)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        book.writestr("[Content_Types].xml", types)
         book.writestr("_rels/.rels", _RELS)
         book.writestr("xl/workbook.xml", _WORKBOOK)
-        book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        book.writestr("xl/_rels/workbook.xml.rels", rels)
+        if shared_strings is not None:
+            book.writestr("xl/sharedStrings.xml", shared_strings)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             for part in sheet_parts:
                 sheet.write(part)
@@ -143,6 +159,21 @@ def xlsx_far_cell(folder: Path, cell: str = "XFD1048576") -> Path:
         f'<row r="{row}"><c r="{cell}"><v>1</v></c></row></sheetData></worksheet>'
     )
     return _workbook(folder / "far_cell.xlsx", [body.encode()])
+
+
+def xlsx_shared_strings_count(folder: Path, count: int = 4_000_000_000) -> Path:
+    """A workbook of one text cell whose shared-strings table claims ``count`` entries (the
+    Excel reader reserves room for them all before reading one)."""
+    strings = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{count}" uniqueCount="{count}"><si><t>unit</t></si></sst>'
+    )
+    body = (
+        f'{_SHEET_HEAD}<dimension ref="A1"/><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+    )
+    return _workbook(folder / "shared_strings.xlsx", [body.encode()], strings)
 
 
 def xlsx_unpacks_big(folder: Path, megabytes: int = 1300) -> Path:

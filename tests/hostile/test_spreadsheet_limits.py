@@ -16,6 +16,7 @@ from hostile_inputs import (
     run_confined,
     xlsx_far_cell,
     xlsx_lying_sizes,
+    xlsx_shared_strings_count,
     xlsx_unpacks_big,
 )
 
@@ -56,6 +57,16 @@ def test_cells_limit_catches_a_wide_and_long_rectangle(tmp_path: Path) -> None:
     rc, text = _check(tmp_path, xlsx_far_cell(tmp_path, "GJH1000000"))
     assert rc == 1
     assert "reaches cell GJH1000000 (1000000 rows x 5000 columns)" in text
+
+
+def test_shared_strings_count_is_refused_not_an_abort(tmp_path: Path) -> None:
+    data = xlsx_shared_strings_count(tmp_path)
+    rc, text = _check(tmp_path, data)
+    assert rc == 1, text
+    assert (
+        f"{data}: the workbook part xl/sharedStrings.xml declares 4000000000 entries, above the "
+        "limit of 20000000 cells (a damaged or crafted file?)"
+    ) in text
 
 
 def test_opendocument_repeated_value_is_refused_not_an_abort(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ _CHUNK = 1 << 20
 # and <c> carry an attribute r, and <dimension ref="A1:XFD1048576"> declares the extent.
 _COLUMNS = re.compile(rb' r="([A-Z]{1,3})\d')
 _ROWS = re.compile(rb' r="[A-Z]{0,3}(\d{1,9})"')
+_COUNTS = re.compile(rb'[cC]ount="(\d{1,20})"')
 _DIMENSION = re.compile(rb'dimension ref="(?:[A-Z]{0,3}\d{0,9}:)?([A-Z]{0,3})(\d{1,9})"')
 _TAIL = 64  # bytes kept between chunks so a reference cut in two is still seen
 
@@ -176,9 +177,15 @@ def _zip_problems(book: zipfile.ZipFile, file: str, limits: Limits) -> list[Prob
                 budget -= len(chunk)
                 if budget < 0:
                     return [_member_too_big(file, info.filename, limits)]
-                if not is_sheet:
-                    continue
                 text = tail + chunk
+                # a reader sizes its tables by the counts a part declares (the shared strings'
+                # uniqueCount, a sheet's mergeCells count): a count no sheet could fill is refused
+                declared_count = max(map(int, set(_COUNTS.findall(text))), default=0)
+                if declared_count > limits.max_cells:
+                    return [_count_problem(file, info.filename, declared_count, limits)]
+                if not is_sheet:
+                    tail = text[-_TAIL:]
+                    continue
                 # distinct values first: a sheet repeats a few column letters and row numbers
                 # hundreds of thousands of times, and sets are built in C
                 for letters, digits in _DIMENSION.findall(text):
@@ -241,6 +248,17 @@ def ods_extents(content: IO[bytes]) -> list[tuple[str, int, int]]:
         if tag in (*_CELLS, f"{_TABLE}table-row") and open_elements:
             del open_elements[-1][-1]  # counted: drop it (it is its parent's last child)
     return extents
+
+
+def _count_problem(file: str, member: str, count: int, limits: Limits) -> Problem:
+    return Problem.of(
+        file,
+        "limit_declared_count",
+        member=member,
+        count=count,
+        limit=limits.max_cells,
+        hint=limit_hint("max_cells", limits),
+    )
 
 
 def _member_too_big(file: str, member: str, limits: Limits) -> Problem:

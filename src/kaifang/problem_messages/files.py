@@ -40,6 +40,13 @@ FILE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "the workbook part {member} unpacks to more than the limit of {limit_mb} MB; "
         "if the data are genuine, raise the limit with the environment variable {hint}",
     },
+    "limit_declared_count": {
+        "zh": "工作簿内部的 {member} 声明了 {count} 个条目，超过单元格上限 {limit}"
+        "（文件已损坏或被篡改？）；如确属正常数据，可设置环境变量 {hint} 提高上限",
+        "en": "the workbook part {member} declares {count} entries, above the limit of {limit} "
+        "cells (a damaged or crafted file?); if the data are genuine, raise the limit with the "
+        "environment variable {hint}",
+    },
     "limit_rows": {
         "zh": "行数过多：{found} 行，超过上限 {limit} 行；"
         "如确属正常数据，可设置环境变量 {hint} 提高上限",
