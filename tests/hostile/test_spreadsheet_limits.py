@@ -190,3 +190,20 @@ def test_text_check_counts_cells() -> None:
     problem = text_table_problem(b"a,b\n1,2\n3,4\n", "f.csv", ",", Limits(max_cells=5))
     assert problem is not None and problem.key == "limit_cells"
     assert text_table_problem(b"a,b\n1,2\n3,4\n", "f.csv", ",", Limits(max_cells=6)) is None
+
+
+def test_merged_ranges_are_listed_up_to_fifty(tmp_path: Path) -> None:
+    from hostile_inputs import _SHEET_HEAD, _workbook
+
+    from kaifang.data.readers import read_records
+
+    merges = "".join(f'<mergeCell ref="A{2 * k + 1}:B{2 * k + 1}"/>' for k in range(5000))
+    body = (
+        f'{_SHEET_HEAD}<dimension ref="A1:B10000"/><sheetData><row r="1"><c r="A1"><v>1</v>'
+        f'</c></row></sheetData><mergeCells count="5000">{merges}</mergeCells></worksheet>'
+    )
+    path = _workbook(tmp_path / "merges.xlsx", [body.encode()])
+    _, problems = read_records(path, "merges.xlsx", None)
+    assert len(problems) == 51
+    assert problems[0].render("en").startswith("merges.xlsx, row 1: merged cells A1:B1")
+    assert problems[-1].render("en") == "merges.xlsx: and 4950 more merged ranges"

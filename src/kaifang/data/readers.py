@@ -37,7 +37,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from kaifang.data.guard import read_head, text_table_problem, workbook_problems
-from kaifang.errors import InputError, Problem
+from kaifang.errors import SHOWN_PROBLEMS, InputError, Problem
 from kaifang.limits import Limits, current_limits, read_bounded, regular_file_problem
 from kaifang.problem_messages import Local, also_rows, local, names
 
@@ -232,9 +232,12 @@ def _excel_records(
     if not any(any(str(v).strip() for v in row) for row in cells):
         return None, [Problem.of(file, "sheet_empty", sheet=name)]
     problems = []
-    for (r0, c0), (r1, c1) in merged:
+    # each merged range is a problem, but a crafted sheet may hold millions: list the first
+    for (r0, c0), (r1, c1) in merged[:SHOWN_PROBLEMS]:
         span = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
         problems.append(Problem.of(file, "merged_cells", r0 + 1, span=span))
+    if len(merged) > SHOWN_PROBLEMS:
+        problems.append(Problem.of(file, "merged_more", count=len(merged) - SHOWN_PROBLEMS))
     return [(i + 1, [_cell_text(v) for v in row]) for i, row in enumerate(cells)], problems
 
 

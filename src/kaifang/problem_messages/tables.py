@@ -32,6 +32,10 @@ TABLE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "merged cells {span}: unmerge them and give every cell its value "
         "(one header row, one name per column)",
     },
+    "merged_more": {
+        "zh": "另有 {count} 处合并单元格",
+        "en": "and {count} more merged ranges",
+    },
     "duplicate_column": {
         "zh": "列名重复（与第 {other} 列相同）；不支持合并或多行表头",
         "en": "duplicate column name (also column {other}); "
