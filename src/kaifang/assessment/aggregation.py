@@ -46,7 +46,7 @@ def cross_section(method: str, x: FloatArray, w: FloatArray, params: AggregateSt
         return out
     xk = x[keep]
     if method == "topsis":
-        res = mcda.topsis(xk, w, normalisation=params.topsis_normalisation)
+        res = mcda.topsis(xk, w, normalisation=params.topsis_normalisation or "vector")
     elif method == "vikor":
         res = mcda.vikor_score(xk, w, v=params.vikor_v)
     elif method == "grey":

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kaifang.errors import InputError, Problem
 from kaifang.framework.model import AGGREGATION_METHODS, Name
+from kaifang.problem_messages import LocalValueError
 from kaifang.yamlio import Location, pydantic_problems, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -73,7 +74,7 @@ class ImputeStep(Strict):
     def _needs_by(self) -> ImputeStep:
         uses_groups = "group" in self.method or (self.then and "group" in self.then)
         if uses_groups and self.by is None:
-            raise ValueError("group_mean / group_median need 'by': a column of units.csv")
+            raise LocalValueError("v_by_needed")
         return self
 
 
@@ -104,19 +105,24 @@ class NormaliseStep(Strict):
     sd: Annotated[float, Field(gt=0)] = 1.0
     reference: Reference = "per_year"
     base_year: int | None = None
+    # Tie rule of rank, percentile_rank and borda; unset = each method's own default
+    # (average for rank and percentile_rank, min for borda). COINr uses min for all three.
+    ties: Literal["min", "average", "max"] | None = None
+    # distance_to_target: scores past the target capped at 1 (COINr's n_dist2targ: not capped)
+    cap: bool = True
     overrides: dict[str, NormaliseOverride] = Field(default_factory=dict)
 
     @field_validator("range")
     @classmethod
     def _range(cls, v: tuple[float, float]) -> tuple[float, float]:
         if not v[0] < v[1]:
-            raise ValueError(f"range [lo, hi] needs lo < hi; found {list(v)}")
+            raise LocalValueError("v_range_order", found=list(v))
         return v
 
     @model_validator(mode="after")
     def _base(self) -> NormaliseStep:
         if self.reference == "base_year" and self.base_year is None:
-            raise ValueError("reference: base_year needs 'base_year: <year>'")
+            raise LocalValueError("v_base_year_needed")
         return self
 
 
@@ -138,7 +144,8 @@ class AggregateStep(Strict):
     min_share: Annotated[float, Field(ge=0, le=1)] = 0.0
     levels: dict[int, Literal[AGGREGATION_METHODS]] = Field(default_factory=dict)  # type: ignore[valid-type]
     nodes: dict[str, Literal[AGGREGATION_METHODS]] = Field(default_factory=dict)  # type: ignore[valid-type]
-    topsis_normalisation: Literal["vector", "minmax"] = "vector"
+    # unset = "none" after a normalise step, "vector" without one (see Steps.resolved_aggregate)
+    topsis_normalisation: Literal["none", "vector", "minmax"] | None = None
     vikor_v: Annotated[float, Field(ge=0, le=1)] = 0.5
     grey_rho: Annotated[float, Field(gt=0, le=1)] = 0.5
 
@@ -150,7 +157,7 @@ class AggregateStep(Strict):
             or ("power" in self.nodes.values())
         )
         if uses_power and self.p is None:
-            raise ValueError("aggregation 'power' needs the exponent 'p'")
+            raise LocalValueError("v_power_needs_p")
         return self
 
 
@@ -167,6 +174,19 @@ class Steps(Strict):
     def _empty(cls, v: Any) -> Any:
         # `denominate:` written with nothing after it means "run with defaults"
         return {} if v is None else v
+
+    def resolved_aggregate(self) -> AggregateStep:
+        """The aggregate step with every default that depends on other steps filled in.
+
+        TOPSIS after a normalise step weights the normalised values as they are (熵权TOPSIS as
+        SPSSAU, most papers and pymcdm compute it); without one it normalises the raw values
+        by their vector norm, so units of measurement cancel.
+        """
+        step = self.aggregate or AggregateStep()
+        if step.topsis_normalisation is not None:
+            return step
+        choice = "none" if self.normalise is not None else "vector"
+        return step.model_copy(update={"topsis_normalisation": choice})
 
 
 STEP_ORDER = ("denominate", "impute", "treat", "normalise", "weight", "aggregate")
@@ -207,7 +227,7 @@ class AssessmentConfig(Strict):
     @classmethod
     def _years(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
         if v is not None and v[0] > v[1]:
-            raise ValueError(f"years [first, last] needs first <= last; found {list(v)}")
+            raise LocalValueError("v_years_order", found=list(v))
         return v
 
 
@@ -221,9 +241,7 @@ def load_config_with_lines(path: Path) -> tuple[AssessmentConfig, Any, dict[Loca
     validate their own block and must name the line of a mistake)."""
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
-        raise InputError(
-            [Problem(str(path), "the config must be a mapping (title, framework, ...)")]
-        )
+        raise InputError([Problem.of(str(path), "config_not_mapping")])
     try:
         return AssessmentConfig.model_validate(data), data, lines
     except ValidationError as exc:

@@ -9,7 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 from kaifang.assessment.config import AssessmentConfig, load_config
-from kaifang.data import DataSource, UnitMatcher, read_coinr_data, read_coinr_meta, read_sources
+from kaifang.data import (
+    DataSource,
+    UnitMatcher,
+    detect_format,
+    read_coinr_data,
+    read_coinr_meta,
+    read_sources,
+)
 from kaifang.data import read_units as read_units_file
 from kaifang.errors import InputError, Problem
 from kaifang.framework import Framework, build_framework, load_framework
@@ -61,10 +68,10 @@ def load_inputs(config_path: Path | str) -> Inputs:
     problems: list[Problem] = []
     for spec in config.data:
         if not _resolve(base, spec.path).exists():
-            problems.append(Problem(str(config_path), f"data file not found: {spec.path}"))
+            problems.append(Problem.of(str(config_path), "data_file_not_found", path=spec.path))
     units_path = _resolve(base, config.units) if config.units else None
     if units_path is not None and not units_path.exists():
-        problems.append(Problem(str(config_path), f"units file not found: {config.units}"))
+        problems.append(Problem.of(str(config_path), "units_file_not_found", path=config.units))
     if problems:
         raise InputError(problems)
 
@@ -79,9 +86,7 @@ def load_inputs(config_path: Path | str) -> Inputs:
     if units_path is not None:
         units = read_units_file(units_path)
     if units is None:
-        raise InputError(
-            [Problem(str(config_path), "no units: give 'units: units.csv' (or COINr iData data)")]
-        )
+        raise InputError([Problem.of(str(config_path), "no_units")])
     if other_specs:
         sources = [
             DataSource(
@@ -104,39 +109,70 @@ def load_inputs(config_path: Path | str) -> Inputs:
     return Inputs(config, config_path, framework, units, data, _file_hash(paths))
 
 
+def _series_problems(
+    config: AssessmentConfig, config_path: Path, framework: Framework, data: pd.DataFrame
+) -> list[Problem]:
+    """Every framework series needs data: a missing one is reported against the data files.
+
+    A series is looked for in the tables that hold several indicators (wide, long, COINr); it is
+    reported at the header of each (row and column where its column would be), or, when every
+    file holds a single indicator, against the config that lists the files.
+    """
+    present = set(data["indicator"].unique())
+    derived = {i for i in framework.indicators if getattr(framework[i].node.derive, "growth", None)}
+    missing = [s for s in framework.series if s not in present and s not in derived]
+    if not missing:
+        return []
+    base = config_path.parent
+    problems: list[Problem] = []
+    for spec in config.data:
+        if spec.indicator:
+            continue  # a single-indicator table cannot be the place of another series
+        path = _resolve(base, spec.path)
+        fmt: str = spec.format
+        if fmt == "auto":
+            fmt = detect_format(DataSource(path=path, sheet=spec.sheet, columns=spec.columns))
+        if fmt == "nbs":
+            continue
+        rows = data.loc[data["origin_file"].astype(str) == path.name, "origin_row"]
+        header_row = max(int(rows.min()) - 1, 1) if len(rows) else 1
+        for series in missing:
+            if fmt == "long":
+                problems.append(Problem.of(str(path), "series_no_rows", series=series))
+            else:
+                problems.append(
+                    Problem.of(str(path), "series_no_column", header_row, series, series=series)
+                )
+    if not problems:
+        problems.append(Problem.of(str(config_path), "series_no_data", series=", ".join(missing)))
+    return problems
+
+
 def _check_data(
     config: AssessmentConfig, config_path: Path, framework: Framework, data: pd.DataFrame
 ) -> None:
     """Problems that need framework, config and data together."""
-    problems: list[Problem] = []
     if data.empty:
-        raise InputError([Problem(str(config_path), "the data files hold no values")])
-    present = set(data["indicator"].unique())
-    derived = {i for i in framework.indicators if getattr(framework[i].node.derive, "growth", None)}
-    missing = [s for s in framework.series if s not in present and s not in derived]
-    if missing:
-        problems.append(
-            Problem(
-                str(config_path),
-                "no data for these framework series (indicators or auxiliary): "
-                + ", ".join(missing),
-            )
-        )
+        raise InputError([Problem.of(str(config_path), "no_values")])
+    problems = _series_problems(config, config_path, framework, data)
     if config.years is not None:
         first, last = config.years
         years = data["year"]
         if not ((years >= first) & (years <= last)).any():
             problems.append(
-                Problem(
+                Problem.of(
                     str(config_path),
-                    f"no data in the years {first}-{last} (data cover "
-                    f"{int(years.min())}-{int(years.max())})",
+                    "no_data_in_years",
+                    first=first,
+                    last=last,
+                    low=int(years.min()),
+                    high=int(years.max()),
                 )
             )
     steps = config.steps
     base_year = steps.normalise.base_year if steps.normalise is not None else None
     if base_year is not None and base_year not in set(data["year"]):
-        problems.append(Problem(str(config_path), f"base_year {base_year} has no data"))
+        problems.append(Problem.of(str(config_path), "base_year_no_data", year=base_year))
     for step_name, overrides in (
         ("treat", steps.treat.overrides if steps.treat else {}),
         ("normalise", steps.normalise.overrides if steps.normalise else {}),
@@ -144,21 +180,13 @@ def _check_data(
         for ind in overrides:
             if ind not in framework.indicators:
                 problems.append(
-                    Problem(
-                        str(config_path),
-                        f"steps.{step_name}.overrides: {ind!r} is not an "
-                        "indicator of the framework",
-                    )
+                    Problem.of(str(config_path), "override_not_indicator", step=step_name, node=ind)
                 )
     if steps.aggregate is not None:
         for node_id in steps.aggregate.nodes:
             if node_id not in framework.branches:
                 problems.append(
-                    Problem(
-                        str(config_path),
-                        f"steps.aggregate.nodes: {node_id!r} is not a node "
-                        "with children in the framework",
-                    )
+                    Problem.of(str(config_path), "aggregate_node_unknown", node=node_id)
                 )
     if problems:
         raise InputError(problems)
@@ -169,10 +197,11 @@ def _check_units_columns(config: AssessmentConfig, config_path: Path, units: pd.
     if impute is not None and impute.by is not None and impute.by not in units.columns:
         raise InputError(
             [
-                Problem(
+                Problem.of(
                     str(config_path),
-                    f"steps.impute.by: {impute.by!r} is not a column of the units table "
-                    f"(columns: {list(units.columns)})",
+                    "impute_by_unknown",
+                    name=impute.by,
+                    columns=", ".join(map(str, units.columns)),
                 )
             ]
         )

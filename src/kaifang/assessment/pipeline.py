@@ -148,7 +148,9 @@ class Assessment:
 
         latest = grid.block(int(grid.years[-1]))
         weights = compute_weights(s.weight, framework, treated_x, x, latest)
-        scores, node_ids, methods_used, notes = aggregate(x, s.aggregate, framework, weights, grid)
+        scores, node_ids, methods_used, notes = aggregate(
+            x, s.resolved_aggregate(), framework, weights, grid
+        )
         warnings += notes
         stages["aggregated"] = (scores, node_ids)
 
@@ -211,6 +213,8 @@ class Assessment:
             step = getattr(config.steps, name)
             if step is None:
                 continue
+            if name == "aggregate":
+                step = config.steps.resolved_aggregate()  # the defaults as they were applied
             entry: dict[str, Any] = {"step": name, "parameters": step.model_dump(mode="json")}
             if name == "impute":
                 entry["filled"] = len(imputed)

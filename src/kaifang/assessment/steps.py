@@ -366,9 +366,12 @@ def _normalise_group(
                     for n in names
                 ]
             )
-            res = nrm.distance_to_target(xr, targets, directions=d, ref=ref)
+            res = nrm.distance_to_target(xr, targets, directions=d, ref=ref, cap=params.cap)
         elif method == "borda":
-            res = nrm.borda(xr, directions=d)
+            res = nrm.borda(xr, directions=d, ties=params.ties or "min")
+        elif method in ("rank", "percentile_rank"):
+            fn = nrm.NORMALISERS[method]
+            res = fn(xr, directions=d, ref=ref, ties=params.ties or "average")
         else:
             fn = nrm.NORMALISERS[method]
             res = fn(xr, directions=d, ref=ref)

@@ -38,8 +38,10 @@ def fail(exc: KaifangError, lang: str) -> None:
     title = "输入有误" if lang == "zh" else "Bad input"
     err_console.print(f"[bold red]{title}[/bold red]")
     if isinstance(exc, InputError):
-        for problem in exc.problems:
-            err_console.print(f"  • {problem}", markup=False, highlight=False)
+        # the first problems and a count of the rest: a broken million-row file must not print
+        # a million lines
+        for line in exc.lines(lang):
+            err_console.print(f"  • {line}", markup=False, highlight=False, emoji=False)
     else:
-        err_console.print(f"  {exc}", markup=False, highlight=False)
+        err_console.print(f"  {exc}", markup=False, highlight=False, emoji=False)
     raise typer.Exit(1)

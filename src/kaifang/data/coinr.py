@@ -30,6 +30,7 @@ from kaifang.data.readers import (
     tile_categorical,
 )
 from kaifang.errors import InputError, Problem
+from kaifang.problem_messages import Local, names
 
 if TYPE_CHECKING:
     from kaifang.data.units import UnitMatcher
@@ -73,10 +74,13 @@ def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any
     missing = [c for c in META_REQUIRED if c not in col]
     if missing:
         problems.append(
-            Problem(
+            Problem.of(
                 file,
-                f"missing required column(s) {', '.join(missing)}; header: {', '.join(header)}",
+                "missing_columns",
                 table.header_row,
+                missing=names(missing),
+                header=", ".join(header),
+                hint=Local("", ""),
             )
         )
         raise InputError(problems)
@@ -96,20 +100,25 @@ def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any
         name_en = cell(k, "iName") or code
         name = {"en": name_en, "zh": cell(k, "iName_zh") or name_en}
         if not code:
-            problems.append(Problem(file, "empty iCode", row, "iCode"))
+            problems.append(Problem.of(file, "coinr_empty", row, "iCode", name="iCode"))
             continue
         if code in row_of:
             problems.append(
-                Problem(
-                    file, f"duplicate iCode {code!r} (first at row {row_of[code]})", row, "iCode"
+                Problem.of(
+                    file, "coinr_duplicate_icode", row, "iCode", code=code, first=row_of[code]
                 )
             )
             continue
         row_of[code] = row
         if kind not in META_TYPES:
             problems.append(
-                Problem(
-                    file, f"unknown Type {kind!r}; use one of {', '.join(META_TYPES)}", row, "Type"
+                Problem.of(
+                    file,
+                    "coinr_unknown_type",
+                    row,
+                    "Type",
+                    found=kind,
+                    allowed=", ".join(META_TYPES),
                 )
             )
             continue
@@ -126,7 +135,9 @@ def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any
         level = _number(cell(k, "Level"))
         if level is None:
             problems.append(
-                Problem(file, f"Level must be a number, found {cell(k, 'Level')!r}", row, "Level")
+                Problem.of(
+                    file, "coinr_not_number", row, "Level", name="Level", found=cell(k, "Level")
+                )
             )
         else:
             levels[code] = level
@@ -135,9 +146,7 @@ def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any
             weight = _number(weight_text)
             if weight is None or weight < 0:
                 problems.append(
-                    Problem(
-                        file, f"Weight must be a number >= 0, found {weight_text!r}", row, "Weight"
-                    )
+                    Problem.of(file, "coinr_bad_weight", row, "Weight", found=weight_text)
                 )
             else:
                 node["weight"] = _tidy(weight)
@@ -145,11 +154,8 @@ def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any
             direction = _number(cell(k, "Direction"))
             if direction not in (1.0, -1.0):
                 problems.append(
-                    Problem(
-                        file,
-                        f"Direction must be 1 or -1, found {cell(k, 'Direction')!r}",
-                        row,
-                        "Direction",
+                    Problem.of(
+                        file, "coinr_bad_direction", row, "Direction", found=cell(k, "Direction")
                     )
                 )
             else:
@@ -161,8 +167,13 @@ def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any
                 target = _number(target_text)
                 if target is None:
                     problems.append(
-                        Problem(
-                            file, f"Target must be a number, found {target_text!r}", row, "Target"
+                        Problem.of(
+                            file,
+                            "coinr_not_number",
+                            row,
+                            "Target",
+                            name="Target",
+                            found=target_text,
                         )
                     )
                 else:
@@ -180,54 +191,50 @@ def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any
             roots.append(code)
         elif parent not in nodes:
             problems.append(
-                Problem(
-                    file, f"Parent {parent!r} of {code!r} is not an Aggregate iCode", row, "Parent"
-                )
+                Problem.of(file, "coinr_parent_unknown", row, "Parent", parent=parent, code=code)
             )
         elif "children" not in nodes[parent]:
             problems.append(
-                Problem(
-                    file,
-                    f"Parent {parent!r} of {code!r} is an Indicator; "
-                    "only Aggregate rows can have children",
-                    row,
-                    "Parent",
-                )
+                Problem.of(file, "coinr_parent_indicator", row, "Parent", parent=parent, code=code)
             )
         else:
             if code in levels and parent in levels and levels[parent] <= levels[code]:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         file,
-                        f"Parent {parent!r} has Level {levels[parent]:g}, "
-                        f"not above {code!r}'s {levels[code]:g}",
+                        "coinr_parent_level",
                         row,
                         "Parent",
+                        parent=parent,
+                        level=f"{levels[parent]:g}",
+                        code=code,
+                        own=f"{levels[code]:g}",
                     )
                 )
             nodes[parent]["children"].append(nodes[code])
     if len(roots) != 1:
         problems.append(
-            Problem(
+            Problem.of(
                 file,
-                "need exactly one row without Parent (the index); found "
-                f"{len(roots)}: {', '.join(roots) or 'none'}",
+                "coinr_roots",
+                count=len(roots),
+                roots=", ".join(roots) or Local("无", "none"),
             )
         )
     known = set(nodes) | {a["id"] for a in auxiliary}
     for code, node in nodes.items():
         if "children" in node and not node["children"]:
-            problems.append(
-                Problem(file, f"Aggregate {code!r} has no children", row_of[code], "iCode")
-            )
+            problems.append(Problem.of(file, "coinr_no_children", row_of[code], "iCode", code=code))
         denominator = node.get("denominator")
         if denominator and denominator not in known:
             problems.append(
-                Problem(
+                Problem.of(
                     file,
-                    f"Denominator {denominator!r} of {code!r} is not an iCode",
+                    "coinr_bad_denominator",
                     row_of[code],
                     "Denominator",
+                    denominator=denominator,
+                    code=code,
                 )
             )
     if problems:
@@ -269,33 +276,27 @@ def _parse_data(
     col = {h: i for i, h in enumerate(header)}
     if "uCode" not in col:
         problems.append(
-            Problem(
+            Problem.of(
                 file,
-                f"missing required column uCode; header: {', '.join(header)}",
+                "coinr_missing_ucode",
                 table.header_row,
+                header=", ".join(header),
             )
         )
         return None, problems
     codes = data[col["uCode"]].astype(str).str.strip()
     for k in np.nonzero((codes == "").to_numpy())[0].tolist():
-        problems.append(Problem(file, "uCode is empty", int(rows[k]), "uCode"))
+        problems.append(Problem.of(file, "coinr_empty", int(rows[k]), "uCode", name="uCode"))
     if "Time" in col:
         years, bad_year = parse_years(data[col["Time"]])
         for k in np.nonzero(bad_year)[0].tolist():
             problems.append(
-                Problem(
-                    file,
-                    f"not a year: found {str(data.iat[k, col['Time']])!r}",
-                    int(rows[k]),
-                    "Time",
+                Problem.of(
+                    file, "not_a_year", int(rows[k]), "Time", found=str(data.iat[k, col["Time"]])
                 )
             )
     elif year is None:
-        problems.append(
-            Problem(
-                file, "no Time column: add one, or pass the year the data are for", table.header_row
-            )
-        )
+        problems.append(Problem.of(file, "coinr_no_time", table.header_row))
         years, bad_year = np.zeros(len(rows), dtype=np.int64), np.zeros(len(rows), bool)
     else:
         years, bad_year = np.full(len(rows), year, dtype=np.int64), np.zeros(len(rows), bool)
@@ -307,11 +308,14 @@ def _parse_data(
         key = (str(codes.iat[k]), int(years[k]))
         if key in first:
             problems.append(
-                Problem(
+                Problem.of(
                     file,
-                    f"unit {key[0]} year {key[1]} given twice (first at row {first[key]})",
+                    "coinr_unit_year_twice",
                     int(rows[k]),
                     "uCode",
+                    unit=key[0],
+                    year=key[1],
+                    first=first[key],
                 )
             )
         else:
@@ -337,12 +341,13 @@ def _parse_data(
     for code in dict.fromkeys(described.loc[clash, "code"]):
         where = rows[(codes == code).to_numpy()]
         problems.append(
-            Problem(
+            Problem.of(
                 file,
-                f"unit {code!r} has different uName or *_group values in "
-                f"different rows (rows {', '.join(map(str, where[:6]))})",
+                "coinr_unit_inconsistent",
                 int(where[0]),
                 "uCode",
+                code=code,
+                rows=", ".join(map(str, where[:6])),
             )
         )
     units = units.drop_duplicates("code").reset_index(drop=True)
@@ -352,11 +357,12 @@ def _parse_data(
         for i in value_cols:
             if header[i] not in indicators:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         file,
-                        f"unknown indicator column {header[i]!r}: not in the framework",
+                        "unknown_indicator_column",
                         table.header_row,
                         header[i],
+                        found=header[i],
                     )
                 )
     block = np.empty((len(rows), len(value_cols)), dtype=np.float64)

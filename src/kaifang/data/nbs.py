@@ -120,7 +120,7 @@ def _parse(
         return None, problems
     nonblank = [(r, c) for r, c in records if any(x.strip() for x in c)]
     if not nonblank:
-        return None, [*problems, Problem(file, "file is empty")]
+        return None, [*problems, Problem.of(file, "file_empty")]
 
     meta: dict[str, str] = {}
     pos = 0
@@ -129,25 +129,18 @@ def _parse(
         m = _META.match(_joined(cells))
         if m is None:
             problems.append(
-                Problem(
-                    file,
-                    f"unrecognised line before the table: {_joined(cells)[:60]!r} "
-                    "(expected 数据库：, 指标：, 时间： or the header row 地区,2024年,...)",
-                    row,
-                )
+                Problem.of(file, "nbs_unrecognised_line", row, found=_joined(cells)[:60])
             )
         else:
             key = _META_KEYS[m.group(1)]
             if key in meta:
-                problems.append(Problem(file, f"{m.group(1)} given twice", row))
+                problems.append(Problem.of(file, "nbs_meta_twice", row, name=m.group(1)))
             elif not m.group(2):
-                problems.append(Problem(file, f"{m.group(1)} line is empty", row))
+                problems.append(Problem.of(file, "nbs_meta_empty", row, name=m.group(1)))
             meta[key] = m.group(2)
         pos += 1
     if pos == len(nonblank):
-        problems.append(
-            Problem(file, "no table header found (a row 地区/Region followed by years)")
-        )
+        problems.append(Problem.of(file, "nbs_no_header"))
         return None, problems
 
     header_row, header = nonblank[pos][0], [h.strip() for h in nonblank[pos][1]]
@@ -174,14 +167,7 @@ def _parse(
         elif notes and text[:1].isspace():  # continuation: full-width or ASCII indentation
             notes[-1] += "\n" + text.strip()
         else:
-            problems.append(
-                Problem(
-                    file,
-                    f"unexpected line after the table: {text[:60]!r} (the table ends "
-                    "at the first blank line or 注：/数据来源： line)",
-                    row,
-                )
-            )
+            problems.append(Problem.of(file, "nbs_after_table", row, found=text[:60]))
 
     region_col = header[0] or "A"
     year_cols: list[tuple[int, int, str]] = []  # (cell index, year, header text)
@@ -190,23 +176,16 @@ def _parse(
         filled = any(j < len(c) and c[j].strip() not in MISSING_MARKERS for _, c in body)
         if not h:
             if filled:
-                problems.append(
-                    Problem(file, f"column {j + 1} has data but no year in the header", header_row)
-                )
+                problems.append(Problem.of(file, "nbs_column_no_year", header_row, number=j + 1))
             continue
         m = _YEAR.fullmatch(h)
         if m is None:
-            problems.append(Problem(file, f"not a year in the header: found {h!r}", header_row, h))
+            problems.append(Problem.of(file, "nbs_header_not_year", header_row, h, found=h))
             continue
         year = int(m.group(1))
         if year in seen_years:
             problems.append(
-                Problem(
-                    file,
-                    f"year {year} appears twice in the header (also {seen_years[year]!r})",
-                    header_row,
-                    h,
-                )
+                Problem.of(file, "nbs_year_twice", header_row, h, year=year, other=seen_years[year])
             )
             continue
         seen_years[year] = h
@@ -216,14 +195,12 @@ def _parse(
     rows, cells_kept = [], []
     for row, cells in body:
         if any(c.strip() for c in cells[width:]):
-            problems.append(
-                Problem(file, f"row has {len(cells)} fields but the header has {width}", row)
-            )
+            problems.append(Problem.of(file, "nbs_row_width", row, found=len(cells), width=width))
             continue
         rows.append(row)
         cells_kept.append((cells + [""] * width)[:width])
     if not rows:
-        problems.append(Problem(file, "no data rows below the header", header_row))
+        problems.append(Problem.of(file, "nbs_no_rows", header_row))
         return None, problems
     row_numbers = np.asarray(rows, dtype=np.int64)
     grid = pd.DataFrame(cells_kept, columns=range(width), dtype=str)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import logging
 import re
@@ -35,7 +36,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from kaifang.errors import InputError, Problem
+from kaifang.data.guard import read_head, text_table_problem, workbook_problems
+from kaifang.errors import SHOWN_PROBLEMS, InputError, Problem
+from kaifang.limits import Limits, current_limits, read_bounded, regular_file_problem
+from kaifang.problem_messages import Local, also_rows, local, names
 
 if TYPE_CHECKING:
     from kaifang.data.units import UnitMatcher
@@ -91,7 +95,7 @@ def _line_of(data: bytes, offset: int) -> int:
 def decode_bytes(data: bytes, file: str) -> tuple[str | None, Problem | None]:
     """Decode a text file: UTF-8 (BOM optional), else GB18030/GBK; a Problem if neither fits."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, Problem(file, "file is UTF-16 text; save it as UTF-8 (Excel: 'CSV UTF-8')")
+        return None, Problem.of(file, "utf16")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
@@ -101,30 +105,37 @@ def decode_bytes(data: bytes, file: str) -> tuple[str | None, Problem | None]:
     # GBK text fails UTF-8 on nearly every character; a UTF-8 file with a stray byte fails on few.
     if n_bad * 4 < n_non_ascii:
         start = utf8_error.start
-        return None, Problem(
+        return None, Problem.of(
             file,
-            f"not valid UTF-8 at byte offset {start} (line {_line_of(data, start)}): "
-            f"found {data[start : start + 4]!r}; {n_bad} invalid byte sequence(s) in all. "
-            "Fix or re-save the file as UTF-8",
+            "utf8_broken",
+            offset=start,
+            line=_line_of(data, start),
+            found=data[start : start + 4],
+            count=n_bad,
         )
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as err:
-        return None, Problem(
+        return None, Problem.of(
             file,
-            f"cannot decode: neither UTF-8 nor GBK/GB18030 at byte offset {err.start} "
-            f"(line {_line_of(data, err.start)}): found {data[err.start : err.start + 4]!r}. "
-            "Save the file as UTF-8",
+            "undecodable",
+            offset=err.start,
+            line=_line_of(data, err.start),
+            found=data[err.start : err.start + 4],
         )
     logger.info("%s: read as GB18030/GBK", file)
     return text, None
 
 
 def read_text(path: Path, file: str) -> tuple[str | None, Problem | None]:
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        return None, Problem(file, f"cannot read file: {err.strerror or err}")
+    """The decoded text of a CSV/TSV file, read within the limits (:mod:`kaifang.limits`)."""
+    limits = current_limits()
+    data, problem = read_bounded(path, file, limits)
+    if data is None:
+        return None, problem
+    problem = text_table_problem(data, file, _delimiter(path), limits)
+    if problem is not None:
+        return None, problem
     return decode_bytes(data, file)
 
 
@@ -178,37 +189,55 @@ def _csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return records
 
 
+def _workbook_problems(path: Path, file: str) -> list[Problem]:
+    """:func:`~kaifang.data.guard.workbook_problems`, once per file version (format detection
+    and reading open the same workbook)."""
+    try:
+        info = path.stat()
+    except OSError:
+        info = None
+    stamp = (info.st_mtime_ns, info.st_size) if info is not None else (0, 0)
+    return list(_checked_workbook(str(path), file, stamp, current_limits()))
+
+
+@functools.lru_cache(maxsize=32)
+def _checked_workbook(
+    path: str, file: str, stamp: tuple[int, int], limits: Limits
+) -> tuple[Problem, ...]:
+    del stamp  # part of the cache key only
+    return tuple(workbook_problems(Path(path), file, limits))
+
+
 def _excel_records(
     path: Path, file: str, sheet: str | None
 ) -> tuple[list[tuple[int, list[str]]] | None, list[Problem]]:
     from python_calamine import CalamineWorkbook
 
+    unsafe = _workbook_problems(path, file)
+    if unsafe:
+        return None, unsafe
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         if sheet is not None and sheet not in names:
-            return None, [Problem(file, f"no sheet named {sheet!r}; sheets: {', '.join(names)}")]
+            return None, [Problem.of(file, "no_sheet", sheet=sheet, sheets=", ".join(names))]
         if not names:
-            return None, [Problem(file, "workbook has no sheets")]
+            return None, [Problem.of(file, "no_sheets")]
         name = sheet if sheet is not None else names[0]
         ws = book.get_sheet_by_name(name)
         cells = ws.to_python(skip_empty_area=False)
         merged = ws.merged_cell_ranges or []
     except Exception as err:  # calamine raises its own error types for corrupt files
-        return None, [Problem(file, f"cannot read as an Excel workbook: {err}")]
+        return None, [Problem.of(file, "not_a_workbook", reason=str(err))]
     if not any(any(str(v).strip() for v in row) for row in cells):
-        return None, [Problem(file, f"sheet {name!r} is empty")]
+        return None, [Problem.of(file, "sheet_empty", sheet=name)]
     problems = []
-    for (r0, c0), (r1, c1) in merged:
+    # each merged range is a problem, but a crafted sheet may hold millions: list the first
+    for (r0, c0), (r1, c1) in merged[:SHOWN_PROBLEMS]:
         span = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
-        problems.append(
-            Problem(
-                file,
-                f"merged cells {span}: unmerge them and give every cell its value "
-                "(one header row, one name per column)",
-                r0 + 1,
-            )
-        )
+        problems.append(Problem.of(file, "merged_cells", r0 + 1, span=span))
+    if len(merged) > SHOWN_PROBLEMS:
+        problems.append(Problem.of(file, "merged_more", count=len(merged) - SHOWN_PROBLEMS))
     return [(i + 1, [_cell_text(v) for v in row]) for i, row in enumerate(cells)], problems
 
 
@@ -224,15 +253,7 @@ def _header_problems(file: str, header: list[str], row: int) -> list[Problem]:
         if not key:
             continue
         if key in seen:
-            problems.append(
-                Problem(
-                    file,
-                    f"duplicate column name (also column {seen[key] + 1}); "
-                    "merged or multi-row headers are not supported",
-                    row,
-                    name,
-                )
-            )
+            problems.append(Problem.of(file, "duplicate_column", row, name, other=seen[key] + 1))
         else:
             seen[key] = i
     return problems
@@ -247,9 +268,7 @@ def _table_from_records(
     problems: list[Problem] = []
     body = [(r, c) for r, c in records if not _is_blank(c)]
     if not body:
-        return None, [
-            Problem(file, "file is empty" if not records else "no rows: sheet/file is empty")
-        ]
+        return None, [Problem.of(file, "file_empty" if not records else "no_rows")]
     header_row, header = body[0]
     header = [h.strip() for h in header]
     width = len(header)
@@ -257,23 +276,16 @@ def _table_from_records(
     for r, c in body[1:]:
         if len(c) != width:
             if strict_width:
-                problems.append(
-                    Problem(
-                        file,
-                        f"row has {len(c)} fields but the header has {width} "
-                        "(an unquoted comma in a number, e.g. 1,234, splits a field)",
-                        r,
-                    )
-                )
+                problems.append(Problem.of(file, "row_width", r, found=len(c), width=width))
                 continue
             c = (c + [""] * width)[:width] if not any(x.strip() for x in c[width:]) else c
             if len(c) != width:
-                problems.append(Problem(file, "row has data beyond the last named column", r))
+                problems.append(Problem.of(file, "data_beyond_header", r))
                 continue
         rows.append(r)
         cells.append(c)
     if not rows and not problems:
-        problems.append(Problem(file, "header only: no data rows below the header", header_row))
+        problems.append(Problem.of(file, "header_only", header_row))
     data = (
         pd.DataFrame(cells, columns=range(width), dtype=str)
         if cells
@@ -295,12 +307,12 @@ def _drop_blank_columns(table: Table, problems: list[Problem]) -> Table:
         if filled.any():
             first = int(np.argmax(filled.to_numpy()))
             problems.append(
-                Problem(
+                Problem.of(
                     table.file,
-                    f"column {_col_letter(i)} has data but no name in the header "
-                    "(merged or multi-row header?)",
+                    "unnamed_column",
                     int(table.rows[first]),
                     _col_letter(i),
+                    letter=_col_letter(i),
                 )
             )
     problems.extend(_header_problems(table.file, table.header, table.header_row))
@@ -333,12 +345,12 @@ def table_from_text(
         if line.strip(" \t\r" + delimiter):
             break
         if end < 0:
-            return None, [Problem(file, "file is empty")]
+            return None, [Problem.of(file, "file_empty")]
         h, pos = h + 1, end + 1
     header = [x.strip() for x in line.rstrip("\r").split(delimiter)]
     width = len(header)
     if end < 0 or not text[end:].strip(" \t\r\n" + delimiter):
-        return None, [Problem(file, "header only: no data rows below the header", h + 1)]
+        return None, [Problem.of(file, "header_only", h + 1)]
     as_text = [i for i, n in enumerate(header) if text_columns is None or not n or text_columns(n)]
     slow = False
     try:
@@ -453,13 +465,8 @@ def parse_years(col: pd.Series) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
 def number_problem(file: str, row: int, column: str, text: object) -> Problem:
     shown = "" if text is None or (isinstance(text, float) and np.isnan(text)) else text
     if isinstance(shown, float) and np.isinf(shown):
-        return Problem(file, f"value is infinite ({shown})", row, column)
-    return Problem(
-        file,
-        f"not a number: found {str(shown)!r} (missing values are written as empty, NA, .., -, —)",
-        row,
-        column,
-    )
+        return Problem.of(file, "infinite_value", row, column, found=shown)
+    return Problem.of(file, "not_a_number", row, column, found=str(shown))
 
 
 def _unit_problems(
@@ -476,24 +483,26 @@ def _unit_problems(
     problems: list[Problem] = []
     for j in np.nonzero(~ok[:-1])[0].tolist():
         text, cands, where = str(distinct[j]), found[j], rows[which == j]
-        also = _also_rows(where)
+        also = also_rows(where.tolist())
         if not text:
-            problems.extend(Problem(file, "unit is empty", int(r), column) for r in where)
+            problems.extend(Problem.of(file, "unit_empty", int(r), column) for r in where)
         elif cands:
-            msg = f"unit {text!r} is ambiguous: it matches {', '.join(cands)}; use the code{also}"
-            problems.append(Problem(file, msg, int(where[0]), column))
+            problems.append(
+                Problem.of(
+                    file,
+                    "unit_ambiguous",
+                    int(where[0]),
+                    column,
+                    found=text,
+                    matches=", ".join(cands),
+                    also=also,
+                )
+            )
         else:
-            msg = f"unknown unit {text!r}: not a code or name in the units table{also}"
-            problems.append(Problem(file, msg, int(where[0]), column))
+            problems.append(
+                Problem.of(file, "unit_unknown", int(where[0]), column, found=text, also=also)
+            )
     return codes, bad, problems
-
-
-def _also_rows(rows: NDArray[np.int64]) -> str:
-    if len(rows) <= 1:
-        return ""
-    shown = ", ".join(str(int(r)) for r in rows[1:6])
-    more = f" and {len(rows) - 6} more" if len(rows) > 6 else ""
-    return f" (also row{'s' if len(rows) > 2 else ''} {shown}{more})"
 
 
 @dataclass(frozen=True)
@@ -621,10 +630,7 @@ def _peek(source: DataSource) -> list[list[str]]:
     if path.suffix.lower() in EXCEL_SUFFIXES:
         records, _ = _excel_records(path, str(path), source.sheet)
     else:
-        try:
-            head = path.read_bytes()[:8192]
-        except OSError:
-            return []
+        head = read_head(path, 8192)
         text, _ = decode_bytes(head, str(path))
         if text is None:  # a cut multi-byte character at the end; retry a bit shorter
             text, _ = decode_bytes(head[: head.rfind(b"\n") + 1], str(path))
@@ -662,9 +668,8 @@ def _roles(
     for key in mapping:
         if key not in CANONICAL_COLUMNS:
             problems.append(
-                Problem(
-                    table.file,
-                    f"columns map: unknown key {key!r}; use one of {', '.join(CANONICAL_COLUMNS)}",
+                Problem.of(
+                    table.file, "columns_map_key", found=key, allowed=", ".join(CANONICAL_COLUMNS)
                 )
             )
     by_name = {h: i for i, h in enumerate(table.header)}
@@ -676,24 +681,28 @@ def _roles(
                 roles[key] = by_name[mapping[key]]
             else:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         table.file,
-                        f"column {mapping[key]!r} (mapped to {key!r}) not found; "
-                        f"header: {', '.join(table.header)}",
+                        "mapped_column_missing",
                         table.header_row,
+                        found=mapping[key],
+                        role=key,
+                        header=", ".join(table.header),
                     )
                 )
         elif key in by_lower:
             roles[key] = by_lower[key]
     missing = [k for k in required if k not in roles and k not in mapping]
     if missing:
-        hint = " (semicolon-separated? save as comma-separated)" if ";" in table.header[0] else ""
+        hint = local("semicolon_hint") if ";" in table.header[0] else Local("", "")
         problems.append(
-            Problem(
+            Problem.of(
                 table.file,
-                f"missing required column(s) {', '.join(missing)}; header: "
-                f"{', '.join(table.header)}{hint}",
+                "missing_columns",
                 table.header_row,
+                missing=names(missing),
+                header=", ".join(table.header),
+                hint=hint,
             )
         )
     return roles, problems
@@ -740,12 +749,7 @@ def _read_keyed(
         value_cols = [roles["value"]]
         if source.indicator and "indicator" in roles:
             problems.append(
-                Problem(
-                    file,
-                    f"the file has an indicator column and the source also names "
-                    f"indicator {source.indicator!r}: keep one",
-                    table.header_row,
-                )
+                Problem.of(file, "indicator_twice", table.header_row, indicator=source.indicator)
             )
     else:
         # A repeated column name is reported with the header; read only its first column.
@@ -754,30 +758,22 @@ def _read_keyed(
             i for i, h in enumerate(table.header) if i not in roles.values() and first_of[h] == i
         ]
         if not value_cols:
-            problems.append(
-                Problem(file, "no indicator columns besides unit and year", table.header_row)
-            )
+            problems.append(Problem.of(file, "no_indicator_columns", table.header_row))
         for i in value_cols:
             if table.header[i] not in indicators:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         file,
-                        f"unknown indicator column {table.header[i]!r}: not in the framework",
+                        "unknown_indicator_column",
                         table.header_row,
                         table.header[i],
+                        found=table.header[i],
                     )
                 )
     data, rows = table.data, table.rows
     skip = _header_like(table, roles, value_cols)
     if skip is not None:
-        problems.append(
-            Problem(
-                file,
-                "this row looks like a second header row (merged or multi-row "
-                "headers are not supported: use one header row)",
-                int(rows[0]),
-            )
-        )
+        problems.append(Problem.of(file, "second_header", int(rows[0])))
         data, rows = data.iloc[1:].reset_index(drop=True), rows[1:]
     if not len(rows):
         return empty_frame(), problems
@@ -789,8 +785,11 @@ def _read_keyed(
     year_col = table.header[roles["year"]]
     for k in np.nonzero(bad_year)[0].tolist():
         text = str(data.iat[k, roles["year"]]).strip()
-        msg = "year is empty" if not text else f"not a year: found {text!r} (expected e.g. 2024)"
-        problems.append(Problem(file, msg, int(rows[k]), year_col))
+        problems.append(
+            Problem.of(file, "year_empty", int(rows[k]), year_col)
+            if not text
+            else Problem.of(file, "not_a_year", int(rows[k]), year_col, found=text)
+        )
 
     bad_row = bad_unit | bad_year
     if fmt == "long":
@@ -812,12 +811,14 @@ def _read_keyed(
                     continue
                 where = rows[which == j]
                 bad_row |= which == j
-                msg = (
-                    "indicator is empty"
+                also = also_rows(where.tolist())
+                problems.append(
+                    Problem.of(file, "indicator_empty", int(where[0]), ind_col, also=also)
                     if not text
-                    else f"unknown indicator {text!r}: not in the framework"
+                    else Problem.of(
+                        file, "unknown_indicator", int(where[0]), ind_col, found=text, also=also
+                    )
                 )
-                problems.append(Problem(file, msg + _also_rows(where), int(where[0]), ind_col))
         keep = ~(bad_row | bad_val)
         frame = long_frame(
             codes[keep],
@@ -852,26 +853,21 @@ def _read_one(
     file = str(source.path)
     if source.format not in FORMATS:
         return empty_frame(), [
-            Problem(file, f"unknown format {source.format!r}; use one of {', '.join(FORMATS)}")
+            Problem.of(file, "unknown_format", found=source.format, allowed=", ".join(FORMATS))
         ]
-    if not Path(source.path).exists():
-        return empty_frame(), [Problem(file, "file not found")]
+    missing = regular_file_problem(Path(source.path), file)
+    if missing is not None:
+        return empty_frame(), [missing]
     fmt = detect_format(source) if source.format == "auto" else source.format
     if fmt == "nbs":
         from kaifang.data.nbs import nbs_frame
 
         if not source.indicator:
-            return empty_frame(), [
-                Problem(
-                    file,
-                    "an NBS or unit-by-year table holds one indicator: give its id "
-                    "(indicator: ...) in the data source",
-                )
-            ]
+            return empty_frame(), [Problem.of(file, "nbs_needs_indicator")]
         problems: list[Problem] = []
         if source.indicator not in indicators:
             problems.append(
-                Problem(file, f"unknown indicator {source.indicator!r}: not in the framework")
+                Problem.of(file, "unknown_indicator", found=source.indicator, also=Local("", ""))
             )
         frame, more = nbs_frame(source.path, units, source.indicator, source.scale, source.sheet)
         return frame, problems + more
@@ -913,8 +909,18 @@ def _duplicate_problems(
             group["origin_column"].iloc[1:].astype(str),
             strict=True,
         ):
-            msg = f"unit {unit}, year {year}, indicator {ind} given twice: also at {first}"
-            problems.append(Problem(paths.get(file, file), msg, int(row), column))
+            problems.append(
+                Problem.of(
+                    paths.get(file, file),
+                    "given_twice",
+                    int(row),
+                    column,
+                    unit=unit,
+                    year=year,
+                    indicator=ind,
+                    first=first,
+                )
+            )
     return problems
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from kaifang.data.readers import read_text_table
 from kaifang.errors import InputError, KaifangError, Problem
+from kaifang.problem_messages import names
 
 REQUIRED_COLUMNS = ("code", "name_en", "name_zh", "level")
 OPTIONAL_COLUMNS = ("parent", "group")
@@ -232,10 +233,12 @@ def read_units(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     missing = [c for c in REQUIRED_COLUMNS if c not in lookup]
     if missing:
         problems.append(
-            Problem(
+            Problem.of(
                 file,
-                f"missing required column(s) {', '.join(missing)}; found {', '.join(header)}",
+                "units_missing_columns",
                 table.header_row,
+                missing=names(missing),
+                header=", ".join(header),
             )
         )
         raise InputError(problems)
@@ -252,18 +255,22 @@ def read_units(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
 
     for col in REQUIRED_COLUMNS:
         for k in (out[col] == "").to_numpy().nonzero()[0].tolist():
-            problems.append(Problem(file, f"empty {col}", int(rows[k]), header[lookup[col]]))
+            problems.append(
+                Problem.of(file, "units_empty_cell", int(rows[k]), header[lookup[col]], name=col)
+            )
     first_row: dict[str, int] = {}
     for k, code in enumerate(out["code"]):
         if not code:
             continue
         if code in first_row:
             problems.append(
-                Problem(
+                Problem.of(
                     file,
-                    f"duplicate code {code!r} (first at row {first_row[code]})",
+                    "units_duplicate_code",
                     int(rows[k]),
                     header[lookup["code"]],
+                    code=code,
+                    first=first_row[code],
                 )
             )
         else:
@@ -280,9 +287,7 @@ def read_units(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
             if not hierarchical:
                 continue  # one-level table: its parent (e.g. the province) lives elsewhere
             problems.append(
-                Problem(
-                    file, f"parent {parent!r} is not a code of this table", int(rows[k]), parent_col
-                )
+                Problem.of(file, "units_unknown_parent", int(rows[k]), parent_col, parent=parent)
             )
             continue
         seen = {code}
@@ -292,12 +297,7 @@ def read_units(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
             p = parents.get(p, "")
         if p:
             problems.append(
-                Problem(
-                    file,
-                    f"unit {code!r} is its own ancestor (cycle through {p!r})",
-                    int(rows[k]),
-                    parent_col,
-                )
+                Problem.of(file, "units_cycle", int(rows[k]), parent_col, code=code, via=p)
             )
     if problems:
         raise InputError(problems)

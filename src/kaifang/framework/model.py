@@ -15,6 +15,8 @@ from pydantic import (
     model_validator,
 )
 
+from kaifang.problem_messages import LocalValueError
+
 # snake_case in framework.yaml; upper-case letters are accepted too so that COINr users keep their
 # iMeta codes (e.g. "TolMin") unchanged.
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -113,7 +115,7 @@ def _parse_ratio(value: float | int | str) -> float:
         try:
             return float(Fraction(value.strip()))
         except (ValueError, ZeroDivisionError):
-            raise ValueError(f"not a number or a fraction like '1/3': {value!r}") from None
+            raise LocalValueError("v_ratio", found=value) from None
     return float(value)
 
 
@@ -155,26 +157,21 @@ class Node(Strict):
     @classmethod
     def _id(cls, v: str) -> str:
         if not ID_PATTERN.match(v):
-            raise ValueError(
-                f"id {v!r} must be snake_case: a letter, then letters, digits and _ only"
-            )
+            raise LocalValueError("v_id_pattern", node=v)
         return v
 
     @field_validator("goalposts")
     @classmethod
     def _goalposts(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
         if v is not None and not v[0] < v[1]:
-            raise ValueError(f"goalposts [min, max] need min < max; found {list(v)}")
+            raise LocalValueError("v_goalposts_order", found=list(v))
         return v
 
     @model_validator(mode="after")
     def _shape(self) -> Node:
         if self.children is not None:
             if len(self.children) == 0:
-                raise ValueError(
-                    f"node {self.id!r} has an empty children list: give it children or make it "
-                    "an indicator (remove 'children' and add unit and direction)"
-                )
+                raise LocalValueError("v_empty_children", node=self.id)
             leaf_only = [
                 k
                 for k in (
@@ -190,42 +187,25 @@ class Node(Strict):
                 if getattr(self, k) is not None
             ]
             if leaf_only:
-                raise ValueError(
-                    f"node {self.id!r} has children, so it cannot have indicator fields {leaf_only}"
-                )
+                raise LocalValueError("v_branch_leaf_fields", node=self.id, fields=leaf_only)
             if self.ahp is not None:
                 k = len(self.children)
                 if len(self.ahp) != k or any(len(row) != k for row in self.ahp):
-                    raise ValueError(
-                        f"ahp matrix of node {self.id!r} must be {k} x {k} (one row and column per "
-                        "child, in the children's order)"
-                    )
+                    raise LocalValueError("v_ahp_shape", node=self.id, k=k)
                 for row in self.ahp:
                     for cell in row:
                         _parse_ratio(cell)
         else:
             if self.direction is None:
-                raise ValueError(
-                    f"indicator {self.id!r} needs 'direction': 1 (more is better) or -1 "
-                    "(less is better)"
-                )
+                raise LocalValueError("v_direction_needed", node=self.id)
             if self.ahp is not None or self.aggregate is not None:
-                raise ValueError(
-                    f"indicator {self.id!r} has no children: 'ahp'/'aggregate' apply "
-                    "to nodes with children"
-                )
+                raise LocalValueError("v_leaf_branch_fields", node=self.id)
             if (
                 self.display_unit is not None or self.display_scale is not None
             ) and self.denominator is None:
-                raise ValueError(
-                    f"indicator {self.id!r}: display_unit and display_scale describe a ratio; "
-                    "give a 'denominator' or remove them (use 'unit' for the raw series)"
-                )
+                raise LocalValueError("v_display_without_denominator", node=self.id)
             if self.transform == "log" and self.goalposts is not None and self.goalposts[0] <= 0:
-                raise ValueError(
-                    f"indicator {self.id!r}: transform log needs positive goalposts; "
-                    f"found {list(self.goalposts)}"
-                )
+                raise LocalValueError("v_log_goalposts", node=self.id, found=list(self.goalposts))
         return self
 
     def ahp_matrix(self) -> list[list[float]] | None:

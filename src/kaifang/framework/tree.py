@@ -148,24 +148,22 @@ def build_framework(data: Any, file: str, lines: dict[Location, int] | None = No
     """Validate a framework given as nested dicts (from YAML or a COINr iMeta table)."""
     lines = lines or {}
     if not isinstance(data, dict):
-        raise InputError([Problem(file, "the framework must be a mapping with id, name, children")])
+        raise InputError([Problem.of(file, "framework_not_mapping")])
     try:
         root = FrameworkFile.model_validate(data)
     except ValidationError as exc:
         raise InputError(pydantic_problems(file, exc, lines, data=data)) from None
     nodes, duplicates = _index(root)
     problems = [
-        Problem(file, f"duplicate id {node_id!r}: ids must be unique", row=line_of(lines, loc))
+        Problem.of(file, "duplicate_id", row=line_of(lines, loc), node=node_id)
         for node_id, loc in duplicates
     ]
     auxiliary: dict[str, Auxiliary] = {}
     for i, aux in enumerate(root.auxiliary):
         if aux.id in nodes or aux.id in auxiliary:
             problems.append(
-                Problem(
-                    file,
-                    f"auxiliary series {aux.id!r} reuses an id already in the framework",
-                    row=line_of(lines, ("auxiliary", i)),
+                Problem.of(
+                    file, "auxiliary_reuses_id", row=line_of(lines, ("auxiliary", i)), node=aux.id
                 )
             )
         auxiliary[aux.id] = aux
@@ -175,33 +173,37 @@ def build_framework(data: Any, file: str, lines: dict[Location, int] | None = No
         if nd.denominator is not None:
             if nd.denominator == node_id:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         file,
-                        f"indicator {node_id!r} is its own denominator",
+                        "own_denominator",
                         row=line_of(lines, (*tn.location, "denominator")),
+                        node=node_id,
                     )
                 )
             elif nd.denominator not in series:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         file,
-                        f"indicator {node_id!r}: denominator {nd.denominator!r} is neither an "
-                        f"indicator nor an auxiliary series (known: {sorted(series)})",
+                        "unknown_denominator",
                         row=line_of(lines, (*tn.location, "denominator")),
+                        node=node_id,
+                        denominator=nd.denominator,
+                        known=sorted(series),
                     )
                 )
         growth = nd.derive.growth if nd.derive is not None else None
         if growth is not None and (growth not in series or growth == node_id):
             problems.append(
-                Problem(
+                Problem.of(
                     file,
-                    f"indicator {node_id!r}: derive.growth names {growth!r}, which "
-                    "is not another indicator or auxiliary series",
+                    "unknown_growth",
                     row=line_of(lines, (*tn.location, "derive")),
+                    node=node_id,
+                    growth=growth,
                 )
             )
     if nodes[root.id].is_indicator:
-        problems.append(Problem(file, "the root node needs children (indicators or pillars)"))
+        problems.append(Problem.of(file, "root_without_children"))
     if problems:
         raise InputError(problems)
     return Framework(root=root, nodes=nodes, auxiliary=auxiliary, path=file)

@@ -62,7 +62,7 @@ def _shape_out(out: FloatArray, single: bool) -> FloatArray:
 
 
 def topsis(
-    x: ArrayLike, w: ArrayLike, *, normalisation: Literal["vector", "minmax"] = "vector"
+    x: ArrayLike, w: ArrayLike, *, normalisation: Literal["none", "vector", "minmax"] = "vector"
 ) -> FloatArray:
     """TOPSIS relative closeness to the ideal solution.
 
@@ -71,6 +71,7 @@ def topsis(
         r_{ij} &= x_{ij} / \\sqrt{\\textstyle\\sum_i x_{ij}^2} \\;\\text{(vector)}
         \\quad\\text{or}\\quad (x_{ij} - \\min_i x_{ij}) / (\\max_i x_{ij} - \\min_i x_{ij})
         \\;\\text{(minmax)}
+        \\quad\\text{or}\\quad x_{ij} \\;\\text{(none)}
 
         v_{ij} &= w_j r_{ij}, \\qquad v^+_j = \\max_i v_{ij}, \\qquad v^-_j = \\min_i v_{ij}
 
@@ -88,8 +89,11 @@ def topsis(
         normalisation negating a cost column reproduces classical TOPSIS exactly).
     w : array_like, shape (k,) or (R, k)
         Non-negative weights; their overall scale does not affect C.
-    normalisation : {"vector", "minmax"}
-        Column normalisation applied before weighting.
+    normalisation : {"vector", "minmax", "none"}
+        Column normalisation applied before weighting. ``"none"`` weights the values as given:
+        熵权TOPSIS as SPSSAU and most applied papers compute it, on data already normalised
+        (oriented min-max) by the caller, which is also what pymcdm's ``TOPSIS()`` does by
+        default (its min-max leaves columns that already span [0, 1] unchanged).
 
     Returns
     -------
@@ -108,7 +112,9 @@ def topsis(
     References
     ----------
     Hwang, C.-L. & Yoon, K. (1981). *Multiple Attribute Decision Making: Methods and
-    Applications*. Springer, Berlin.
+    Applications*. Springer, Berlin. Kizielewicz, B., Shekhovtsov, A. & Sałabun, W. (2023).
+    pymcdm: the universal library for solving multi-criteria decision-making problems.
+    *SoftwareX* 22, 101368.
     """
     who = "topsis"
     a, present = _as_matrix(x, who)
@@ -121,9 +127,11 @@ def topsis(
         hi, lo = _column_extremes(a, present)
         rng = hi - lo
         r = np.where(rng > 0, (filled - lo) / np.where(rng > 0, rng, 1.0), 0.0)
+    elif normalisation == "none":
+        r = filled
     else:
         raise MethodError(
-            f"{who}: unknown normalisation {normalisation!r}; use 'vector' or 'minmax'"
+            f"{who}: unknown normalisation {normalisation!r}; use 'none', 'vector' or 'minmax'"
         )
     r = np.where(present, r, 0.0)
     r_hi, r_lo = _column_extremes(r, present)

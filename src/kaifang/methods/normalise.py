@@ -482,16 +482,22 @@ def percentile_rank(
 
 
 def borda(
-    x: ArrayLike, *, directions: ArrayLike | None = None, ref: ArrayLike | None = None
+    x: ArrayLike,
+    *,
+    directions: ArrayLike | None = None,
+    ref: ArrayLike | None = None,
+    ties: Ties = "min",
 ) -> FloatArray:
     """Borda scores: the number of reference values strictly worse (COINr ``n_borda``).
 
     .. math::
 
-        B(v) = \\#\\{k : r_k < v\\} = R_{\\min}(v) - 1
+        B(v) = R(v) - 1, \\qquad B_{\\min}(v) = \\#\\{k : r_k < v\\}
 
-    on oriented values, so the worst unit scores 0 and tied units share the lower score (no
-    half points): COINr's ``rank(x, ties.method = "min") - 1``.
+    on oriented values, with :math:`R` the rank of :func:`rank` under the chosen tie rule. With
+    ``ties="min"`` (the default, COINr's ``rank(x, ties.method = "min") - 1``) the worst unit
+    scores 0 and tied units share the lower score (no half points); ``"average"`` gives tied
+    units half a point for each other, ``"max"`` the higher score.
 
     Parameters
     ----------
@@ -501,19 +507,22 @@ def borda(
         +1 / -1 per column; default all +1.
     ref : array_like, shape (r, m), optional
         Units to compare against; default ``x``.
+    ties : {"min", "average", "max"}
+        Tie rule (see :func:`rank`); default ``"min"`` as in COINr.
 
     Returns
     -------
     ndarray of float64, shape (n, m)
-        Whole numbers (float so that NaN can mark missing values).
+        Whole numbers under ``"min"`` and ``"max"``; halves possible under ``"average"`` (float
+        so that NaN can mark missing values).
 
     References
     ----------
     de Borda (1781); OECD/JRC (2008) Handbook, section 6 (Borda); COINr ``n_borda``.
     """
     xo, ro, _ = _orient(x, directions, ref)
-    below, _, _ = _rank_counts(xo, ro)
-    return below
+    r, _ = _ranks(xo, ro, ties)
+    return r - 1.0
 
 
 # ---------------------------------------------------------------------------------- distances

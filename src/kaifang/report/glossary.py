@@ -202,6 +202,18 @@ PARAMETERS: dict[str, dict[str, Text]] = {
             "zh": "reference 为 base_year 时的基年。",
             "en": "Base year when reference is base_year.",
         },
+        "ties": {
+            "zh": "名次、百分位名次和 Borda 计分的并列处理：min 取最小名次（COINr 的做法），"
+            "average 取平均名次，max 取最大名次；"
+            "未设置时名次与百分位名次取 average，Borda 取 min。",
+            "en": "Ties in rank, percentile rank and Borda: min (COINr's rule), average or max; "
+            "when unset, average for rank and percentile rank, min for Borda.",
+        },
+        "cap": {
+            "zh": "与目标值的距离：超过目标的得分是否封顶为 1（COINr 的 n_dist2targ 默认不封顶）。",
+            "en": "Distance to target: cap scores past the target at 1 (COINr's n_dist2targ "
+            "does not cap by default).",
+        },
         "overrides": {
             "zh": "个别指标的专门标准化方法（指标 → 方法）。",
             "en": "Per-indicator normalisation that replaces the default (indicator -> method).",
@@ -260,8 +272,12 @@ PARAMETERS: dict[str, dict[str, Text]] = {
             "en": "Aggregation method per node (node -> method).",
         },
         "topsis_normalisation": {
-            "zh": "TOPSIS 的规范化方式：vector 向量规范化，minmax 极差规范化。",
-            "en": "TOPSIS normalisation: vector or oriented min-max.",
+            "zh": "TOPSIS 的规范化方式：none 不再规范化（权重直接作用于已标准化的数据，"
+            "即 SPSSAU 与多数文献中的熵权TOPSIS），vector 向量规范化，minmax 极差规范化；"
+            "未设置时，有标准化步骤则为 none，否则为 vector。",
+            "en": "TOPSIS normalisation: none (weights applied to the already normalised "
+            "data, entropy-weight TOPSIS as SPSSAU and most papers compute it), vector, or "
+            "oriented min-max; when unset, none after a normalise step, vector without one.",
         },
         "vikor_v": {
             "zh": "VIKOR 中“多数准则”策略的权重 v。",
@@ -333,6 +349,9 @@ METHOD_VALUES: dict[str, Text] = {
     "linear": {"zh": "线性组合", "en": "linear mix"},
     "multiplicative": {"zh": "乘积组合", "en": "multiplicative"},
     "vector": {"zh": "向量规范化", "en": "vector normalisation"},
+    "min": {"zh": "取最小名次", "en": "lowest rank"},
+    "average": {"zh": "取平均名次", "en": "average rank"},
+    "max": {"zh": "取最大名次", "en": "highest rank"},
     "treated": {"zh": "处理后数据", "en": "treated data"},
     "normalised": {"zh": "标准化数据", "en": "normalised data"},
 }

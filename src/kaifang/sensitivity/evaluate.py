@@ -353,7 +353,7 @@ class Evaluator:
     def _evaluate_group(self, codes: IntArray, mult: FloatArray | None, runs: int) -> FloatArray:
         up = self._upstream(codes)
         steps = self.steps_for(codes)
-        params = steps.aggregate or AggregateStep()
+        params = steps.resolved_aggregate()
         dropped = self._drop_of(codes)
         n = len(self.units)
         values: dict[str, FloatArray] = {}  # (n,) when shared by every run, else (runs, n)
