@@ -188,6 +188,7 @@ class AssessmentConfig(Strict):
     scenarios: Any = None
     allocation: Any = None
     report: Any = None
+    disparity: Any = None
 
     @field_validator("data", mode="before")
     @classmethod
