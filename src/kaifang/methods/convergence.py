@@ -62,6 +62,8 @@ class OLSFit:
     r2: float
 
     def p_value(self, i: int) -> float:
+        if not self.se[i] > 0:
+            return float("nan")  # a perfect fit: no sampling error to test against
         t = self.coef[i] / self.se[i]
         return float(2.0 * stats.t.sf(abs(t), self.df_resid))
 
