@@ -9,12 +9,12 @@ import sys
 from kaifang.cli import (  # noqa: F401
     assess,  # assess, check, init
     audit_cmd,  # audit
+    disparity,  # disparity
     report,  # report
     schema,  # schema
     sensitivity,  # sensitivity
     serve,  # serve
     steering,  # targets, scenario, allocate
-    disparity,  # disparity
 )
 from kaifang.cli.common import app
 
