@@ -166,3 +166,25 @@ def test_moran_affine_invariant(y: np.ndarray, a: float, b: float) -> None:
     m1, m2 = moran(y, w, 0), moran(a * y + b, w, 0)
     assert m1.i == pytest.approx(m2.i, rel=1e-7, abs=1e-9)
     assert -1.5 <= m1.i <= 1.5
+
+
+def test_local_moran_p_values_equal_an_explicit_loop() -> None:
+    # the same draws replayed unit by unit: "all units but i", the first k_i of each draw
+    rng = np.random.default_rng(0)
+    n, perms = 40, 99
+    y = rng.normal(size=n)
+    w = row_standardise(knn_weights(rng.uniform(size=(n, 2)), 5, geographic=False))
+    ours = local_moran(y, w, perms, seed=4)
+    replay = np.random.default_rng(4)
+    z = y - y.mean()
+    counts = np.diff(w.indptr)
+    draws = np.vstack([replay.permutation(n - 1)[: counts.max()] for _ in range(perms)])
+    for i in range(n):
+        others = np.delete(np.arange(n), i)
+        nb = w.data[w.indptr[i] : w.indptr[i + 1]]
+        sims = np.array(
+            [(n - 1) * z[i] * (nb * z[others[d[: counts[i]]]]).sum() / (z @ z) for d in draws]
+        )
+        larger = (sims >= ours.i[i]).sum()
+        larger = min(larger, perms - larger)
+        assert ours.p_sim[i] == (larger + 1) / (perms + 1)

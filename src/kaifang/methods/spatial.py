@@ -363,15 +363,19 @@ def local_moran(
         pos = np.arange(w.nnz) - np.repeat(w.indptr[:-1], counts)
         weights[np.repeat(np.arange(n), counts), pos] = w.data
         draws = np.vstack([rng.permutation(n - 1)[:kmax] for _ in range(permutations)])
-        larger = np.zeros(n)
-        block = max(1, 2_000_000 // (permutations * kmax))
-        for start in range(0, n, block):
-            units = np.arange(start, min(n, start + block))
-            # index into "all units but i": shift indices at or past i by one
-            idx = draws[None, :, :] + (draws[None, :, :] >= units[:, None, None])
-            lag_sim = (z[idx] * weights[units][:, None, :]).sum(axis=2)  # (block, R)
-            sims = (n - 1) * z[units][:, None] * lag_sim / den
-            larger[units] = (sims >= local[units][:, None]).sum(axis=1)
+        # Unit i's r-th simulated neighbour is "all units but i"[draws[p, r]]: z[draws] when the
+        # drawn index lies below i, else z[draws + 1]. So the simulated lag of every unit is
+        # weights @ z[draws] plus, for each r, the shift term added to units i <= draws[p, r]:
+        # two dense (R, n) passes per neighbour rank instead of an (n, R, kmax) gather.
+        z_low = z[draws]  # (R, kmax)
+        shift = z[np.minimum(draws + 1, n - 1)] - z_low
+        lag_sim = z_low @ weights.T  # (R, n)
+        unit = np.arange(n)
+        for r in range(kmax):
+            upto = unit[None, :] <= draws[:, r : r + 1]  # (R, n)
+            lag_sim += upto * (shift[:, r : r + 1] * weights[None, :, r])
+        sims = ((n - 1) / den) * z[None, :] * lag_sim
+        larger = (sims >= local[None, :]).sum(axis=0).astype(np.float64)
         larger = np.where(permutations - larger < larger, permutations - larger, larger)
         p_sim = (larger + 1.0) / (permutations + 1.0)
         p_sim[counts == 0] = np.nan
