@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kaifang.analysis.panel import Where, variable_panel
+from kaifang.analysis.panel import UnitNames, Where, variable_panel
 from kaifang.analysis.spec import CouplingSpec, ObstacleSpec, Subsystem, VariableSpec
 from kaifang.methods import coupling as mcp
 from kaifang.methods import obstacle as mob
@@ -76,7 +76,7 @@ def coupling_table(
     results: Results,
     spec: CouplingSpec,
     where: Where,
-    names: pd.DataFrame,
+    names: UnitNames,
 ) -> pd.DataFrame:
     """unit, name_en, name_zh, year, u_1..u_n (in [0, 1] after ``range``), c, t, d, grade (1-10),
     grade_en, grade_zh."""
@@ -104,8 +104,8 @@ def coupling_table(
     out = pd.DataFrame(
         {
             "unit": units,
-            "name_en": [names.at[x, "name_en"] if x in names.index else x for x in units],
-            "name_zh": [names.at[x, "name_zh"] if x in names.index else x for x in units],
+            "name_en": [names.get(x, (x, x))[0] for x in units],
+            "name_zh": [names.get(x, (x, x))[1] for x in units],
             "year": np.tile(np.asarray(columns, dtype=int), len(index)),
         }
     )
@@ -123,7 +123,7 @@ def obstacle_tables(
     results: Results,
     spec: ObstacleSpec,
     where: Where,
-    names: pd.DataFrame,
+    names: UnitNames,
     notes: list[tuple[str, str]],
 ) -> dict[str, pd.DataFrame]:
     """``obstacle`` (unit, year, indicator, pillar, obstacle, rank) and ``obstacle_pillars``
@@ -170,8 +170,8 @@ def obstacle_tables(
         }
     )
     long["pillar"] = long["indicator"].map(pillar_of)
-    long["name_en"] = long["indicator"].map(lambda i: fw.name(i, "en"))
-    long["name_zh"] = long["indicator"].map(lambda i: fw.name(i, "zh"))
+    long["name_en"] = long["indicator"].map({i: fw.name(i, "en") for i in leaves})
+    long["name_zh"] = long["indicator"].map({i: fw.name(i, "zh") for i in leaves})
     long["rank"] = (
         long.groupby(["unit", "year"])["obstacle"]
         .rank(ascending=False, method="min")
@@ -183,18 +183,18 @@ def obstacle_tables(
         if children
         else pd.DataFrame(columns=["unit", "year", "pillar", "obstacle"])
     )
-    pillars["pillar_en"] = pillars["pillar"].map(lambda i: fw.name(i, "en"))
-    pillars["pillar_zh"] = pillars["pillar"].map(lambda i: fw.name(i, "zh"))
+    pillars["pillar_en"] = pillars["pillar"].map({c: fw.name(c, "en") for c in children})
+    pillars["pillar_zh"] = pillars["pillar"].map({c: fw.name(c, "zh") for c in children})
     for frame in (long, pillars):
         frame.insert(
             1,
             "unit_en",
-            frame["unit"].map(lambda c: names.at[c, "name_en"] if c in names.index else c),
+            frame["unit"].map({c: v[0] for c, v in names.items()}).fillna(frame["unit"]),
         )
         frame.insert(
             2,
             "unit_zh",
-            frame["unit"].map(lambda c: names.at[c, "name_zh"] if c in names.index else c),
+            frame["unit"].map({c: v[1] for c, v in names.items()}).fillna(frame["unit"]),
         )
     aggregate = assessment.config.steps.aggregate
     if aggregate is not None and aggregate.method != "arithmetic":

@@ -20,7 +20,7 @@ import pandas as pd
 from kaifang.analysis import spatial_beta
 from kaifang.analysis.coordination import coupling_table, obstacle_tables
 from kaifang.analysis.geometry import UnitWeights, unit_weights
-from kaifang.analysis.panel import Where, group_labels, unit_names, variable_panel
+from kaifang.analysis.panel import UnitNames, Where, group_labels, unit_names, variable_panel
 from kaifang.analysis.spec import DisparityBlock
 from kaifang.assessment.config import config_block
 from kaifang.errors import MethodError
@@ -330,7 +330,7 @@ def _spatial(
     panel: pd.DataFrame,
     weights: UnitWeights,
     block: DisparityBlock,
-    names: pd.DataFrame,
+    names: UnitNames,
     notes: Notes,
 ) -> dict[str, pd.DataFrame]:
     spec = block.spatial
@@ -373,8 +373,8 @@ def _spatial(
                 {
                     "year": int(year),
                     "unit": code,
-                    "name_en": names.at[code, "name_en"] if code in names.index else code,
-                    "name_zh": names.at[code, "name_zh"] if code in names.index else code,
+                    "name_en": names.get(code, (code, code))[0],
+                    "name_zh": names.get(code, (code, code))[1],
                     "value": float(y[j]),
                     "local_i": float(lisa.i[j]),
                     "quadrant": int(lisa.q[j]),
@@ -497,7 +497,7 @@ def _weights(
     codes: list[str],
     notes: Notes,
     path: Path,
-    names: pd.DataFrame,
+    names: UnitNames,
 ) -> UnitWeights | None:
     spec = block.spatial
     if spec is None:
@@ -531,10 +531,8 @@ def _weights(
             )
         )
     if weights.islands:
-        label = [
-            f"{names.at[c, 'name_en']!s} ({c})" if c in names.index else c for c in weights.islands
-        ]
-        label_zh = [str(names.at[c, "name_zh"]) if c in names.index else c for c in weights.islands]
+        label = [f"{names.get(c, (c, c))[0]} ({c})" for c in weights.islands]
+        label_zh = [names.get(c, (c, c))[1] for c in weights.islands]
         action = (
             ("joined to their nearest unit", "已与最近的地区相连")
             if not weights.dropped

@@ -121,8 +121,13 @@ def group_labels(assessment: Assessment, column: str, codes: list[str], where: W
     return [str(v) for v in labels]
 
 
-def unit_names(assessment: Assessment) -> pd.DataFrame:
-    """code -> name_en, name_zh."""
+UnitNames = dict[str, tuple[str, str]]
+
+
+def unit_names(assessment: Assessment) -> UnitNames:
+    """code -> (name_en, name_zh)."""
     u = assessment.inputs.units
-    out = u.assign(code=u["code"].astype(str)).set_index("code")
-    return out[["name_en", "name_zh"]]
+    return {
+        str(c): (str(en), str(zh))
+        for c, en, zh in zip(u["code"], u["name_en"], u["name_zh"], strict=True)
+    }
