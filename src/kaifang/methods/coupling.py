@@ -8,7 +8,7 @@ Only the correct forms are offered. The coupling degree of the capacity-coupling
 the ratio of the geometric to the arithmetic mean: 1 exactly when all :math:`U_i` are equal.
 Variants found in the literature that drop the :math:`n` (or take the product of pairwise sums
 in the denominator) have a maximum below or above 1 that depends on :math:`n`, so their values
-cannot be read against the grade bands below (Wang, Kong, Ren, Zhi and Zhou 2021).
+cannot be read against the grade bands below (Wang, Kong, Ren, Zhi and Dai 2021).
 """
 
 from __future__ import annotations
