@@ -476,6 +476,8 @@ def run_disparity(assessment: Assessment, results: Results | None = None) -> Dis
     weights = _weights(assessment, block, codes, notes, path, names)
     if weights is not None:
         params["weights"] = weights.description
+        if weights.geojson is not None:
+            params["map"] = {"geojson": weights.geojson, "id_property": weights.id_property}
         tables |= _spatial(panel, weights, block, names, notes)
         if block.beta.spatial != "none" and beta_rows:
             beta_rows += spatial_beta.spatial_beta_rows(panel, weights, block.beta.spatial, notes)

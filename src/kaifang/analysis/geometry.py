@@ -34,6 +34,8 @@ class UnitWeights:
     islands: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # units with no geometry
+    geojson: str | None = None  # the map the weights come from (None: points)
+    id_property: str | None = None
 
 
 def _rings(geometry: Any) -> list[np.ndarray]:
@@ -204,5 +206,12 @@ def unit_weights(
             have = [have[i] for i in keep]
             desc += f"; islands left out: {', '.join(alone)}"
     return UnitWeights(
-        have, msp.row_standardise(w), desc + "; row-standardised", alone, dropped, missing
+        have,
+        msp.row_standardise(w),
+        desc + "; row-standardised",
+        alone,
+        dropped,
+        missing,
+        None if geojson is None or points is not None else str(geojson.resolve()),
+        id_property,
     )

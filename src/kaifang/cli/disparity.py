@@ -77,6 +77,9 @@ def write_report(report: Any, output: Path, config: Path) -> list[str]:
         )
         if report.simulated:
             write_simulated_note(tmp)
+        from kaifang.report.disparity import write_pages
+
+        written += write_pages(tmp)
     return written
 
 
