@@ -364,35 +364,46 @@ def category_map(
     return "".join(out)
 
 
-def _read(folder: Path, name: str) -> pd.DataFrame | None:
-    path = folder / f"{name}.csv"
-    if not path.is_file():
-        return None
-    table = pd.read_csv(path, dtype={"unit": str, "group": str, "group_a": str, "group_b": str})
-    return None if table.empty else table
+Tables = Mapping[str, pd.DataFrame]
+TEXT_COLUMNS = {"unit": str, "group": str, "group_a": str, "group_b": str}
+
+
+def _read(tables: Tables, name: str) -> pd.DataFrame | None:
+    table = tables.get(name)
+    return None if table is None or table.empty else table
+
+
+def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """The CSV tables of a ``kaifang disparity`` output folder and its run.json."""
+    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    tables = {
+        path.stem: pd.read_csv(path, dtype=TEXT_COLUMNS) for path in sorted(folder.glob("*.csv"))
+    }
+    return tables, record
 
 
 def build_page(
-    folder: Path,
+    tables: Tables,
+    notes: Sequence[tuple[str, str]],
+    simulated: bool,
     lang: str,
     geojson: Mapping[str, Any] | None = None,
     id_property: str = "adcode",
 ) -> DisparityPage:
-    """The sections of a ``kaifang disparity`` output folder, in ``lang``."""
-    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    notes = record.get("notes_zh" if lang == "zh" else "notes_en") or []
+    """The sections of the disparity tables (name -> table, as the CSV files), in ``lang``."""
     sections: list[Section] = []
     for builder in (_dagum, _dispersion, _beta, _kde, _markov, _moran, _coupling, _obstacle):
-        section = builder(folder, lang, geojson, id_property)
+        section = builder(tables, lang, geojson, id_property)
         if section is not None:
             sections.append(section)
-    return DisparityPage(t("title", lang), bool(record.get("simulated")), notes, sections)
+    chosen = [zh if lang == "zh" else en for en, zh in notes]
+    return DisparityPage(t("title", lang), simulated, chosen, sections)
 
 
-Builder = Callable[[Path, str, Mapping[str, Any] | None, str], Section | None]
+Builder = Callable[[Tables, str, Mapping[str, Any] | None, str], Section | None]
 
 
-def _dagum(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
+def _dagum(folder: Tables, lang: str, geo: Any, idp: str) -> Section | None:
     d = _read(folder, "dagum")
     if d is None or "within" not in d:
         return None
@@ -408,7 +419,7 @@ def _dagum(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
     return Section("dagum", t("dagum", lang), t("dagum_caption", lang), chart, head, rows)
 
 
-def _dispersion(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
+def _dispersion(folder: Tables, lang: str, geo: Any, idp: str) -> Section | None:
     sigma = _read(folder, "sigma")
     if sigma is None:
         return None
@@ -424,7 +435,7 @@ def _dispersion(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
     )
 
 
-def _beta(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
+def _beta(folder: Tables, lang: str, geo: Any, idp: str) -> Section | None:
     b = _read(folder, "beta")
     if b is None:
         return None
@@ -439,7 +450,7 @@ def _beta(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
     return Section("beta", t("beta", lang), t("beta_caption", lang), "", head, rows)
 
 
-def _kde(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
+def _kde(folder: Tables, lang: str, geo: Any, idp: str) -> Section | None:
     k = _read(folder, "kde")
     if k is None:
         return None
@@ -453,7 +464,7 @@ def _kde(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
     )
 
 
-def _markov(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
+def _markov(folder: Tables, lang: str, geo: Any, idp: str) -> Section | None:
     m = _read(folder, "markov")
     if m is None:
         return None
@@ -470,7 +481,7 @@ def _markov(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
     return Section("markov", t("markov", lang), t("markov_caption", lang), "", head, rows)
 
 
-def _moran(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
+def _moran(folder: Tables, lang: str, geo: Any, idp: str) -> Section | None:
     m = _read(folder, "moran")
     if m is None:
         return None
@@ -501,7 +512,7 @@ def _moran(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
     return Section("moran", t("moran", lang), t("moran_caption", lang), chart, head, rows, extra)
 
 
-def _coupling(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
+def _coupling(folder: Tables, lang: str, geo: Any, idp: str) -> Section | None:
     c = _read(folder, "coupling")
     if c is None:
         return None
@@ -527,7 +538,7 @@ def _coupling(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
     return Section("coupling", t("coupling", lang), t("coupling_caption", lang), chart, head, rows)
 
 
-def _obstacle(folder: Path, lang: str, geo: Any, idp: str) -> Section | None:
+def _obstacle(folder: Tables, lang: str, geo: Any, idp: str) -> Section | None:
     o = _read(folder, "obstacle")
     p = _read(folder, "obstacle_pillars")
     if o is None:
@@ -585,10 +596,9 @@ def render_page(page: DisparityPage, lang: str, fragment: bool = False) -> str:
     )
 
 
-def map_of(folder: Path) -> tuple[dict[str, Any] | None, str]:
-    """The GeoJSON the spatial weights came from (recorded in run.json), if it is still there."""
-    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    spec = (record.get("parameters") or {}).get("map") or {}
+def map_of(params: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """The GeoJSON the spatial weights came from (recorded in the parameters), if still there."""
+    spec = params.get("map") or {}
     path = Path(str(spec.get("geojson", "")))
     if not spec or not path.is_file():
         return None, "adcode"
@@ -600,10 +610,13 @@ def map_of(folder: Path) -> tuple[dict[str, Any] | None, str]:
 
 def write_pages(folder: Path) -> list[str]:
     """``report_zh.html`` and ``report_en.html`` of a disparity output folder; returns the names."""
-    geo, idp = map_of(folder)
+    tables, record = read_folder(folder)
+    geo, idp = map_of(record.get("parameters") or {})
+    notes = list(zip(record.get("notes_en") or [], record.get("notes_zh") or [], strict=False))
     names = []
     for lang in ("zh", "en"):
-        html = render_page(build_page(folder, lang, geo, idp), lang)
+        page = build_page(tables, notes, bool(record.get("simulated")), lang, geo, idp)
+        html = render_page(page, lang)
         (folder / f"report_{lang}.html").write_text(html, encoding="utf-8")
         names.append(f"report_{lang}.html")
     return names

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
-from kaifang.web import api, pages
+from kaifang.web import api, disparity, pages
 from kaifang.web.data import Dashboard
 
 STATIC = Path(__file__).parent / "static"
@@ -30,5 +30,6 @@ def create_app(dashboard: Dashboard) -> FastAPI:
     app.state.dashboard = dashboard
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(disparity.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
