@@ -54,7 +54,7 @@ def test_numbers_on_the_page_are_those_of_the_csv(folder: Path) -> None:
 
 
 def test_hostile_text_is_escaped(folder: Path) -> None:
-    tables, record = read_folder(folder)
+    tables, _ = read_folder(folder)
     obstacle = tables["obstacle"].copy()
     obstacle["unit_en"] = "<script>alert(1)</script>"
     tables["obstacle"] = obstacle
