@@ -41,7 +41,10 @@ def _smooth(field: np.ndarray, passes: int = 3) -> np.ndarray:
     for _ in range(passes):
         padded = np.pad(out, 1, mode="edge")
         out = (
-            padded[1:-1, 1:-1] + padded[:-2, 1:-1] + padded[2:, 1:-1] + padded[1:-1, :-2]
+            padded[1:-1, 1:-1]
+            + padded[:-2, 1:-1]
+            + padded[2:, 1:-1]
+            + padded[1:-1, :-2]
             + padded[1:-1, 2:]
         ) / 5.0
     return out
@@ -59,7 +62,8 @@ def main() -> None:
     with (HERE / "units.csv").open("w", encoding="utf-8", newline="\n") as f:
         f.write("code,name_en,name_zh,level,parent,group\n")
         for i, code in enumerate(codes):
-            f.write(f"{code},Simulated county {i + 1:02d},模拟县{i + 1:02d},county,520000,{zones[i]}\n")
+            name = f"Simulated county {i + 1:02d},模拟县{i + 1:02d}"
+            f.write(f"{code},{name},county,520000,{zones[i]}\n")
     features = []
     for i, code in enumerate(codes):
         x0 = WEST + dx * c.reshape(-1)[i]
@@ -93,7 +97,8 @@ def main() -> None:
         for i, code in enumerate(codes):
             for j, year in enumerate(YEARS):
                 rows.append(f"{code},{year},{ind},{values[i, j]:.3f},SIMULATED")
-    (HERE / "data" / "indicators_SIMULATED.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = HERE / "data" / "indicators_SIMULATED.csv"
+    out.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
