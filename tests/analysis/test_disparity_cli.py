@@ -121,7 +121,10 @@ def test_guizhou_coupling_obstacle_and_small_n(tmp_path: Path) -> None:
 FRAMEWORK = {
     "id": "idx",
     "name": {"en": "Index", "zh": "指数"},
-    "auxiliary": [{"id": "pop", "name": {"en": "Population", "zh": "人口"}}],
+    "auxiliary": [
+        {"id": "pop", "name": {"en": "Population", "zh": "人口"}},
+        {"id": "grade", "name": {"en": "Grade", "zh": "等级"}},
+    ],
     "children": [
         {
             "id": "p1",
@@ -155,6 +158,8 @@ def project(tmp_path: Path, block: object) -> Path:
         for k, u in enumerate(("101", "102", "103")):
             rows += [f"{u},{year},{i},{v[k]}" for i, v in VALUES.items()]
             rows.append(f"{u},{year},pop,{(100, 300, 600)[k]}")
+            # a pre-binned grade 1..3 that moves up one class a year (3 wraps round to 1)
+            rows.append(f"{u},{year},grade,{1 + (k + year) % 3}")
     (tmp_path / "data.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     config = {
         "title": "Disparity test",
@@ -214,6 +219,25 @@ def test_minimal_indicator_form(tmp_path: Path) -> None:
     s = np.array([100, 300, 600]) / 1000
     assert theil.at[2024, "theil_t"] == pytest.approx(np.sum(s * np.log(3 * s)))
     assert "No map" in result.output
+
+
+def test_prebinned_markov(tmp_path: Path) -> None:
+    config = project(
+        tmp_path, {"variable": {"indicator": "grade"}, "markov": {"classes": 3, "prebinned": True}}
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["disparity", str(config), "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    markov = pd.read_csv(out / "markov.csv").set_index("from_class")
+    # every move goes one class up: 1 -> 2, 2 -> 3, 3 -> 1; 3 units x 4 moves
+    assert markov["n"].tolist() == [4, 4, 4]
+    assert (markov.at[1, "p_2"], markov.at[2, "p_3"], markov.at[3, "p_1"]) == (1.0, 1.0, 1.0)
+    bad = project(
+        tmp_path, {"variable": {"indicator": "pop"}, "markov": {"classes": 3, "prebinned": True}}
+    )
+    result = runner.invoke(app, ["disparity", str(bad), "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "whole numbers 1..3; found 100" in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize(

@@ -244,13 +244,28 @@ def _beta(
     return rows
 
 
-def _markov(panel: pd.DataFrame, block: DisparityBlock, notes: Notes) -> dict[str, pd.DataFrame]:
+def _markov(
+    panel: pd.DataFrame, block: DisparityBlock, notes: Notes, where: Where
+) -> dict[str, pd.DataFrame]:
     spec = block.markov
     y = panel.to_numpy()
     if spec.relative:
         y = y / np.nanmean(y, axis=0, keepdims=True)
     k = spec.classes
-    classes, cuts = mm.quantile_classes(y, k, pooled=spec.pooled, ties=spec.ties, seed=spec.seed)
+    if spec.prebinned:
+        finite = y[np.isfinite(y)]
+        bad = finite[(finite != np.round(finite)) | (finite < 1) | (finite > k)]
+        if bad.size:
+            raise where.error(
+                ("markov", "prebinned"),
+                f"pre-binned classes must be whole numbers 1..{k}; found {bad[0]:g}",
+            )
+        classes = np.where(np.isfinite(y), y - 1, -1).astype(np.int64)
+        cuts = np.empty((0, k - 1))
+    else:
+        classes, cuts = mm.quantile_classes(
+            y, k, pooled=spec.pooled, ties=spec.ties, seed=spec.seed
+        )
     counts = mm.transition_counts(classes, k)
     return _markov_tables("all", counts, classes, cuts, panel, spec.fill_empty, notes)
 
@@ -386,7 +401,15 @@ def _spatial(
             )
     out = {"moran": pd.DataFrame(moran_rows), "lisa": pd.DataFrame(lisa_rows)}
     complete = sub.dropna(axis=0, how="any")
-    if complete.shape[0] >= 3 and complete.shape[1] >= 2:
+    if block.markov.prebinned:
+        notes.append(
+            (
+                "Spatial Markov chain left out: it classes values by quantiles, and the data are "
+                "pre-binned",
+                "数据为预先分级的类别，未计算空间马尔可夫链（其按分位数分类）",
+            )
+        )
+    elif complete.shape[0] >= 3 and complete.shape[1] >= 2:
         keep = [weights.codes.index(c) for c in complete.index]
         w = msp.row_standardise(weights.w[keep][:, keep])
         y = complete.to_numpy()
@@ -466,7 +489,7 @@ def run_disparity(assessment: Assessment, results: Results | None = None) -> Dis
     ]
     beta_rows = _beta(panel, controls, block, notes)
     if panel.shape[1] >= 2:
-        tables |= _markov(panel, block, notes)
+        tables |= _markov(panel, block, notes, where)
     params: dict[str, Any] = {
         "block": block.model_dump(mode="json"),
         "units": n,

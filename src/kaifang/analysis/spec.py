@@ -56,10 +56,12 @@ class KernelSpec(Strict):
 class MarkovSpec(Strict):
     """Quantile classes (``classes`` = k) per year or pooled over the years; ``relative``
     divides each year's values by that year's mean first (usual with pooled classes of a
-    growing series); ties: ``upper`` (equal values share a class, as PySAL) or ``random``
+    growing series); ``prebinned`` takes the variable's values as the classes 1..k;
+    ties: ``upper`` (equal values share a class, as PySAL) or ``random``
     (seeded: equal class sizes)."""
 
     classes: Annotated[int, Field(ge=2, le=10)] = 4
+    prebinned: bool = False  # the variable already holds classes 1..classes (e.g. a grade)
     pooled: bool = False
     relative: bool = False
     ties: Literal["upper", "random"] = "upper"
