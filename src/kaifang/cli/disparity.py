@@ -52,6 +52,12 @@ def write_report(report: Any, output: Path, config: Path) -> list[str]:
         for name, cols in CONTRACT_COLUMNS.items():
             if name not in tables or tables[name].empty:
                 tables[name] = pd.DataFrame(columns=cols)
+            else:
+                # the contract's columns in the contract's order, after the row labels
+                frame = tables[name]
+                keys = [c for c in ("model", "kind", "regime") if c in frame.columns]
+                first = keys + [c for c in cols if c in frame.columns and c not in keys]
+                tables[name] = frame[first + [c for c in frame.columns if c not in first]]
         for name, frame in sorted(tables.items()):
             frame.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8")
             written.append(f"{name}.csv")
