@@ -62,3 +62,21 @@ def test_hostile_text_is_escaped(folder: Path) -> None:
     html = render_page(build_page(tables, notes, True, "en"), "en")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert "<img src=x" not in html
+
+
+def test_assess_report_has_the_disparity_sections(tmp_path: Path) -> None:
+    out = tmp_path / "assess"
+    result = runner.invoke(app, ["assess", str(COUNTIES), "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    saved = out / "analyses" / "disparity"
+    assert (saved / "dagum.csv").is_file() and (saved / "moran.csv").is_file()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="disparity-moran"' in html and 'id="disparity-dagum"' in html
+    # rebuilt from the folder alone, the sections and their numbers are the same
+    (out / "report.html").unlink()
+    result = runner.invoke(app, ["report", str(out), "--format", "html", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    rebuilt = (out / "report.html").read_text(encoding="utf-8")
+    dagum = pd.read_csv(saved / "dagum.csv")
+    assert f"{dagum['gini'].iloc[-1]:.4f}" in rebuilt
+    assert rebuilt.count('id="disparity-') == html.count('id="disparity-')

@@ -596,6 +596,40 @@ def render_page(page: DisparityPage, lang: str, fragment: bool = False) -> str:
     )
 
 
+def compute_for_report(assessment: Any, results: Any) -> tuple[dict[str, pd.DataFrame], Any]:
+    """The disparity tables and their notes for the assessment's own report (``kaifang assess``
+    with a ``disparity:`` block)."""
+    from kaifang.analysis import run_disparity
+
+    report = run_disparity(assessment, results)
+    params = {"notes": [list(n) for n in report.notes], "simulated": report.simulated}
+    return dict(report.tables), params
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> None:
+    folder.mkdir()
+    for name, frame in tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+
+
+def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    if not folder.is_dir():
+        return {}
+    return {p.stem: pd.read_csv(p, dtype=TEXT_COLUMNS) for p in sorted(folder.glob("*.csv"))}
+
+
+def report_fragment(
+    tables: Tables, params: Mapping[str, Any], lang: str, geo: Any, id_property: str
+) -> str:
+    """The disparity sections inside the assessment's report.html ('' without a disparity:
+    block)."""
+    if not tables:
+        return ""
+    notes = [(str(n[0]), str(n[1])) for n in params.get("notes", [])]
+    page = build_page(tables, notes, False, lang, geo, id_property)
+    return render_page(page, lang, fragment=True)
+
+
 def map_of(params: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str]:
     """The GeoJSON the spatial weights came from (recorded in the parameters), if still there."""
     spec = params.get("map") or {}

@@ -14,6 +14,7 @@ from typing import Any
 
 from kaifang.report import charts
 from kaifang.report.data import ReportData
+from kaifang.report.disparity import report_fragment
 from kaifang.report.fonts import EMBEDDED_FAMILY, FAMILY, font_face_css
 from kaifang.report.geomap import choropleth, short_name
 from kaifang.report.glossary import (
@@ -336,6 +337,13 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
     )
     return {
         **sections,
+        "disparity_html": report_fragment(
+            data.analyses.disparity,
+            data.analyses.params.get("disparity", {}),
+            lang,
+            data.geojson,
+            data.spec.id_property,
+        ),
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
         "t": {k: v[lang] for k, v in labels.items()},
