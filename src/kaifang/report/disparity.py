@@ -101,6 +101,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "最新年份各准则层在地区与满分差距中所占的份额；表中列出制约各地区最大的三个指标。",
     ),
     "top3": ("Main obstacles", "主要障碍因子"),
+    "other": ("Other pillars", "其他准则层"),
     "cluster": ("Cluster", "集聚类型"),
     "cross_section": ("Absolute β, cross-section", "绝对β收敛（截面）"),
     "panel_pooled": ("Absolute β, panel (pooled)", "绝对β收敛（面板混合回归）"),
@@ -225,7 +226,8 @@ def stacked_bars(
 ) -> str:
     """Vertical bars of non-negative parts stacked per label, with a legend."""
     left, right, top = 44, 12, 10
-    bottom = 44 if len(labels) <= 12 else 96
+    legend_rows = (len(parts) + 3) // 4
+    bottom = (28 if len(labels) <= 12 else 80) + 16 * legend_rows
     height += bottom - 44
     totals = [
         sum(max(p[i], 0.0) for p in parts.values() if math.isfinite(p[i]))
@@ -268,10 +270,12 @@ def stacked_bars(
             f'text-anchor="{anchor}"{turn}>{escape(str(lab))}</text>'
         )
     for k, name in enumerate(parts):
-        lx = left + 130 * k
+        # four legend entries a row, the rows below the axis labels
+        lx = left + 130 * (k % 4)
+        ly = height - 16 * (legend_rows - k // 4)
         out.append(
-            f'<rect x="{lx}" y="{height - 16}" width="10" height="10" '
-            f'fill="{COLOURS[k % len(COLOURS)]}"/><text x="{lx + 14}" y="{height - 7}" '
+            f'<rect x="{lx}" y="{ly}" width="10" height="10" '
+            f'fill="{COLOURS[k % len(COLOURS)]}"/><text x="{lx + 14}" y="{ly + 9}" '
             f'font-size="10" fill="{INK}">{escape(name)}</text>'
         )
     out.append("</svg>")
@@ -552,22 +556,35 @@ def _obstacle(folder: Tables, lang: str, geo: Any, idp: str) -> Section | None:
     units = list(dict.fromkeys(last["unit"]))
     for u in units[:100]:
         part = last[last["unit"] == u].sort_values("rank").head(3)
-        top = "; ".join(
+        sep = "；" if lang == "zh" else "; "
+        top = sep.join(
             f"{n} {v:.0%}" for n, v in zip(part[name_col], part["obstacle"], strict=True)
         )
         rows.append([str(part[unit_col].iloc[0]), top])
+    if len(units) > 100:
+        more = len(units) - 100
+        rows.append(
+            [
+                "…",
+                f"另有{more}个地区，见 obstacle.csv"
+                if lang == "zh"
+                else f"{more} more in obstacle.csv",
+            ]
+        )
     chart = ""
     if p is not None and len(units) <= 40:
         pl = p[p["year"] == year]
         pname = "pillar_zh" if lang == "zh" else "pillar_en"
-        pillars = list(dict.fromkeys(pl["pillar"]))
+        # the five pillars with the largest mean obstacle, the others summed, so bars reach 1
+        order = pl.groupby("pillar")["obstacle"].mean().sort_values(ascending=False).index
+        shown = list(order[:5])
         labels = [str(pl[pl["unit"] == u][unit_col].iloc[0])[:6] for u in units]
-        parts = {
-            str(pl[pl["pillar"] == k][pname].iloc[0]): [
-                float(pl[(pl["unit"] == u) & (pl["pillar"] == k)]["obstacle"].sum()) for u in units
-            ]
-            for k in pillars[: len(COLOURS)]
-        }
+        wide = pl.pivot_table(index="unit", columns="pillar", values="obstacle", aggfunc="sum")
+        wide = wide.reindex(index=units).fillna(0.0)
+        parts = {str(pl[pl["pillar"] == k][pname].iloc[0]): wide[k].tolist() for k in shown}
+        rest = [c for c in wide.columns if c not in shown]
+        if rest:
+            parts[t("other", lang)] = wide[rest].sum(axis=1).tolist()
         chart = stacked_bars(labels, parts, t("obstacle", lang), height=260)
     return Section(
         "obstacle", t("obstacle", lang), t("obstacle_caption", lang), chart, head, rows, "", False
