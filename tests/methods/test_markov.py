@@ -158,3 +158,21 @@ def test_probability_rows_sum_to_one(y: np.ndarray, k: int) -> None:
     p = transition_probabilities(transition_counts(classes, k), fill_empty=True)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
     assert transition_counts(classes, k).sum() == y.shape[0] * (y.shape[1] - 1)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64, st.tuples(st.integers(2, 5), st.integers(2, 5)), elements=st.floats(0.01, 1.0)
+    ),
+)
+def test_steady_state_is_stationary(m: np.ndarray) -> None:
+    k = min(m.shape)
+    p = m[:k, :k] / m[:k, :k].sum(axis=1, keepdims=True)  # positive: ergodic
+    pi = steady_state(p)
+    np.testing.assert_allclose(pi @ p, pi, atol=1e-10)
+    assert pi.sum() == pytest.approx(1.0) and (pi > 0).all()
+    # mean recurrence times are 1/pi; first passage times are positive
+    mfpt_ours = first_passage_times(p)
+    np.testing.assert_allclose(np.diag(mfpt_ours), 1 / pi, rtol=1e-8)
+    assert (mfpt_ours > 0).all()
