@@ -95,7 +95,12 @@ def spatial_beta_rows(
                     direct, indirect, total = beta, 0.0, beta
         except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
             notes.append(
-                (f"Spatial β ({model}) did not converge: {exc}", f"空间β（{model}）未收敛")
+                (
+                    f"Spatial β ({model}) did not converge: {exc}",
+                    "空间β收敛（"
+                    + ("空间滞后模型" if model == "sar" else "空间误差模型")
+                    + "）未收敛",
+                )
             )
             continue
         # speed and half-life from the total effect: the long-run response to the initial level
