@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kaifang.cli.common import LangOption, app, check_lang, console, fail
@@ -135,6 +136,7 @@ def disparity(
             )
         console.print(table)
     for en, zh_note in report.notes:
-        console.print(f"[yellow]•[/yellow] {zh_note if zh else en}", markup=True, highlight=False)
+        # notes carry unit codes and names from the user's files: never read them as markup
+        console.print(f"[yellow]•[/yellow] {escape(zh_note if zh else en)}", highlight=False)
     done = "已写入" if zh else "Written"
     console.print(f"{done} [bold]{output}[/bold]: {', '.join(written)}, run.json")
