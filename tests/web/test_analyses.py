@@ -209,3 +209,26 @@ def test_every_status_and_reason_has_a_message() -> None:
         assert f"status_{status}" in MESSAGES
     for reason in UNAVAILABLE_STATUS:
         assert f"unavailable_{reason}" in MESSAGES
+
+
+def test_disparity_page_and_json(client: TestClient, dashboard: Dashboard) -> None:
+    for lang, title in (("zh", "区域差异与动态演进"), ("en", "Regional disparity and dynamics")):
+        page = client.get(f"/disparity?lang={lang}")
+        assert page.status_code == 200
+        assert title in page.text and 'data-testid="disparity-sections"' in page.text
+        assert 'id="disparity-coupling"' in page.text  # Guizhou names two subsystems
+    from kaifang.analysis import run_disparity
+
+    assert dashboard.assessment is not None
+    expected = run_disparity(dashboard.assessment).tables["coupling"]
+    out = client.get("/api/disparity/coupling").json()
+    assert out["simulated"] is True and len(out["rows"]) == len(expected)
+    assert out["rows"][0]["d"] == pytest.approx(float(expected["d"].iloc[0]))
+    assert client.get("/api/disparity/nope").status_code == 404
+
+
+def test_disparity_page_without_block(tmp_path: Path) -> None:
+    dash = Dashboard.open(ASEM)
+    with TestClient(create_app(dash)) as c:
+        page = c.get("/disparity?lang=en")
+    assert page.status_code == 200 and 'data-reason="no_block"' in page.text

@@ -53,6 +53,7 @@ PAGES = {
     "scenarios": "/scenarios",
     "sensitivity": "/sensitivity?n=300",
     "api": "/api-docs",
+    "disparity": "/disparity",
 }
 
 
@@ -148,6 +149,7 @@ def test_page_loads_in_both_languages(watched: Watched, name: str) -> None:
         "权重情景",
         "敏感性",
         "数据接口",
+        "区域差异",
     )
     # every chart container has a label and ECharts drew into it; a table carries the numbers
     charts = page.query_selector_all("div.chart")

@@ -208,6 +208,7 @@ class AssessmentConfig(Strict):
     scenarios: Any = None
     allocation: Any = None
     report: Any = None
+    disparity: Any = None
 
     @field_validator("data", mode="before")
     @classmethod

@@ -11,6 +11,14 @@ One module per verb of the pipeline, each function with its formula and a refere
 - ``mcda``: TOPSIS, VIKOR, grey relational grade, Copeland
 - ``ranking``: ranks with ties sharing the best rank
 - ``stats``: skewness and kurtosis as COINr computes them
+- ``disparity``: Gini with Dagum's decomposition, Theil T/L (between/within), CV, Williamson's CV
+- ``density``: kernel density estimates (Gaussian, Epanechnikov; Scott, Silverman or a value)
+- ``convergence``: σ-convergence, absolute and conditional β-convergence (speed, half-life)
+- ``markov``: quantile classes, transition matrices, steady state, first passage times,
+  homogeneity test, spatial Markov chains
+- ``spatial``: contiguity / k-nearest / distance weights, global Moran's I, local Moran (LISA)
+- ``coupling``: coupling coordination degree (classical and Wang et al.'s modified C), grades
+- ``obstacle``: obstacle degree per indicator and per pillar
 
 Nothing here reads files, uses pandas or imports other kaifang packages.
 """

@@ -67,6 +67,8 @@ class Analyses:
     allocation_rule: pd.DataFrame | None = None
     rank_intervals: pd.DataFrame | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    # the tables of the disparity: block (kaifang.analysis), by file name; see report.disparity
+    disparity: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame | None:
         value: pd.DataFrame | None = getattr(self, name)
@@ -74,7 +76,7 @@ class Analyses:
 
     @property
     def empty(self) -> bool:
-        return all(self.table(n) is None for n in TABLES)
+        return all(self.table(n) is None for n in TABLES) and not self.disparity
 
 
 def _block(results: Results, name: str) -> Any:
@@ -87,6 +89,8 @@ def wanted(results: Results, samples: int) -> list[str]:
     names = [n for n in ("targets", "scenarios", "allocation") if _block(results, n)]
     if _block(results, "sensitivity") and samples > 0:
         names.append("sensitivity")
+    if _block(results, "disparity"):
+        names.append("disparity")
     return names
 
 
@@ -155,7 +159,12 @@ def compute_analyses(
                 },
                 "quantiles": [0.05, 0.5, 0.95],
             }
-    return Analyses(**tables, params=params)
+    disparity: dict[str, pd.DataFrame] = {}
+    if "disparity" in names:
+        from kaifang.report.disparity import compute_for_report
+
+        disparity, params["disparity"] = compute_for_report(assessment, results)
+    return Analyses(**tables, params=params, disparity=disparity)
 
 
 def write_analyses(analyses: Analyses, folder: Path) -> None:
@@ -171,6 +180,10 @@ def write_analyses(analyses: Analyses, folder: Path) -> None:
     (out / PARAMS_FILE).write_text(
         json.dumps(analyses.params, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )
+    if analyses.disparity:
+        from kaifang.report.disparity import write_tables
+
+        write_tables(analyses.disparity, out / "disparity")
 
 
 def read_analyses(folder: Path) -> Analyses:
@@ -189,4 +202,6 @@ def read_analyses(folder: Path) -> Analyses:
             head = pd.read_csv(path, nrows=0).columns
             dtype = {c: t for c, t in TEXT_COLUMNS.items() if c in head}
             tables[name] = pd.read_csv(path, dtype=dtype)
-    return Analyses(**tables, params=params)
+    from kaifang.report.disparity import read_tables
+
+    return Analyses(**tables, params=params, disparity=read_tables(out / "disparity"))

@@ -14,6 +14,7 @@ from typing import Any
 
 from kaifang.report import charts
 from kaifang.report.data import ReportData
+from kaifang.report.disparity import report_fragment
 from kaifang.report.fonts import EMBEDDED_FAMILY, FAMILY, font_face_css
 from kaifang.report.geomap import choropleth, short_name
 from kaifang.report.glossary import (
@@ -373,6 +374,13 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
     return {
         **sections,
         **summary_sections(data, lang, index_name),
+        "disparity_html": report_fragment(
+            data.analyses.disparity,
+            data.analyses.params.get("disparity", {}),
+            lang,
+            data.geojson,
+            data.spec.id_property,
+        ),
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
         "alt_html_lang": "en" if lang == "zh" else "zh-Hans",

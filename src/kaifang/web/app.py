@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
-from kaifang.web import api, downloads, pages
+from kaifang.web import api, disparity, downloads, pages
 from kaifang.web.data import Dashboard
 from kaifang.web.guard import ServerGuard, ServerLimits
 
@@ -33,6 +33,7 @@ def create_app(dashboard: Dashboard, limits: ServerLimits | None = None) -> Fast
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(downloads.router)
+    app.include_router(disparity.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(ServerGuard, limits=limits or ServerLimits())
     return app

@@ -22,6 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav_allocation": {"zh": "资金分配", "en": "Allocation"},
     "nav_scenarios": {"zh": "权重情景", "en": "Scenarios"},
     "nav_sensitivity": {"zh": "敏感性", "en": "Sensitivity"},
+    "nav_disparity": {"zh": "区域差异", "en": "Disparity"},
+    "disparity_title": {"zh": "区域差异与动态演进", "en": "Regional disparity and dynamics"},
     "unavailable_no_block": {
         "zh": "评估配置中没有“{block}:”部分，因此本页没有可显示的结果（不显示虚构数据）。",
         "en": "The assessment config has no '{block}:' block, so this page has no results to "

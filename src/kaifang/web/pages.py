@@ -33,6 +33,7 @@ NAV = (
     ("allocation", "/allocation", "nav_allocation"),
     ("scenarios", "/scenarios", "nav_scenarios"),
     ("sensitivity", "/sensitivity", "nav_sensitivity"),
+    ("disparity", "/disparity", "nav_disparity"),
     ("api", "/api-docs", "nav_api"),
 )
 
