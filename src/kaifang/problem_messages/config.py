@@ -111,8 +111,8 @@ CONFIG_MESSAGES: dict[str, dict[str, str]] = {
         "en": "indicator {node!r} has no children: 'ahp'/'aggregate' apply to nodes with children",
     },
     "v_display_without_denominator": {
-        "zh": "指标 {node!r}：display_unit 和 display_scale 用于比值指标；请给出 denominator，或删去"
-        "这两项（原始序列的单位写在 unit）",
+        "zh": "指标 {node!r}：display_unit 和 display_scale 用于比值指标；"
+        "请给出 denominator，或删去这两项（原始序列的单位写在 unit）",
         "en": "indicator {node!r}: display_unit and display_scale describe a ratio; give a "
         "'denominator' or remove them (use 'unit' for the raw series)",
     },
