@@ -229,6 +229,6 @@ def test_disparity_page_and_json(client: TestClient, dashboard: Dashboard) -> No
 
 def test_disparity_page_without_block(tmp_path: Path) -> None:
     dash = Dashboard.open(ASEM)
-    with TestClient(create_app(dash)) as c:
+    with TestClient(create_app(dash), base_url=LOCAL) as c:
         page = c.get("/disparity?lang=en")
     assert page.status_code == 200 and 'data-reason="no_block"' in page.text

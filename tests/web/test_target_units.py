@@ -17,7 +17,7 @@ GUIZHOU = Path(__file__).resolve().parents[2] / "examples" / "guizhou" / "assess
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Dashboard.open(GUIZHOU))) as c:
+    with TestClient(create_app(Dashboard.open(GUIZHOU)), base_url="http://127.0.0.1") as c:
         yield c
 
 

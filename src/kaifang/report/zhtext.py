@@ -33,6 +33,23 @@ ALLOWED_WORDS = frozenset(
         "GeoJSON",
         "Excel",
         "Stata",
+        # people whose names the methods carry; Chinese papers write them in Latin letters
+        "Dagum",
+        "Borda",
+        "Theil",
+        "Moran",
+        "Markov",
+        "Williamson",
+        "Copeland",
+        "Saltelli",
+        "Sobol",
+        "Pearson",
+        "Spearman",
+        "Cronbach",
+        "Balassa",
+        "Silverman",
+        "Scott",
+        "Epanechnikov",
     }
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
