@@ -156,7 +156,7 @@ class Submission(Base):
     returned_comment: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    period: Mapped[Period] = relationship(lazy="joined")
+    period: Mapped[Period] = relationship(lazy="joined", innerjoin=True)
 
 
 class ValueVersion(Base):

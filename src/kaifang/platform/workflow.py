@@ -172,7 +172,7 @@ def find_submission(
         Submission.period_id == period.id, Submission.region_code == region
     )
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Submission)
     return session.scalar(query)
 
 
@@ -181,7 +181,7 @@ def get_submission(
 ) -> Submission:
     query = submissions_query(actor).where(Submission.id == submission_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Submission)
     found = session.scalar(query)
     if found is None:
         raise NotFound("submission")
