@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from argon2 import PasswordHasher
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from kaifang.platform import accounts
