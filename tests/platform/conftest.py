@@ -11,10 +11,12 @@ row-level security binds it.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -166,3 +168,23 @@ def actor(platform: Platform, username: str) -> Actor:
     with platform.tx() as session:
         user = session.scalars(select(User).where(User.username == username)).one()
         return accounts.actor_of(user)
+
+
+def login(client: Any, username: str, password: str = PASSWORD) -> str:
+    """Log ``client`` in through the login page; returns the session's CSRF token."""
+    page = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    answer = client.post(
+        "/login",
+        data={"csrf": token.group(1), "username": username, "password": password},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    return csrf_of(client.get("/account").text)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)

@@ -85,8 +85,8 @@ def submit(
     session: Session, actor: Actor, submission_id: int, revision: int | None = None
 ) -> Submission:
     """Submit a draft: refused while a hard rule is broken or a soft finding is unexplained."""
-    actor.require("submit")
     submission = get_submission(session, actor, submission_id, lock=True)
+    actor.require("submit")
     if submission.state != "draft":
         raise Refused("state_changed", state=submission.state)
     if revision is not None and revision != submission.revision:

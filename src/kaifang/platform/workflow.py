@@ -316,6 +316,7 @@ def save_values(
     last change (or before a lock) is refused, so nobody overwrites what they have not seen.
     Cells equal to the current value and explanation write nothing.
     """
+    get_region(session, actor, region)  # out of scope: not found, whatever the role
     actor.require("enter")
     explanations = dict(explanations or {})
     for indicator, text in [*cells.items(), *explanations.items()]:

@@ -41,8 +41,13 @@ def _relative(request: Request, **params: str) -> str:
     return f"{url.path}?{url.query}" if url.query else str(url.path)
 
 
+def _shown(value: object) -> object:
+    return f"{value:g}" if isinstance(value, float) else value
+
+
 def finding_text(finding: Finding, lang: str) -> str:
-    return messages.t(f"rule_{finding.rule}", lang, **finding.params)
+    params = {k: _shown(v) for k, v in finding.params.items()}
+    return messages.t(f"rule_{finding.rule}", lang, **params)
 
 
 def refusal_text(exc: Refused, lang: str) -> str:
