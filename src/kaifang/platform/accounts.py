@@ -181,12 +181,13 @@ def list_users(session: Session, actor: Actor) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def authenticate(session: Session, username: str, password: str, client: str) -> User:
-    """The user for a correct password; failures are counted and throttle further attempts.
+def authenticate(session: Session, username: str, password: str, client: str) -> User | None:
+    """The user for a correct password, or ``None`` (a wrong name or password: the same answer
+    for both, in about the same time). A failure is recorded in the session, which the caller
+    must commit; recent failures throttle further attempts.
 
     Raises ``Refused('login_throttled')`` after too many recent failures for the username or
-    the client, ``Refused('login_failed')`` for a wrong name or password (the same answer for
-    both, and in about the same time).
+    the client.
     """
     since = utcnow() - THROTTLE_WINDOW
     by_user = session.scalar(
@@ -209,7 +210,7 @@ def authenticate(session: Session, username: str, password: str, client: str) ->
         ok = verify_password(user.password_hash, password)
     if not ok or user is None:
         session.add(LoginFailure(username=username[:64], client=client[:64]))
-        raise Refused("login_failed")
+        return None
     session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     return user
 

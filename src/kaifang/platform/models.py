@@ -198,6 +198,9 @@ class AuditEntry(Base):
     """One line of the append-only audit log; ``hash`` chains it to the line before."""
 
     __tablename__ = "audit_log"
+    # no INSERT ... RETURNING: PostgreSQL would check the new row against the read policy, and
+    # a user may append entries (a token created, say) that only administrators may read
+    __table_args__ = {"implicit_returning": False}
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(Integer)

@@ -77,7 +77,9 @@ async def login(request: Request) -> Response:
     try:
         with platform.tx() as session:
             user = accounts.authenticate(session, username, password, client_of(request))
-            opened = accounts.open_session(session, user, platform.secret)
+            opened = None if user is None else accounts.open_session(session, user, platform.secret)
+        if opened is None:  # the failure is committed above, so that the throttle counts it
+            raise Refused("login_failed")
     except Refused as exc:
         response = login_page(request, refusal_text(exc, lang))
         response.status_code = 429 if exc.key == "login_throttled" else 401
