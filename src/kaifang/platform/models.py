@@ -10,7 +10,6 @@ row-level security) needs no join.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -201,7 +200,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
     # no INSERT ... RETURNING: PostgreSQL would check the new row against the read policy, and
     # a user may append entries (a token created, say) that only administrators may read
-    __table_args__: ClassVar[dict[str, object]] = {"implicit_returning": False}
+    __table_args__ = {"implicit_returning": False}  # noqa: RUF012 (SQLAlchemy reads it)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(Integer)
