@@ -49,10 +49,30 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
             await self._too_large(send)
             return
+        if (
+            "\x00" in scope.get("path", "")
+            or _has_nul(scope.get("raw_path") or b"")
+            or _has_nul(scope.get("query_string", b""))
+        ):
+            await self._refuse(send, 400, b'{"error":"bad_request"}')
+            return
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if content_type in TEXT_BODIES:
+            # text bodies are read whole (they are capped) to refuse NUL characters, which
+            # PostgreSQL cannot store in text, before any handler sees them
+            body, too_large = await _read_body(receive, self.max_body)
+            if too_large:
+                await self._too_large(send)
+                return
+            if b"\\u0000" in body or _has_nul(body):
+                await self._refuse(send, 400, b'{"error":"bad_request"}')
+                return
+            receive = _replay(body)
         seen = 0
         started = False
 
@@ -82,15 +102,54 @@ class Guard:
                 await self._too_large(send)
 
     async def _too_large(self, send: Send) -> None:
-        body = b'{"error":"too_large"}'
+        await self._refuse(send, 413, b'{"error":"too_large"}')
+
+    async def _refuse(self, send: Send, status: int, body: bytes) -> None:
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": status,
                 "headers": [(b"content-type", b"application/json"), *HEADERS],
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+TEXT_BODIES = (b"application/json", b"application/x-www-form-urlencoded")
+
+
+def _has_nul(raw: bytes) -> bool:
+    return b"\x00" in raw or b"%00" in raw
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return b"", True
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks), False
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 @dataclass(frozen=True)
