@@ -41,8 +41,12 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(target: str | Path, **options: Any) -> Engine:
-    """An engine for ``target`` (URL or SQLite file path), configured as the module says."""
+def make_engine(target: str | Path, *, immediate: bool = True, **options: Any) -> Engine:
+    """An engine for ``target`` (URL or SQLite file path), configured as the module says.
+
+    ``immediate=False`` gives a SQLite engine for read-only transactions (plain ``BEGIN``), so
+    that readers never queue behind writers; on PostgreSQL it changes nothing.
+    """
     url = database_url(target)
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -62,7 +66,7 @@ def make_engine(target: str | Path, **options: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     options.setdefault("pool_size", 10)

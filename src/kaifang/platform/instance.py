@@ -41,6 +41,7 @@ class Platform:
     secret: str
     framework: Framework
     simulated: bool = False
+    reader: sessionmaker[Session] | None = None
 
     @classmethod
     def open(cls, folder: Path | str, database: str | None = None) -> Platform:
@@ -57,6 +58,7 @@ class Platform:
         secret = (folder / SECRET).read_text(encoding="utf-8").strip()
         url = database or settings.get("database") or str(folder / SQLITE_FILE)
         engine = make_engine(url)
+        reader = make_engine(url, immediate=False) if engine.dialect.name == "sqlite" else None
         framework = load_framework(folder / "framework.yaml")
         return cls(
             folder,
@@ -65,13 +67,23 @@ class Platform:
             secret,
             framework,
             bool(settings.get("simulated", False)),
+            session_factory(reader) if reader is not None else None,
         )
 
     def tx(self, actor: Actor = SYSTEM) -> AbstractContextManager[Session]:
+        """A transaction that may write (SQLite: writers queue for the one write lock)."""
         return transaction(self.factory, actor.db_scope, actor.role == "admin")
+
+    def read(self, actor: Actor = SYSTEM) -> AbstractContextManager[Session]:
+        """A read-only transaction (SQLite: never waits for writers, thanks to WAL)."""
+        return transaction(self.reader or self.factory, actor.db_scope, actor.role == "admin")
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.reader is not None:
+            bind = self.reader.kw.get("bind")
+            if bind is not None:
+                bind.dispose()
 
 
 def _regions(units_path: Path) -> list[Region]:

@@ -51,7 +51,7 @@ def audit_page(
     )
     page = max(0, min(page, 10_000))
     chain = None
-    with platform.tx(viewer.actor) as session:
+    with platform.read(viewer.actor) as session:
         entries = review.audit_entries(
             session, viewer.actor, where, limit=AUDIT_PAGE, offset=page * AUDIT_PAGE
         )
@@ -78,7 +78,7 @@ def audit_page(
 def users_page(request: Request) -> Response:
     viewer = need_viewer(request)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
+    with platform.read(viewer.actor) as session:
         users = accounts.list_users(session, viewer.actor)
     return render(request, "users.html", viewer, "users", users=users, roles=ROLES)
 

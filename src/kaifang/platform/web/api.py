@@ -70,7 +70,7 @@ CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
 @router.get("/periods")
 def periods(request: Request) -> list[dict[str, Any]]:
     viewer = _viewer(request, None, False)
-    with platform_of(request).tx(viewer.actor) as session:
+    with platform_of(request).read(viewer.actor) as session:
         return [
             {
                 "code": p.code,
@@ -85,7 +85,7 @@ def periods(request: Request) -> list[dict[str, Any]]:
 @router.get("/periods/{code}/form")
 def form(request: Request, code: str) -> list[dict[str, Any]]:
     viewer = _viewer(request, None, False)
-    with platform_of(request).tx(viewer.actor) as session:
+    with platform_of(request).read(viewer.actor) as session:
         period = workflow.get_period(session, code)
         return [
             {
@@ -103,7 +103,7 @@ def form(request: Request, code: str) -> list[dict[str, Any]]:
 @router.get("/periods/{code}/submissions")
 def submissions(request: Request, code: str) -> list[dict[str, Any]]:
     viewer = _viewer(request, None, False)
-    with platform_of(request).tx(viewer.actor) as session:
+    with platform_of(request).read(viewer.actor) as session:
         period = workflow.get_period(session, code)
         found = workflow.list_submissions(session, viewer.actor, period)
         return [
@@ -115,7 +115,7 @@ def submissions(request: Request, code: str) -> list[dict[str, Any]]:
 @router.get("/periods/{code}/regions/{region}")
 def submission(request: Request, code: str, region: str) -> dict[str, Any]:
     viewer = _viewer(request, None, False)
-    with platform_of(request).tx(viewer.actor) as session:
+    with platform_of(request).read(viewer.actor) as session:
         period = workflow.get_period(session, code)
         workflow.get_region(session, viewer.actor, region)
         found = workflow.find_submission(session, viewer.actor, period, region)
@@ -132,7 +132,7 @@ def validate(
     """Findings of entered values, without saving anything (the form's instant validation)."""
     viewer = _viewer(request, x_csrf_token, True)
     lang = lang_of(request)
-    with platform_of(request).tx(viewer.actor) as session:
+    with platform_of(request).read(viewer.actor) as session:
         period = workflow.get_period(session, code)
         workflow.get_region(session, viewer.actor, region)
         findings = workflow.check_cells(session, viewer.actor, period, region, body.values)

@@ -114,7 +114,7 @@ def home(request: Request) -> Response:
 def periods(request: Request, message: str | None = None) -> Response:
     viewer = need_viewer(request)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
+    with platform.read(viewer.actor) as session:
         rows = workflow.list_periods(session)
     return render(request, "periods.html", viewer, "periods", periods=rows, message=message)
 
@@ -179,7 +179,7 @@ async def publish(request: Request, code: str) -> Response:
 def period_page(request: Request, code: str) -> Response:
     viewer = need_viewer(request)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
+    with platform.read(viewer.actor) as session:
         period = workflow.get_period(session, code)
         regions = workflow.regions_in_scope(session, viewer.actor)
         submissions = workflow.list_submissions(session, viewer.actor, period)
@@ -213,7 +213,7 @@ def _form_page(
 ) -> Response:
     platform = platform_of(request)
     actor = viewer.actor
-    with platform.tx(actor) as session:
+    with platform.read(actor) as session:
         period = workflow.get_period(session, code)
         region = workflow.get_region(session, actor, region_code)
         submission = workflow.find_submission(session, actor, period, region_code)
@@ -364,7 +364,7 @@ async def review_action(request: Request, code: str, region_code: str) -> Respon
 def template(request: Request, code: str, region_code: str) -> Response:
     viewer = need_viewer(request)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
+    with platform.read(viewer.actor) as session:
         period = workflow.get_period(session, code)
         region = workflow.get_region(session, viewer.actor, region_code)
         submission = workflow.find_submission(session, viewer.actor, period, region_code)

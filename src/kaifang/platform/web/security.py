@@ -178,7 +178,7 @@ def viewer_of(request: Request) -> Viewer | None:
         token = auth[7:].strip()
         if not token or len(token) > 200:
             return None
-        with platform.tx() as session:
+        with platform.read() as session:
             user = accounts.token_user(session, token, platform.secret)
             return (
                 None if user is None else Viewer(accounts.actor_of(user), user.display_name, None)
@@ -186,7 +186,7 @@ def viewer_of(request: Request) -> Viewer | None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie or len(cookie) > 200:
         return None
-    with platform.tx() as session:
+    with platform.read() as session:
         found = accounts.session_user(session, cookie, platform.secret)
         if found is None:
             return None
