@@ -81,6 +81,30 @@ def init(
     )
 
 
+@platform_app.command(epilog="Example: kaifang platform grant my_platform kaifang_app")
+def grant(
+    folder: Folder,
+    role: Annotated[str, typer.Argument(help="An existing PostgreSQL login role.")],
+    lang: LangOption = "zh",
+) -> None:
+    """PostgreSQL: grant the server's login role what it needs (read, append; no rewriting of
+    history). Run as the owner; then serve with --database pointing at that role."""
+    from kaifang.platform.instance import Platform
+    from kaifang.platform.roles import grant_app_role
+
+    lang = check_lang(lang)
+    try:
+        platform = Platform.open(folder)
+        if platform.engine.dialect.name != "postgresql":
+            raise KaifangError("grant is for PostgreSQL instances (SQLite has no roles)")
+        grant_app_role(platform.engine, role)
+    except (KaifangError, ValueError) as exc:
+        fail(exc if isinstance(exc, KaifangError) else KaifangError(str(exc)), lang)
+        return
+    platform.close()
+    console.print(("已授权 " if lang == "zh" else "Granted ") + role, highlight=False)
+
+
 @platform_app.command(epilog="Example: kaifang platform serve my_platform --port 8100")
 def serve(
     folder: Folder,
