@@ -26,6 +26,8 @@ from conftest import ADMIN_PASSWORD, GUIZHOU, PASSWORD, actor
 from kaifang.platform import accounts, review, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.web import create_app
+from kaifang.web import Dashboard
+from kaifang.web import create_app as create_dashboard
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-artifacts" / "screenshots"
@@ -57,10 +59,14 @@ def browser() -> Iterator[Browser]:
 
 
 def _serve(platform: Platform) -> tuple[str, uvicorn.Server, threading.Thread, socket.socket]:
+    return _serve_app(create_app(platform))
+
+
+def _serve_app(app: object) -> tuple[str, uvicorn.Server, threading.Thread, socket.socket]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(platform), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))  # type: ignore[arg-type]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -232,7 +238,7 @@ def test_whole_flow_in_the_browser(
         else platform.engine.url.render_as_string(hide_password=False)
     )
     config.write_text(
-        "title: {en: published data, zh: 已发布数据}\n"
+        "title: {en: published data (SIMULATED), zh: 已发布数据（模拟）}\nsimulated: true\n"
         f"framework: {GUIZHOU / 'framework.yaml'}\nunits: {GUIZHOU / 'units.csv'}\n"
         f'data: {{database: "{database}", period: "2024"}}\n'
         "steps:\n  denominate: {}\n  impute: {method: locf}\n"
@@ -246,6 +252,26 @@ def test_whole_flow_in_the_browser(
     assert not ((data["unit"] == "520200") & (data["year"] == 2024)).any()
     scores = assessment.run().scores
     assert (scores["year"] == 2024).any()
+
+    # and the dashboard on that assessment shows the 2024 ranking, Guiyang in it
+    origin, server, thread, sock = _serve_app(create_dashboard(Dashboard.open(config)))
+    try:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.goto(f"{origin}/?lang=en&year=2024")
+        page.wait_for_selector("body[data-ready='1']", timeout=30000)
+        caption = page.inner_text("#ranking-caption")
+        assert "2024" in caption
+        table = page.inner_text("table:has(#ranking-caption)")
+        assert "Guiyang" in table
+        assert "SIMULATED" in page.inner_text("[data-testid=simulated-banner]")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"platform_dashboard_{backend}.png"), full_page=True)
+        context.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 def platform_value(platform: Platform, region: str, indicator: str, year: int) -> float:

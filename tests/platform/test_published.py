@@ -40,7 +40,7 @@ def _publish_year(platform: Platform, year: int, values: dict[str, dict[str, flo
 def _config(folder: Path, database: str, period: str) -> Path:
     path = folder / "assessment.yaml"
     path.write_text(
-        "title: {en: platform test, zh: 平台测试}\n"
+        "title: {en: platform test (SIMULATED), zh: 平台测试（模拟）}\nsimulated: true\n"
         f"framework: {GUIZHOU / 'framework.yaml'}\n"
         f"units: {GUIZHOU / 'units.csv'}\n"
         f'data: {{database: "{database}", period: "{period}"}}\n'
