@@ -131,6 +131,21 @@ def test_api_tokens_are_hashed_and_work(platform: Platform, client: TestClient) 
     assert listed.status_code == 200
     wrong = anonymous.get("/api/v1/periods", headers={"Authorization": "Bearer kf_wrong"})
     assert wrong.status_code == 401
+    # revoked on the account page: refused from then on
+    with platform.read() as session:
+        token_id = session.scalars(select(ApiToken.id)).one()
+    other = TestClient(create_app(platform), raise_server_exceptions=False)
+    login(other, "filler_lps")
+    assert (
+        other.post(
+            f"/account/tokens/{token_id}/revoke", data={"csrf": csrf_of(other.get("/account").text)}
+        ).status_code
+        == 404
+    )  # somebody else's token does not exist for this user
+    revoked = client.post(f"/account/tokens/{token_id}/revoke", data={"csrf": csrf})
+    assert revoked.status_code == 200 and "revoked" in client.get("/account?lang=en").text
+    gone = anonymous.get("/api/v1/periods", headers={"Authorization": f"Bearer {token}"})
+    assert gone.status_code == 401
 
 
 def test_passwords_are_argon2id_with_the_library_defaults() -> None:

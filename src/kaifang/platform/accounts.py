@@ -278,6 +278,34 @@ def create_token(session: Session, user: User, name: str, secret: str) -> str:
     return token
 
 
+def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens (administrators: anybody's); audited."""
+    row = session.get(ApiToken, token_id, with_for_update=True)
+    if row is None or (row.user_id != actor.id and not actor.can("manage_users")):
+        raise NotFound("token")
+    if not row.revoked:
+        row.revoked = True
+        audit.record(
+            session,
+            actor_id=actor.id,
+            actor=actor.username,
+            action="token_revoke",
+            object_type="user",
+            object_id=row.user_id,
+            before={"token_name": row.name, "revoked": False},
+            after={"token_name": row.name, "revoked": True},
+        )
+    return row
+
+
 def token_user(session: Session, token: str, secret: str) -> User | None:
     row = session.scalar(
         select(ApiToken).where(

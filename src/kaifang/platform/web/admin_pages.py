@@ -13,7 +13,7 @@ from kaifang.platform.errors import NotFound, Refused
 from kaifang.platform.models import ROLES, AuditEntry, User
 from kaifang.platform.web.pages import form_data, need_viewer, redirect
 from kaifang.platform.web.render import render
-from kaifang.platform.web.security import platform_of
+from kaifang.platform.web.security import Viewer, platform_of
 
 router = APIRouter(include_in_schema=False)
 AUDIT_PAGE = 100
@@ -126,10 +126,24 @@ async def update_user(request: Request, user_id: int) -> Response:
     return redirect(request, "/users")
 
 
+def _account(request: Request, viewer: Viewer, token: str | None) -> Response:
+    with platform_of(request).read(viewer.actor) as session:
+        tokens = accounts.list_tokens(session, viewer.actor.id or 0)
+    return render(request, "account.html", viewer, "account", token=token, tokens=tokens)
+
+
 @router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request) -> Response:
+    return _account(request, need_viewer(request), None)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def revoke_token(request: Request, token_id: int) -> Response:
     viewer = need_viewer(request)
-    return render(request, "account.html", viewer, "account", token=None)
+    await form_data(request, viewer)
+    with platform_of(request).tx(viewer.actor) as session:
+        accounts.revoke_token(session, viewer.actor, token_id)
+    return redirect(request, "/account")
 
 
 @router.post("/account/tokens")
@@ -142,4 +156,4 @@ async def create_token(request: Request) -> Response:
         if user is None:
             raise NotFound("user")
         token = accounts.create_token(session, user, str(form.get("name", "")), platform.secret)
-    return render(request, "account.html", viewer, "account", token=token)
+    return _account(request, viewer, token)

@@ -273,6 +273,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "新令牌（请立即复制，之后不再显示）：",
         "en": "New token (copy it now, it is not shown again):",
     },
+    "token_state": {"zh": "状态", "en": "State"},
+    "token_active": {"zh": "有效", "en": "active"},
+    "token_revoked": {"zh": "已撤销", "en": "revoked"},
+    "revoke": {"zh": "撤销", "en": "Revoke"},
     "validating": {"zh": "正在校验…", "en": "Checking…"},
     "ok": {"zh": "通过", "en": "OK"},
 }
