@@ -19,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import uvicorn
+from platform_support import ADMIN_PASSWORD, GUIZHOU, PASSWORD, actor
 from playwright.sync_api import Browser, Page, sync_playwright
 
 import kaifang
-from conftest import ADMIN_PASSWORD, GUIZHOU, PASSWORD, actor
 from kaifang.platform import accounts, review, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.web import create_app

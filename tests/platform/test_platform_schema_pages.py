@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from platform_support import ADMIN_PASSWORD, login
 from sqlalchemy import inspect, select
 from typer.testing import CliRunner
 
 import kaifang
-from conftest import ADMIN_PASSWORD, login
 from kaifang.cli import app
 from kaifang.platform import migrate
 from kaifang.platform.instance import Platform

@@ -10,8 +10,8 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from platform_support import actor, login
 
-from conftest import actor, login
 from kaifang.platform import accounts, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.web import create_app

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import openpyxl
 from fastapi.testclient import TestClient
+from platform_support import actor, csrf_of, login
 from sqlalchemy import func, select
 
-from conftest import actor, csrf_of, login
 from kaifang.platform import review, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import ValueVersion

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from platform_support import BACKENDS, PASSWORD, drop_pg_database, login, make_platform
 from sqlalchemy import select
 
-from conftest import BACKENDS, PASSWORD, drop_pg_database, login, make_platform
 from kaifang.platform import accounts, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import Period, Submission, User

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy.exc
+from platform_support import actor
 from sqlalchemy import text
 
-from conftest import actor
 from kaifang.platform import workflow
 from kaifang.platform.instance import Platform
 

@@ -7,10 +7,10 @@ import stat
 from pathlib import Path
 
 import pandas as pd
+from platform_support import GUIZHOU, actor
 from typer.testing import CliRunner
 
 import kaifang
-from conftest import GUIZHOU, actor
 from kaifang.cli import app
 from kaifang.platform import review, workflow
 from kaifang.platform.instance import Platform

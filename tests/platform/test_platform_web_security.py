@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from platform_support import PASSWORD, actor, csrf_of, login
 from sqlalchemy import select, text
 
-from conftest import PASSWORD, actor, csrf_of, login
 from kaifang.platform import accounts
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import ApiToken, WebSession

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
+from platform_support import actor
 from sqlalchemy import func, select
 
-from conftest import actor
 from kaifang.platform import review, workflow
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Forbidden, Invalid, NotFound, Refused
