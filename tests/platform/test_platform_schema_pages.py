@@ -36,6 +36,21 @@ def test_migrations_go_down_and_up_again(platform: Platform, backend: str) -> No
     engine.dispose()
 
 
+def test_every_audit_action_has_words() -> None:
+    import re
+
+    source = "".join(
+        p.read_text(encoding="utf-8")
+        for p in Path(kaifang.__file__).parent.joinpath("platform").glob("*.py")
+    )
+    actions = set(re.findall(r'action="([a-z_]+)"', source))
+    actions |= {f"period_{s}" for s in ("open", "closed")}
+    actions |= {f"values_{s}" for s in ("form", "upload", "api", "seed")}
+    actions |= {"submit", "approve", "return", "unapprove", "publish"}
+    missing = sorted(a for a in actions if f"audit_{a}" not in MESSAGES)
+    assert missing == []
+
+
 def test_every_message_has_both_languages() -> None:
     for key, texts in MESSAGES.items():
         assert set(texts) == set(LANGS), key

@@ -88,6 +88,10 @@ def render(
         "switch_url": _relative(request, lang=other),
         "simulated": platform_of(request).simulated,
         "finding_text": lambda f: finding_text(f, lang),
+        # an audit action in words (the code itself when the catalogue has no words for it)
+        "action_label": lambda a: (
+            messages.t(f"audit_{a}", lang) if f"audit_{a}" in messages.MESSAGES else a
+        ),
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
 
