@@ -147,7 +147,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(instance: Path, database: str | None, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    instance: Path, database: str | None, port: int, workers: int = 1
+) -> subprocess.Popen[bytes]:
     args = [
         sys.executable,
         "-c",
@@ -157,6 +159,8 @@ def start_server(instance: Path, database: str | None, port: int) -> subprocess.
         str(instance),
         "--port",
         str(port),
+        "--workers",
+        str(workers),
     ]
     if database:
         args += ["--database", database]
@@ -246,11 +250,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--indicators", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         instance, app_url, creds = setup(Path(tmp), args.backend, args.users, args.indicators)
         port = free_port()
-        server = start_server(instance, app_url, port)
+        server = start_server(instance, app_url, port, args.workers)
         origin = f"http://127.0.0.1:{port}"
         rec = Recorder()
         stop = threading.Event()
@@ -280,7 +285,7 @@ def main() -> None:
     base = float(np.percentile(rec.times["baseline: list periods"], 50))
     print(
         f"backend={args.backend} users={args.users} reviewers=5 rounds={args.rounds} "
-        f"indicators={args.indicators} wall={wall:.1f}s"
+        f"indicators={args.indicators} workers={args.workers} wall={wall:.1f}s"
     )
     header = ("operation", "n", "p50 ms", "p95 ms", "p99 ms", "errors", "p50/base")
     print(f"{header[0]:<26}" + "".join(f"{h:>9}" for h in header[1:]))

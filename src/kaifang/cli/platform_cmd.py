@@ -117,6 +117,9 @@ def serve(
             "role that owns no table, so that row-level security applies)."
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (one per core is a good start).")
+    ] = 1,
     lang: LangOption = "zh",
 ) -> None:
     """Serve the platform's pages and API."""
@@ -136,7 +139,25 @@ def serve(
         ("平台地址 " if lang == "zh" else "Platform at ")
         + f"[bold]http://{shown}:{port}/login?lang={lang}[/bold]"
     )
-    uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
+        return
+    platform.close()
+    import os
+
+    from kaifang.platform.web.app import DATABASE_VARIABLE, FOLDER_VARIABLE
+
+    os.environ[FOLDER_VARIABLE] = str(folder.resolve())
+    if database:
+        os.environ[DATABASE_VARIABLE] = database
+    uvicorn.run(
+        "kaifang.platform.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @platform_app.command(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from kaifang.framework import Framework
@@ -333,13 +333,16 @@ def save_values(
         raise Refused("period_not_open", code=period.code)
     if revision is not None and revision != submission.revision:
         raise Refused("stale_form", revision=submission.revision)
-    findings = check_cells(session, actor, period, region, cells)
-    hard = [f for f in findings if f.severity == "hard"]
+    # Only hard rules block saving, and they need no history: the write lock (SQLite's one
+    # writer) is held for as short a time as possible. Soft rules are checked on submit.
+    hard = rules.check_values(field_specs(period), cells, period.year, {})
     if hard:
         raise Invalid("hard_rules", hard)
     current = current_values(session, [submission.id])[submission.id]
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
     for indicator, text in cells.items():
         value, _ = rules.parse_value(text)
         explanation = (explanations.get(indicator) or "").strip() or None
@@ -348,17 +351,18 @@ def save_values(
             continue
         if old is None and value is None and explanation is None:
             continue
-        session.add(
-            ValueVersion(
-                submission_id=submission.id,
-                region_code=region,
-                indicator=indicator,
-                version=(old.version + 1) if old else 1,
-                value=value,
-                explanation=explanation,
-                reason=source,
-                author_id=actor.id,
-            )
+        rows.append(
+            {
+                "submission_id": submission.id,
+                "region_code": region,
+                "indicator": indicator,
+                "version": (old.version + 1) if old else 1,
+                "value": value,
+                "explanation": explanation,
+                "reason": source,
+                "author_id": actor.id,
+                "created_at": now,
+            }
         )
         before[indicator] = None if old is None else old.value
         after[indicator] = value
@@ -366,6 +370,7 @@ def save_values(
             after[f"{indicator}:explanation"] = explanation
     if not after:
         return submission
+    session.execute(insert(ValueVersion), rows)  # one multi-row INSERT
     submission.revision += 1
     submission.updated_at = utcnow()
     submission.updated_by = actor.id

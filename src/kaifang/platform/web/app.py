@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +28,17 @@ STATIC = Path(__file__).parent / "static"
 def dashboard_static() -> Path:
     """The dashboard's static folder (its stylesheet is shared), found as package data."""
     return Path(str(resources.files("kaifang.web") / "static"))
+
+
+FOLDER_VARIABLE = "KAIFANG_PLATFORM_FOLDER"
+DATABASE_VARIABLE = "KAIFANG_PLATFORM_DATABASE"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of the instance named by ``KAIFANG_PLATFORM_FOLDER`` (and, optionally, the URL in
+    ``KAIFANG_PLATFORM_DATABASE``): the factory each uvicorn worker process calls."""
+    folder = os.environ[FOLDER_VARIABLE]
+    return create_app(Platform.open(folder, database=os.environ.get(DATABASE_VARIABLE) or None))
 
 
 def create_app(platform: Platform) -> FastAPI:
