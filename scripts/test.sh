@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: chromium for the browser tests, CJK fonts for charts and the PDF, pango for
-# WeasyPrint, poppler for looking at PDF pages.
-APT_PACKAGES=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
+# WeasyPrint, poppler for looking at PDF pages; postgresql for the platform tests.
+APT_PACKAGES=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -25,6 +25,8 @@ python3 -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 python3 -m ruff check src tests benchmarks examples
 python3 -m ruff format --check src tests benchmarks examples
 python3 -m mypy
-python3 -m pytest -q "$@"
+# The platform tests need a real PostgreSQL: pg_virtualenv (Debian's postgresql-common) starts a
+# throw-away cluster, sets PGHOST, PGPORT, PGUSER, PGPASSWORD for pytest and drops it afterwards.
+pg_virtualenv python3 -m pytest -q "$@"
 # the documentation site, both languages, warnings as errors, with its examples run
 bash scripts/docs.sh

@@ -50,12 +50,29 @@ WEIGHT_METHODS = ("framework", "equal", "entropy", "critic", "sd", "cv", "pca", 
 
 
 class DataSourceSpec(Strict):
-    path: str
+    path: str = ""
     format: Literal["auto", "long", "wide", "nbs", "coinr"] = "auto"
     sheet: str | None = None
     indicator: str | None = None
     columns: dict[str, str] | None = None
     scale: float = 1.0
+    # published data of a platform database: a SQLite file or a database URL, and a period code
+    # (every published period up to that period's year is read)
+    database: str | None = None
+    period: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataSourceSpec:
+        if self.database is None and self.period is not None:
+            raise ValueError("'period' needs 'database'")
+        if self.database is not None:
+            if self.path:
+                raise ValueError("give either 'path' (a file) or 'database', not both")
+            if not self.period:
+                raise ValueError("'database' needs 'period': the code of a published period")
+        elif not self.path:
+            raise ValueError("a data source needs 'path' (a file) or 'database' and 'period'")
+        return self
 
 
 class DenominateStep(Strict):

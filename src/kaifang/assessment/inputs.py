@@ -66,7 +66,9 @@ def load_inputs(config_path: Path | str) -> Inputs:
     series = set(framework.series)
 
     problems: list[Problem] = []
-    for spec in config.data:
+    file_specs = [s for s in config.data if s.database is None]
+    database_specs = [s for s in config.data if s.database is not None]
+    for spec in file_specs:
         if not _resolve(base, spec.path).exists():
             problems.append(Problem.of(str(config_path), "data_file_not_found", path=spec.path))
     units_path = _resolve(base, config.units) if config.units else None
@@ -75,8 +77,8 @@ def load_inputs(config_path: Path | str) -> Inputs:
     if problems:
         raise InputError(problems)
 
-    coinr_specs = [s for s in config.data if s.format == "coinr"]
-    other_specs = [s for s in config.data if s.format != "coinr"]
+    coinr_specs = [s for s in file_specs if s.format == "coinr"]
+    other_specs = [s for s in file_specs if s.format != "coinr"]
     frames: list[pd.DataFrame] = []
     units: pd.DataFrame | None = None
     for spec in coinr_specs:
@@ -100,13 +102,37 @@ def load_inputs(config_path: Path | str) -> Inputs:
             for s in other_specs
         ]
         frames.append(read_sources(sources, UnitMatcher(units), series))
+    for spec in database_specs:
+        from kaifang.data.published import read_published  # SQLAlchemy only when it is needed
+
+        assert spec.database is not None and spec.period is not None  # checked by the model
+        frames.append(
+            read_published(
+                spec.database,
+                spec.period,
+                base,
+                set(units["code"].astype(str)),
+                series,
+                str(config_path),
+            )
+        )
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     _check_data(config, config_path, framework, data)
     _check_units_columns(config, config_path, units)
-    paths = [framework_path, *(_resolve(base, s.path) for s in config.data)]
+    paths = [framework_path, *(_resolve(base, s.path) for s in file_specs)]
     if units_path is not None:
         paths.append(units_path)
-    return Inputs(config, config_path, framework, units, data, _file_hash(paths))
+    data_hash = _file_hash(paths)
+    if database_specs:
+        # published values come from a database, not a file: hash the values themselves
+        digest = hashlib.sha256(data_hash.encode())
+        digest.update(
+            pd.util.hash_pandas_object(data[["unit", "year", "indicator", "value"]], index=False)
+            .to_numpy()
+            .tobytes()
+        )
+        data_hash = digest.hexdigest()
+    return Inputs(config, config_path, framework, units, data, data_hash)
 
 
 def _series_problems(

@@ -10,6 +10,7 @@ from kaifang.cli import (  # noqa: F401
     assess,  # assess, check, init
     audit_cmd,  # audit
     disparity,  # disparity
+    platform_cmd,  # platform init, serve, demo
     report,  # report
     schema,  # schema
     sensitivity,  # sensitivity

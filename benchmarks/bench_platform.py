@@ -1,0 +1,308 @@
+"""Benchmark: the data-submission platform under 50 concurrent users on loopback.
+
+A generated instance of 50 prefectures and a 60-indicator form. The server runs in its own
+process (uvicorn, as `kaifang platform serve` runs it); 50 filler threads each load their entry
+page, validate, save all 60 values over the API (several rounds, every round a correction) and
+submit; 5 reviewer threads meanwhile read the period's overview page and the submissions list.
+Prints p50/p95/p99 latency and errors per operation, and each operation's p50 as a ratio to a
+baseline measured in the same run: an authenticated GET of the period list (the lightest request
+that still opens a transaction).
+
+SQLite by default; --backend postgresql uses the PG* environment (run it under pg_virtualenv),
+connecting as a non-owner role so that row-level security applies.
+
+Run: python benchmarks/bench_platform.py [--backend sqlite|postgresql] [--users 50 --rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+import numpy as np
+import yaml
+
+from kaifang.platform import accounts, workflow
+from kaifang.platform.access import SYSTEM
+from kaifang.platform.instance import init_instance
+from kaifang.platform.roles import grant_app_role
+
+PASSWORD = "bench-password-1"
+APP_ROLE = "kaifang_bench"
+
+
+def make_inputs(folder: Path, n_regions: int, n_indicators: int) -> tuple[Path, Path]:
+    indicators = [f"i{k:02d}" for k in range(n_indicators)]
+    framework = {
+        "id": "index",
+        "name": {"en": "Benchmark index", "zh": "基准指数"},
+        "children": [
+            {
+                "id": f"p{p}",
+                "name": {"en": f"Pillar {p}", "zh": f"支柱{p}"},
+                "children": [
+                    {
+                        "id": ind,
+                        "name": {"en": ind, "zh": ind},
+                        "unit": "%" if k % 3 else "x",
+                        "direction": 1,
+                    }
+                    for k, ind in enumerate(indicators)
+                    if k % 6 == p
+                ],
+            }
+            for p in range(6)
+        ],
+    }
+    fw = folder / "framework.yaml"
+    fw.write_text(yaml.safe_dump(framework, allow_unicode=True), encoding="utf-8")
+    units = folder / "units.csv"
+    lines = ["code,name_en,name_zh,level,parent"]
+    lines += [f"52{i:02d}00,Region {i},地区{i},prefecture,520000" for i in range(1, n_regions + 1)]
+    units.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return fw, units
+
+
+def pg_urls() -> tuple[str, str]:
+    import psycopg
+
+    if not os.environ.get("PGHOST"):
+        raise SystemExit("--backend postgresql needs PGHOST etc.: run under pg_virtualenv")
+    name = f"kaifang_bench_{os.getpid()}"
+    with psycopg.connect(dbname="postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone():
+            conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{PASSWORD}'")
+    host, port = os.environ["PGHOST"], os.environ.get("PGPORT", "5432")
+    user, password = os.environ["PGUSER"], os.environ.get("PGPASSWORD", "")
+    return (
+        f"postgresql+psycopg://{user}:{password}@{host}:{port}/{name}",
+        f"postgresql+psycopg://{APP_ROLE}:{PASSWORD}@{host}:{port}/{name}",
+    )
+
+
+def setup(
+    folder: Path, backend: str, n_regions: int, n_indicators: int
+) -> tuple[Path, str | None, dict]:
+    fw, units = make_inputs(folder, n_regions, n_indicators)
+    owner = app_url = None
+    if backend == "postgresql":
+        owner, app_url = pg_urls()
+    instance = folder / "instance"
+    platform = init_instance(instance, fw, units, admin="admin", password=PASSWORD, database=owner)
+    creds: dict[str, list[tuple[str, str, str]]] = {"fillers": [], "reviewers": []}
+    with platform.tx() as s:
+        admin = accounts.actor_of(accounts.list_users(s, SYSTEM)[0])
+        workflow.create_period(
+            s, admin, platform.framework, code="2024", year=2024, name_zh="2024", name_en="2024"
+        )
+        workflow.set_period_state(s, admin, "2024", "open")
+        for i in range(1, n_regions + 1):
+            code = f"52{i:02d}00"
+            user = accounts.create_user(
+                s,
+                admin,
+                username=f"f{i}",
+                display_name=f"f{i}",
+                password=PASSWORD,
+                role="filler",
+                scope=[code],
+            )
+            token = accounts.create_token(s, user, "bench", platform.secret)
+            opened = accounts.open_session(s, user, platform.secret)
+            creds["fillers"].append((code, token, opened.cookie))
+        for i in range(5):
+            user = accounts.create_user(
+                s,
+                admin,
+                username=f"r{i}",
+                display_name=f"r{i}",
+                password=PASSWORD,
+                role="province_reviewer",
+                scope=["520000"],
+            )
+            opened = accounts.open_session(s, user, platform.secret)
+            creds["reviewers"].append(
+                ("", accounts.create_token(s, user, "bench", platform.secret), opened.cookie)
+            )
+    if backend == "postgresql":
+        grant_app_role(platform.engine, APP_ROLE)
+    platform.close()
+    return instance, app_url, creds
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(
+    instance: Path, database: str | None, port: int, workers: int = 1
+) -> subprocess.Popen[bytes]:
+    args = [
+        sys.executable,
+        "-c",
+        "from kaifang.cli import main; main()",
+        "platform",
+        "serve",
+        str(instance),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    if database:
+        args += ["--database", database]
+    process = subprocess.Popen(
+        args,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("the server did not start")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+        self.errors: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def call(self, name: str, fn, ok=(200,)) -> httpx.Response | None:
+        start = time.perf_counter()
+        try:
+            response = fn()
+            failed = response.status_code not in ok
+        except httpx.HTTPError:
+            response, failed = None, True
+        elapsed = time.perf_counter() - start
+        with self.lock:
+            self.times.setdefault(name, []).append(elapsed)
+            if failed:
+                self.errors[name] = self.errors.get(name, 0) + 1
+        return response
+
+
+def filler(
+    origin: str, code: str, token: str, cookie: str, rounds: int, n: int, rec: Recorder, seed: int
+) -> None:
+    rng = random.Random(seed)
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=origin, timeout=60, cookies={"kaifang_session": cookie}) as client:
+        for _round in range(rounds):
+            rec.call("entry page", lambda: client.get(f"/periods/2024/{code}"))
+            values = {f"i{k:02d}": round(rng.uniform(1, 99), 2) for k in range(n)}
+            body: dict[str, object] = {"values": values}
+            rec.call(
+                "validate 60",
+                lambda body=body: client.post(
+                    f"/api/v1/periods/2024/regions/{code}/validate", json=body, headers=auth
+                ),
+            )
+            rec.call(
+                "save 60",
+                lambda body=body: client.put(
+                    f"/api/v1/periods/2024/regions/{code}/values", json=body, headers=auth
+                ),
+            )
+            rec.call("baseline: list periods", lambda: client.get("/api/v1/periods", headers=auth))
+        rec.call(
+            "submit",
+            lambda: client.post(
+                f"/api/v1/periods/2024/regions/{code}/submit", json={}, headers=auth
+            ),
+        )
+
+
+def reviewer(origin: str, token: str, cookie: str, stop: threading.Event, rec: Recorder) -> None:
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=origin, timeout=60, cookies={"kaifang_session": cookie}) as client:
+        while not stop.is_set():
+            rec.call("review: period page", lambda: client.get("/periods/2024"))
+            rec.call(
+                "review: submissions",
+                lambda: client.get("/api/v1/periods/2024/submissions", headers=auth),
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--indicators", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        instance, app_url, creds = setup(Path(tmp), args.backend, args.users, args.indicators)
+        port = free_port()
+        server = start_server(instance, app_url, port, args.workers)
+        origin = f"http://127.0.0.1:{port}"
+        rec = Recorder()
+        stop = threading.Event()
+        try:
+            readers = [
+                threading.Thread(target=reviewer, args=(origin, t, c, stop, rec))
+                for _, t, c in creds["reviewers"]
+            ]
+            writers = [
+                threading.Thread(
+                    target=filler, args=(origin, code, t, c, args.rounds, args.indicators, rec, i)
+                )
+                for i, (code, t, c) in enumerate(creds["fillers"])
+            ]
+            start = time.perf_counter()
+            for thread in readers + writers:
+                thread.start()
+            for thread in writers:
+                thread.join()
+            stop.set()
+            for thread in readers:
+                thread.join()
+            wall = time.perf_counter() - start
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    base = float(np.percentile(rec.times["baseline: list periods"], 50))
+    print(
+        f"backend={args.backend} users={args.users} reviewers=5 rounds={args.rounds} "
+        f"indicators={args.indicators} workers={args.workers} wall={wall:.1f}s"
+    )
+    header = ("operation", "n", "p50 ms", "p95 ms", "p99 ms", "errors", "p50/base")
+    print(f"{header[0]:<26}" + "".join(f"{h:>9}" for h in header[1:]))
+    for name, times in sorted(rec.times.items()):
+        ms = np.array(times) * 1000
+        p50, p95, p99 = np.percentile(ms, [50, 95, 99])
+        print(
+            f"{name:<26}{len(ms):>9}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
+            f"{rec.errors.get(name, 0):>9}{p50 / (base * 1000):>9.2f}"
+        )
+    all_ms = np.concatenate([np.array(t) for t in rec.times.values()]) * 1000
+    print(
+        f"{'all requests':<26}{len(all_ms):>9}{np.percentile(all_ms, 50):>9.1f}"
+        f"{np.percentile(all_ms, 95):>9.1f}{np.percentile(all_ms, 99):>9.1f}"
+        f"{sum(rec.errors.values()):>9}"
+    )
+
+
+if __name__ == "__main__":
+    main()

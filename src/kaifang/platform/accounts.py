@@ -1,0 +1,318 @@
+"""Users, passwords (Argon2id), server-side sessions, personal API tokens and login throttling.
+
+Session ids and API tokens are random 256-bit strings given to the client once; the database
+keeps only their HMAC-SHA256 under the instance's secret key, so a copy of the database alone
+opens no session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from kaifang.platform import audit
+from kaifang.platform.access import Actor
+from kaifang.platform.errors import Forbidden, NotFound, Refused
+from kaifang.platform.models import (
+    ROLES,
+    ApiToken,
+    LoginFailure,
+    Region,
+    User,
+    UserScope,
+    WebSession,
+    utcnow,
+)
+
+SESSION_HOURS = 8
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+THROTTLE_PER_USER = 5
+THROTTLE_PER_CLIENT = 30
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+
+# argon2-cffi's defaults are Argon2id with RFC 9106's low-memory parameters
+_hasher = PasswordHasher()
+# verified when a username is unknown, so that the answer takes as long as for a known one
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def keyed_hash(secret: str, token: str) -> str:
+    return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user.id, user.username, user.role, tuple(user.scope_codes))
+
+
+def check_password(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise Refused("password_length", min=MIN_PASSWORD, max=MAX_PASSWORD)
+
+
+def _check_scope(session: Session, actor: Actor, codes: list[str]) -> list[str]:
+    codes = sorted({c.strip() for c in codes if c.strip()})
+    if not codes:
+        raise Refused("scope_empty")
+    known = set(session.scalars(select(Region.code).where(Region.code.in_(codes))))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise Refused("unknown_regions", codes=", ".join(unknown))
+    outside = [c for c in codes if not actor.sees(c)]
+    if outside:
+        raise Forbidden("grant_outside_scope")
+    return codes
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    scope: list[str],
+) -> User:
+    """A new user (audited); the password is stored as an Argon2id hash only."""
+    actor.require("manage_users")
+    if not USERNAME.match(username):
+        raise Refused("bad_username")
+    if role not in ROLES:
+        raise Refused("bad_role", role=role)
+    check_password(password)
+    codes = _check_scope(session, actor, scope)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Refused("username_taken", username=username)
+    user = User(
+        username=username,
+        display_name=display_name.strip()[:100] or username,
+        password_hash=hash_password(password),
+        role=role,
+        active=True,
+        scopes=[UserScope(region_code=c) for c in codes],
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        actor=actor.username,
+        action="user_create",
+        object_type="user",
+        object_id=user.id,
+        after={"username": username, "role": role, "scope": codes, "active": True},
+    )
+    return user
+
+
+def update_user(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    role: str | None = None,
+    scope: list[str] | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> User:
+    """Change a user's role, scope, state or password (audited; the hash is never logged)."""
+    actor.require("manage_users")
+    user = session.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise NotFound("user")
+    before = {"role": user.role, "scope": user.scope_codes, "active": user.active}
+    if role is not None:
+        if role not in ROLES:
+            raise Refused("bad_role", role=role)
+        user.role = role
+    if scope is not None:
+        codes = _check_scope(session, actor, scope)
+        user.scopes = [UserScope(region_code=c) for c in codes]
+    if active is not None:
+        if user.id == actor.id and not active:
+            raise Refused("cannot_deactivate_self")
+        user.active = active
+    after = {"role": user.role, "scope": sorted(scope or user.scope_codes), "active": user.active}
+    if password is not None:
+        check_password(password)
+        user.password_hash = hash_password(password)
+        after["password"] = "changed"
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    if not user.active:
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        actor=actor.username,
+        action="user_update",
+        object_type="user",
+        object_id=user.id,
+        before=before,
+        after=after,
+    )
+    return user
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    actor.require("manage_users")
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def authenticate(session: Session, username: str, password: str, client: str) -> User | None:
+    """The user for a correct password, or ``None`` (a wrong name or password: the same answer
+    for both, in about the same time). A failure is recorded in the session, which the caller
+    must commit; recent failures throttle further attempts.
+
+    Raises ``Refused('login_throttled')`` after too many recent failures for the username or
+    the client.
+    """
+    since = utcnow() - THROTTLE_WINDOW
+    by_user = session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.username == username[:64], LoginFailure.at >= since)
+    )
+    by_client = session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.client == client[:64], LoginFailure.at >= since)
+    )
+    if (by_user or 0) >= THROTTLE_PER_USER or (by_client or 0) >= THROTTLE_PER_CLIENT:
+        raise Refused("login_throttled", minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
+    user = session.scalar(select(User).where(User.username == username[:64]))
+    if user is None or not user.active:
+        verify_password(_DUMMY_HASH, password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password)
+    if not ok or user is None:
+        session.add(LoginFailure(username=username[:64], client=client[:64]))
+        return None
+    session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
+    return user
+
+
+@dataclass(frozen=True)
+class NewSession:
+    cookie: str
+    csrf: str
+
+
+def open_session(session: Session, user: User, secret: str) -> NewSession:
+    cookie = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            id_hash=keyed_hash(secret, cookie),
+            user_id=user.id,
+            csrf=csrf,
+            expires_at=utcnow() + dt.timedelta(hours=SESSION_HOURS),
+        )
+    )
+    # expired sessions go when anybody logs in: no background job needed
+    session.execute(delete(WebSession).where(WebSession.expires_at < utcnow()))
+    return NewSession(cookie, csrf)
+
+
+def _aware(at: dt.datetime) -> dt.datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+
+
+def session_user(session: Session, cookie: str, secret: str) -> tuple[User, str] | None:
+    """The active user and CSRF token of a session cookie, or ``None``."""
+    row = session.get(WebSession, keyed_hash(secret, cookie))
+    if row is None or _aware(row.expires_at) < utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return user, row.csrf
+
+
+def close_session(session: Session, cookie: str, secret: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.id_hash == keyed_hash(secret, cookie)))
+
+
+def create_token(session: Session, user: User, name: str, secret: str) -> str:
+    """A new personal API token for ``user``; the plain token is returned once, never stored."""
+    token = "kf_" + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            name=name.strip()[:100] or "token",
+            token_hash=keyed_hash(secret, token),
+        )
+    )
+    audit.record(
+        session,
+        actor_id=user.id,
+        actor=user.username,
+        action="token_create",
+        object_type="user",
+        object_id=user.id,
+        after={"token_name": name.strip()[:100]},
+    )
+    return token
+
+
+def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens (administrators: anybody's); audited."""
+    row = session.get(ApiToken, token_id, with_for_update=True)
+    if row is None or (row.user_id != actor.id and not actor.can("manage_users")):
+        raise NotFound("token")
+    if not row.revoked:
+        row.revoked = True
+        audit.record(
+            session,
+            actor_id=actor.id,
+            actor=actor.username,
+            action="token_revoke",
+            object_type="user",
+            object_id=row.user_id,
+            before={"token_name": row.name, "revoked": False},
+            after={"token_name": row.name, "revoked": True},
+        )
+    return row
+
+
+def token_user(session: Session, token: str, secret: str) -> User | None:
+    row = session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == keyed_hash(secret, token), ApiToken.revoked.is_(False)
+        )
+    )
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None

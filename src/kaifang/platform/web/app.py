@@ -1,0 +1,104 @@
+"""The platform's web application: pages, JSON API and static files, all served locally."""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kaifang import __version__
+from kaifang.platform.errors import Refused
+from kaifang.platform.instance import Platform
+from kaifang.platform.web import admin_pages, api, pages
+from kaifang.platform.web.messages import t
+from kaifang.platform.web.render import error_response, lang_of, render
+from kaifang.platform.web.security import Guard, viewer_of
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+
+def dashboard_static() -> Path:
+    """The dashboard's static folder (its stylesheet is shared), found as package data."""
+    return Path(str(resources.files("kaifang.web") / "static"))
+
+
+FOLDER_VARIABLE = "KAIFANG_PLATFORM_FOLDER"
+DATABASE_VARIABLE = "KAIFANG_PLATFORM_DATABASE"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of the instance named by ``KAIFANG_PLATFORM_FOLDER`` (and, optionally, the URL in
+    ``KAIFANG_PLATFORM_DATABASE``): the factory each uvicorn worker process calls."""
+    folder = os.environ[FOLDER_VARIABLE]
+    return create_app(Platform.open(folder, database=os.environ.get(DATABASE_VARIABLE) or None))
+
+
+def create_app(platform: Platform) -> FastAPI:
+    app = FastAPI(
+        title="kaifang platform API",
+        version=__version__,
+        description="Periods, submissions, values and reviews of the data-submission platform.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.platform = platform
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(admin_pages.router)
+    app.mount("/static/platform", StaticFiles(directory=STATIC), name="platform-static")
+    app.mount("/static", StaticFiles(directory=dashboard_static()), name="static")
+
+    @app.exception_handler(pages.LoginRequired)
+    async def _login(request: Request, exc: pages.LoginRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "login_required"}, status_code=401)
+        return RedirectResponse(f"/login?lang={lang_of(request)}", status_code=303)
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> Response:
+        return error_response(request, viewer_of(request), exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            errors = [
+                {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+                for e in exc.errors()[:20]
+            ]
+            return JSONResponse({"error": "bad_request", "detail": errors}, status_code=422)
+        return error_response(request, viewer_of(request), Refused("bad_request"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/") or exc.status_code == 405:
+            return JSONResponse({"error": str(exc.detail)[:200]}, status_code=exc.status_code)
+        key = "not_found" if exc.status_code == 404 else "bad_request"
+        return render(
+            request,
+            "error.html",
+            None,
+            "error",
+            status=exc.status_code,
+            message=t(key, lang_of(request)),
+            details=[],
+        )
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        # logged for the operator; the user sees a message and never a traceback
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"error": "server_error", "message": t("server_error", lang_of(request))},
+            status_code=500,
+        )
+
+    app.add_middleware(Guard)
+    return app

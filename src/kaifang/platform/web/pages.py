@@ -1,0 +1,440 @@
+"""Server-rendered pages: login, periods, the entry form, submission and review."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kaifang.errors import InputError
+from kaifang.platform import accounts, excel, review, workflow
+from kaifang.platform.errors import Invalid, Refused
+from kaifang.platform.models import SUBMISSION_STATES, Submission
+from kaifang.platform.web.render import error_response, lang_of, refusal_text, render
+from kaifang.platform.web.security import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    Viewer,
+    client_of,
+    cookie_options,
+    csrf_ok,
+    new_login_csrf,
+    platform_of,
+    viewer_of,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+class LoginRequired(Exception):
+    """Raised by pages that need a user; the app answers with a redirect to the login page."""
+
+
+def need_viewer(request: Request) -> Viewer:
+    viewer = viewer_of(request)
+    if viewer is None or viewer.csrf is None:
+        raise LoginRequired
+    return viewer
+
+
+def redirect(request: Request, path: str, **params: str) -> RedirectResponse:
+    query = "&".join(f"{k}={v}" for k, v in {"lang": lang_of(request), **params}.items())
+    return RedirectResponse(f"{path}?{query}", status_code=303)
+
+
+async def form_data(request: Request, viewer: Viewer) -> dict[str, Any]:
+    """The posted form, after its CSRF token has been checked."""
+    form = await request.form()
+    if not csrf_ok(viewer, form.get("csrf")):  # type: ignore[arg-type]
+        raise Refused("csrf_failed")
+    return dict(form)
+
+
+# ------------------------------------------------------------------------------------- login
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, error: str | None = None) -> Response:
+    token = new_login_csrf()
+    response = render(request, "login.html", None, "login", login_csrf=token, error=error)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, **cookie_options(request))
+    return response
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    sent = str(form.get("csrf") or "")
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    lang = lang_of(request)
+    if not sent or not expected or sent != expected:
+        return login_page(request, refusal_text(Refused("csrf_failed"), lang))
+    platform = platform_of(request)
+    username = str(form.get("username") or "")[:64]
+    password = str(form.get("password") or "")[:256]
+    try:
+        with platform.tx() as session:
+            user = accounts.authenticate(session, username, password, client_of(request))
+            opened = None if user is None else accounts.open_session(session, user, platform.secret)
+        if opened is None:  # the failure is committed above, so that the throttle counts it
+            raise Refused("login_failed")
+    except Refused as exc:
+        response = login_page(request, refusal_text(exc, lang))
+        response.status_code = 429 if exc.key == "login_throttled" else 401
+        return response
+    response = redirect(request, "/periods")
+    response.set_cookie(SESSION_COOKIE, opened.cookie, **cookie_options(request))
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    viewer = need_viewer(request)
+    await form_data(request, viewer)
+    platform = platform_of(request)
+    with platform.tx() as session:
+        accounts.close_session(session, request.cookies.get(SESSION_COOKIE, ""), platform.secret)
+    response = redirect(request, "/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return redirect(request, "/periods")
+
+
+# ----------------------------------------------------------------------------------- periods
+
+
+@router.get("/periods", response_class=HTMLResponse)
+def periods(request: Request, message: str | None = None) -> Response:
+    viewer = need_viewer(request)
+    platform = platform_of(request)
+    with platform.read(viewer.actor) as session:
+        rows = workflow.list_periods(session)
+    return render(request, "periods.html", viewer, "periods", periods=rows, message=message)
+
+
+@router.post("/periods")
+async def create_period(request: Request) -> Response:
+    viewer = need_viewer(request)
+    form = await form_data(request, viewer)
+    platform = platform_of(request)
+    try:
+        year = int(str(form.get("year", "")).strip())
+        threshold = float(str(form.get("yoy_threshold") or "50").strip()) / 100
+    except ValueError:
+        raise Refused("bad_year") from None
+    if not math.isfinite(threshold):
+        raise Refused("bad_threshold")
+    with platform.tx(viewer.actor) as session:
+        workflow.create_period(
+            session,
+            viewer.actor,
+            platform.framework,
+            code=str(form.get("code", "")),
+            year=year,
+            name_zh=str(form.get("name_zh", "")),
+            name_en=str(form.get("name_en", "")),
+            yoy_threshold=threshold,
+        )
+    return redirect(request, "/periods")
+
+
+@router.post("/periods/{code}/state")
+async def period_state(request: Request, code: str) -> Response:
+    viewer = need_viewer(request)
+    form = await form_data(request, viewer)
+    platform = platform_of(request)
+    with platform.tx(viewer.actor) as session:
+        workflow.set_period_state(session, viewer.actor, code, str(form.get("state", "")))
+    return redirect(request, "/periods")
+
+
+@router.post("/periods/{code}/publish")
+async def publish(request: Request, code: str) -> Response:
+    viewer = need_viewer(request)
+    await form_data(request, viewer)
+    platform = platform_of(request)
+    with platform.tx(viewer.actor) as session:
+        result = review.publish(session, viewer.actor, code)
+    lang = lang_of(request)
+    none = "—" if lang == "zh" else "none"
+    return render(
+        request,
+        "published.html",
+        viewer,
+        "periods",
+        code=code,
+        published=", ".join(result.published) or none,
+        pending=", ".join(result.pending) or none,
+    )
+
+
+@router.get("/periods/{code}", response_class=HTMLResponse)
+def period_page(request: Request, code: str) -> Response:
+    viewer = need_viewer(request)
+    platform = platform_of(request)
+    with platform.read(viewer.actor) as session:
+        period = workflow.get_period(session, code)
+        regions = workflow.regions_in_scope(session, viewer.actor)
+        submissions = workflow.list_submissions(session, viewer.actor, period)
+    return render(
+        request,
+        "period.html",
+        viewer,
+        "periods",
+        period=period,
+        regions=regions,
+        submissions=submissions,
+    )
+
+
+# ------------------------------------------------------------------------ form and reviews
+
+
+def _form_page(
+    request: Request,
+    viewer: Viewer,
+    code: str,
+    region_code: str,
+    *,
+    status: int = 200,
+    entered: dict[str, str] | None = None,
+    notes: dict[str, str] | None = None,
+    error: str | None = None,
+    findings: list[Any] | None = None,
+    problems: list[str] | None = None,
+    message: str | None = None,
+) -> Response:
+    platform = platform_of(request)
+    actor = viewer.actor
+    with platform.read(actor) as session:
+        period = workflow.get_period(session, code)
+        region = workflow.get_region(session, actor, region_code)
+        submission = workflow.find_submission(session, actor, period, region_code)
+        values = (
+            workflow.current_values(session, [submission.id])[submission.id] if submission else {}
+        )
+        history = review.reviews_of(session, actor, submission) if submission else []
+        if findings is None and values:
+            findings = workflow.check_cells(
+                session, actor, period, region_code, {i: v.value for i, v in values.items()}
+            )
+    state = submission.state if submission else "none"
+    editable = actor.can("enter") and period.state == "open" and state in ("none", "draft")
+    shown = {i: ("" if v.value is None else f"{v.value:g}") for i, v in values.items()}
+    shown.update(entered or {})
+    explained = {i: v.explanation or "" for i, v in values.items()}
+    explained.update(notes or {})
+    by_indicator: dict[str, list[Any]] = {}
+    for finding in findings or []:
+        by_indicator.setdefault(finding.indicator, []).append(finding)
+    actions = []
+    if submission is not None:
+        for (from_state, action), (permission, _) in review.TRANSITIONS.items():
+            if from_state == state and actor.can(permission):
+                actions.append(action)
+    return render(
+        request,
+        "form.html",
+        viewer,
+        "periods",
+        status=status,
+        period=period,
+        region=region,
+        submission=submission,
+        state=state,
+        editable=editable,
+        can_submit=editable and submission is not None and actor.can("submit"),
+        values=shown,
+        notes=explained,
+        findings=by_indicator,
+        actions=actions,
+        history=history,
+        error=error,
+        problems=problems or [],
+        message=message,
+        states=SUBMISSION_STATES,
+    )
+
+
+@router.get("/periods/{code}/{region_code}", response_class=HTMLResponse)
+def form_page(
+    request: Request, code: str, region_code: str, message: str | None = None
+) -> Response:
+    viewer = need_viewer(request)
+    text = None
+    if message in ("saved", "submitted_ok", "review_done"):
+        from kaifang.platform.web.messages import t
+
+        text = t(message, lang_of(request))
+    return _form_page(request, viewer, code, region_code, message=text)
+
+
+@router.post("/periods/{code}/{region_code}/values")
+async def save_values(request: Request, code: str, region_code: str) -> Response:
+    viewer = need_viewer(request)
+    form = await form_data(request, viewer)
+    cells = {k[2:]: str(v) for k, v in form.items() if k.startswith("v_")}
+    notes = {k[2:]: str(v) for k, v in form.items() if k.startswith("e_")}
+    revision_text = str(form.get("revision", ""))
+    revision = int(revision_text) if revision_text.isdigit() else None
+    platform = platform_of(request)
+    try:
+        with platform.tx(viewer.actor) as session:
+            period = workflow.get_period(session, code)
+            workflow.save_values(
+                session, viewer.actor, period, region_code, cells, notes, revision=revision
+            )
+    except Invalid as exc:
+        return _form_page(
+            request,
+            viewer,
+            code,
+            region_code,
+            status=422,
+            entered=cells,
+            notes=notes,
+            error=refusal_text(exc, lang_of(request)),
+            findings=exc.findings,
+        )
+    return redirect(request, f"/periods/{code}/{region_code}", message="saved")
+
+
+def _submission_id(session: Any, viewer: Viewer, code: str, region_code: str) -> Submission:
+    period = workflow.get_period(session, code)
+    found = workflow.find_submission(session, viewer.actor, period, region_code)
+    if found is None:
+        raise Refused("nothing_entered")
+    return found
+
+
+@router.post("/periods/{code}/{region_code}/submit")
+async def submit(request: Request, code: str, region_code: str) -> Response:
+    viewer = need_viewer(request)
+    form = await form_data(request, viewer)
+    revision_text = str(form.get("revision", ""))
+    platform = platform_of(request)
+    try:
+        with platform.tx(viewer.actor) as session:
+            submission = _submission_id(session, viewer, code, region_code)
+            review.submit(
+                session,
+                viewer.actor,
+                submission.id,
+                int(revision_text) if revision_text.isdigit() else None,
+            )
+    except Invalid as exc:
+        return _form_page(
+            request,
+            viewer,
+            code,
+            region_code,
+            status=422,
+            error=refusal_text(exc, lang_of(request)),
+            findings=exc.findings,
+        )
+    return redirect(request, f"/periods/{code}/{region_code}", message="submitted_ok")
+
+
+@router.post("/periods/{code}/{region_code}/review")
+async def review_action(request: Request, code: str, region_code: str) -> Response:
+    viewer = need_viewer(request)
+    form = await form_data(request, viewer)
+    platform = platform_of(request)
+    with platform.tx(viewer.actor) as session:
+        submission = _submission_id(session, viewer, code, region_code)
+        review.review(
+            session,
+            viewer.actor,
+            submission.id,
+            str(form.get("action", "")),
+            seen_state=str(form.get("seen_state", "")),
+            comment=str(form.get("comment", "")),
+        )
+    return redirect(request, f"/periods/{code}/{region_code}", message="review_done")
+
+
+@router.get("/periods/{code}/{region_code}/template.xlsx")
+def template(request: Request, code: str, region_code: str) -> Response:
+    viewer = need_viewer(request)
+    platform = platform_of(request)
+    with platform.read(viewer.actor) as session:
+        period = workflow.get_period(session, code)
+        region = workflow.get_region(session, viewer.actor, region_code)
+        submission = workflow.find_submission(session, viewer.actor, period, region_code)
+        values = (
+            workflow.current_values(session, [submission.id])[submission.id] if submission else {}
+        )
+        content = excel.template_bytes(
+            period,
+            region,
+            list(period.fields),
+            {i: (v.value, v.explanation) for i, v in values.items()},
+            lang_of(request),
+        )
+    name = f"kaifang_{period.code}_{region.code}.xlsx"
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/periods/{code}/{region_code}/upload")
+async def upload(request: Request, code: str, region_code: str) -> Response:
+    viewer = need_viewer(request)
+    form = await form_data(request, viewer)
+    file = form.get("file")
+    if file is None or not hasattr(file, "read"):
+        raise Refused("bad_request")
+    content = await file.read(excel.MAX_UPLOAD + 1)
+    platform = platform_of(request)
+    lang = lang_of(request)
+    try:
+        with platform.tx(viewer.actor) as session:
+            period = workflow.get_period(session, code)
+            region = workflow.get_region(session, viewer.actor, region_code)
+            indicators = {f.indicator for f in period.fields}
+            data = excel.read_upload(content, str(file.filename or ""), period, region, indicators)
+            workflow.save_values(
+                session,
+                viewer.actor,
+                period,
+                region_code,
+                data.cells,
+                data.notes,
+                source="upload",
+            )
+    except InputError as exc:
+        from kaifang.platform.web.messages import t
+
+        return _form_page(
+            request,
+            viewer,
+            code,
+            region_code,
+            status=422,
+            error=t("input_problems", lang),
+            problems=[str(p) for p in exc.problems[:50]],
+        )
+    except Invalid as exc:
+        return _form_page(
+            request,
+            viewer,
+            code,
+            region_code,
+            status=422,
+            error=refusal_text(exc, lang),
+            findings=exc.findings,
+        )
+    return redirect(request, f"/periods/{code}/{region_code}", message="saved")
+
+
+def refused_page(request: Request, exc: Refused) -> Response:
+    return error_response(request, viewer_of(request), exc)

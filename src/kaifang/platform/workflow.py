@@ -1,0 +1,407 @@
+"""Periods, submissions and values: the filler's side of the workflow, scope-checked.
+
+Every query that returns regional rows filters them by the actor's scope; a row outside the
+scope is reported as not found, never as forbidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from kaifang.framework import Framework
+from kaifang.platform import audit, rules
+from kaifang.platform.access import Actor
+from kaifang.platform.errors import Invalid, NotFound, Refused
+from kaifang.platform.forms import form_fields
+from kaifang.platform.models import (
+    LOCKED_STATES,
+    FormField,
+    Period,
+    Region,
+    Submission,
+    ValueVersion,
+    utcnow,
+)
+
+APPROVED = ("province_approved", "published")
+MAX_CELL = 200
+
+
+def scope_filter(column: Any, actor: Actor) -> Any:
+    """A SQL condition keeping the rows whose region ``column`` lies in the actor's scope."""
+    if actor.everywhere:
+        return column.is_not(None)
+    prefixes = actor.prefixes
+    if not prefixes:
+        return column.is_(None) & column.is_not(None)  # an empty scope sees nothing
+    return or_(*(column.startswith(p, autoescape=True) for p in prefixes))
+
+
+# ------------------------------------------------------------------------------------ periods
+
+
+def create_period(
+    session: Session,
+    actor: Actor,
+    framework: Framework,
+    *,
+    code: str,
+    year: int,
+    name_zh: str,
+    name_en: str,
+    yoy_threshold: float = rules.YOY_THRESHOLD,
+) -> Period:
+    """A new period in state ``draft`` whose form is generated from ``framework``."""
+    actor.require("manage_periods")
+    code = code.strip()
+    if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
+        raise Refused("bad_period_code")
+    if not 1900 <= year <= 2200:
+        raise Refused("bad_year")
+    if not 0 < yoy_threshold <= 10:
+        raise Refused("bad_threshold")
+    if session.scalar(select(Period.id).where(Period.code == code)) is not None:
+        raise Refused("period_exists", code=code)
+    period = Period(
+        code=code,
+        year=year,
+        name_zh=name_zh.strip()[:100] or code,
+        name_en=name_en.strip()[:100] or code,
+        state="draft",
+        yoy_threshold=yoy_threshold,
+    )
+    session.add(period)
+    session.flush()
+    for position, definition in enumerate(form_fields(framework)):
+        session.add(FormField(period_id=period.id, position=position, **definition.__dict__))
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        actor=actor.username,
+        action="period_create",
+        object_type="period",
+        object_id=code,
+        after={"code": code, "year": year, "fields": len(form_fields(framework))},
+    )
+    return period
+
+
+def set_period_state(session: Session, actor: Actor, code: str, state: str) -> Period:
+    """Open or close a period (publishing is :func:`kaifang.platform.review.publish`)."""
+    actor.require("manage_periods")
+    if state not in ("open", "closed"):
+        raise Refused("bad_period_state", state=state)
+    period = session.scalar(select(Period).where(Period.code == code).with_for_update())
+    if period is None:
+        raise NotFound("period")
+    if period.state == "published":
+        raise Refused("period_published", code=code)
+    before = period.state
+    period.state = state
+    audit.record(
+        session,
+        actor_id=actor.id,
+        actor=actor.username,
+        action=f"period_{state}",
+        object_type="period",
+        object_id=code,
+        before={"state": before},
+        after={"state": state},
+    )
+    return period
+
+
+def list_periods(session: Session) -> list[Period]:
+    return list(session.scalars(select(Period).order_by(Period.year.desc(), Period.code)))
+
+
+def get_period(session: Session, code: str) -> Period:
+    period = session.scalar(select(Period).where(Period.code == code))
+    if period is None:
+        raise NotFound("period")
+    return period
+
+
+def field_specs(period: Period) -> dict[str, rules.FieldSpec]:
+    return {
+        f.indicator: rules.FieldSpec(f.indicator, f.low, f.high, f.positive) for f in period.fields
+    }
+
+
+# ------------------------------------------------------------------------------------ regions
+
+
+def regions_in_scope(session: Session, actor: Actor) -> list[Region]:
+    """The regions the actor sees that report data (all but the province itself)."""
+    query = select(Region).where(scope_filter(Region.code, actor)).order_by(Region.code)
+    return [r for r in session.scalars(query) if r.level != "province"]
+
+
+def get_region(session: Session, actor: Actor, code: str) -> Region:
+    actor.require_region(code)
+    region = session.get(Region, code)
+    if region is None:
+        raise NotFound("region")
+    return region
+
+
+# -------------------------------------------------------------------------------- submissions
+
+
+def submissions_query(actor: Actor) -> Select[Submission]:
+    return select(Submission).where(scope_filter(Submission.region_code, actor))
+
+
+def list_submissions(session: Session, actor: Actor, period: Period) -> dict[str, Submission]:
+    """The period's submissions the actor sees, by region code."""
+    query = submissions_query(actor).where(Submission.period_id == period.id)
+    return {s.region_code: s for s in session.scalars(query)}
+
+
+def find_submission(
+    session: Session, actor: Actor, period: Period, region: str, lock: bool = False
+) -> Submission | None:
+    actor.require_region(region)
+    query = submissions_query(actor).where(
+        Submission.period_id == period.id, Submission.region_code == region
+    )
+    if lock:
+        query = query.with_for_update(of=Submission)
+    return session.scalar(query)
+
+
+def get_submission(
+    session: Session, actor: Actor, submission_id: int, lock: bool = False
+) -> Submission:
+    query = submissions_query(actor).where(Submission.id == submission_id)
+    if lock:
+        query = query.with_for_update(of=Submission)
+    found = session.scalar(query)
+    if found is None:
+        raise NotFound("submission")
+    return found
+
+
+def open_submission(session: Session, actor: Actor, period: Period, region: str) -> Submission:
+    """The submission of ``region`` for ``period``, created (as a draft) when it is absent."""
+    get_region(session, actor, region)
+    found = find_submission(session, actor, period, region, lock=True)
+    if found is not None:
+        return found
+    actor.require("enter")
+    if period.state != "open":
+        raise Refused("period_not_open", code=period.code)
+    submission = Submission(
+        period_id=period.id, region_code=region, state="draft", revision=0, updated_by=actor.id
+    )
+    session.add(submission)
+    session.flush()
+    return submission
+
+
+# ------------------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class CurrentValue:
+    value: float | None
+    explanation: str | None
+    version: int
+    author_id: int | None
+    at: Any
+
+
+def current_values(
+    session: Session, submission_ids: list[int]
+) -> dict[int, dict[str, CurrentValue]]:
+    """The newest version of every value of these submissions: submission -> indicator -> value."""
+    if not submission_ids:
+        return {}
+    newest = (
+        select(
+            ValueVersion.submission_id,
+            ValueVersion.indicator,
+            func.max(ValueVersion.version).label("version"),
+        )
+        .where(ValueVersion.submission_id.in_(submission_ids))
+        .group_by(ValueVersion.submission_id, ValueVersion.indicator)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(ValueVersion).join(
+            newest,
+            and_(
+                ValueVersion.submission_id == newest.c.submission_id,
+                ValueVersion.indicator == newest.c.indicator,
+                ValueVersion.version == newest.c.version,
+            ),
+        )
+    )
+    found: dict[int, dict[str, CurrentValue]] = {i: {} for i in submission_ids}
+    for row in rows:
+        found[row.submission_id][row.indicator] = CurrentValue(
+            row.value, row.explanation, row.version, row.author_id, row.created_at
+        )
+    return found
+
+
+def value_history(
+    session: Session, actor: Actor, region: str, year: int, indicators: list[str]
+) -> dict[str, dict[int, float]]:
+    """Approved values of ``region`` in the five years before ``year``.
+
+    Returns indicator -> year -> value.
+    """
+    actor.require_region(region)
+    subs = session.execute(
+        select(Submission.id, Period.year)
+        .join(Period, Period.id == Submission.period_id)
+        .where(
+            Submission.region_code == region,
+            Submission.state.in_(APPROVED),
+            Period.year < year,
+            Period.year >= year - rules.HISTORY_YEARS,
+        )
+    ).all()
+    year_of = {sid: y for sid, y in subs}
+    history: dict[str, dict[int, float]] = {i: {} for i in indicators}
+    for sid, values in current_values(session, list(year_of)).items():
+        for indicator, current in values.items():
+            if indicator in history and current.value is not None:
+                history[indicator][year_of[sid]] = current.value
+    return history
+
+
+def check_cells(
+    session: Session,
+    actor: Actor,
+    period: Period,
+    region: str,
+    cells: Mapping[str, str | float | None],
+) -> list[rules.Finding]:
+    """Hard and soft findings of entered cells (for instant validation and before saving)."""
+    specs = field_specs(period)
+    history = value_history(session, actor, region, period.year, list(cells))
+    return rules.check_values(specs, cells, period.year, history, period.yoy_threshold)
+
+
+def _locked_refusal(submission: Submission) -> Refused:
+    return Refused(
+        "locked",
+        state=submission.state,
+        at=submission.updated_at.strftime("%Y-%m-%d %H:%M") if submission.updated_at else "",
+    )
+
+
+def save_values(
+    session: Session,
+    actor: Actor,
+    period: Period,
+    region: str,
+    cells: Mapping[str, str | float | None],
+    explanations: Mapping[str, str] | None = None,
+    *,
+    revision: int | None = None,
+    source: str = "form",
+) -> Submission:
+    """Save entered values as new versions, all or nothing.
+
+    ``revision`` is the submission's revision the form was drawn with: a form drawn before the
+    last change (or before a lock) is refused, so nobody overwrites what they have not seen.
+    Cells equal to the current value and explanation write nothing.
+    """
+    get_region(session, actor, region)  # out of scope: not found, whatever the role
+    actor.require("enter")
+    explanations = dict(explanations or {})
+    for indicator, text in [*cells.items(), *explanations.items()]:
+        if text is not None and len(str(text)) > (
+            rules.MAX_EXPLANATION if indicator in explanations else MAX_CELL
+        ):
+            raise Refused("cell_too_long", indicator=indicator)
+    submission = open_submission(session, actor, period, region)
+    if submission.state in LOCKED_STATES:
+        raise _locked_refusal(submission)
+    if submission.state != "draft":
+        raise Refused("not_draft", state=submission.state)
+    if period.state != "open":
+        raise Refused("period_not_open", code=period.code)
+    if revision is not None and revision != submission.revision:
+        raise Refused("stale_form", revision=submission.revision)
+    # Only hard rules block saving, and they need no history: the write lock (SQLite's one
+    # writer) is held for as short a time as possible. Soft rules are checked on submit.
+    hard = rules.check_values(field_specs(period), cells, period.year, {})
+    if hard:
+        raise Invalid("hard_rules", hard)
+    current = current_values(session, [submission.id])[submission.id]
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    for indicator, text in cells.items():
+        value, _ = rules.parse_value(text)
+        explanation = (explanations.get(indicator) or "").strip() or None
+        old = current.get(indicator)
+        if old is not None and old.value == value and old.explanation == explanation:
+            continue
+        if old is None and value is None and explanation is None:
+            continue
+        rows.append(
+            {
+                "submission_id": submission.id,
+                "region_code": region,
+                "indicator": indicator,
+                "version": (old.version + 1) if old else 1,
+                "value": value,
+                "explanation": explanation,
+                "reason": source,
+                "author_id": actor.id,
+                "created_at": now,
+            }
+        )
+        before[indicator] = None if old is None else old.value
+        after[indicator] = value
+        if explanation is not None:
+            after[f"{indicator}:explanation"] = explanation
+    if not after:
+        return submission
+    session.execute(insert(ValueVersion), rows)  # one multi-row INSERT
+    submission.revision += 1
+    submission.updated_at = utcnow()
+    submission.updated_by = actor.id
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        actor=actor.username,
+        action=f"values_{source}",
+        object_type="submission",
+        object_id=f"{period.code}/{region}",
+        region=region,
+        before=before,
+        after=after,
+    )
+    return submission
+
+
+def value_versions(
+    session: Session, actor: Actor, submission: Submission, indicator: str
+) -> list[ValueVersion]:
+    """Every version of one value, newest first (who, when, why)."""
+    actor.require_region(submission.region_code)
+    return list(
+        session.scalars(
+            select(ValueVersion)
+            .where(
+                ValueVersion.submission_id == submission.id,
+                ValueVersion.indicator == indicator,
+                scope_filter(ValueVersion.region_code, actor),
+            )
+            .order_by(ValueVersion.version.desc())
+        )
+    )

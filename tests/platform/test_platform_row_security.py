@@ -1,0 +1,84 @@
+"""PostgreSQL's own enforcement, below the application: row-level security by region and
+append-only history, for the non-owner role the server connects as."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy.exc
+from platform_support import actor
+from sqlalchemy import text
+
+from kaifang.platform import workflow
+from kaifang.platform.instance import Platform
+
+
+@pytest.fixture(params=["postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _seed(platform: Platform) -> None:
+    admin = actor(platform, "admin")
+    with platform.tx(admin) as s:
+        workflow.create_period(
+            s, admin, platform.framework, code="2024", year=2024, name_zh="x", name_en="x"
+        )
+        workflow.set_period_state(s, admin, "2024", "open")
+        period = workflow.get_period(s, "2024")
+        for region in ("520100", "520200", "520300"):
+            workflow.save_values(s, admin, period, region, {"gdp": "1"})
+
+
+def _rows(platform: Platform, scope: str, sql: str) -> list[tuple[object, ...]]:
+    with platform.engine.connect() as conn:
+        conn.execute(text("SELECT set_config('kaifang.scope', :s, false)"), {"s": scope})
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def test_policies_hide_rows_outside_the_scope(platform: Platform) -> None:
+    _seed(platform)
+    assert platform.engine.dialect.name == "postgresql"
+    query = "SELECT region_code FROM submissions ORDER BY region_code"
+    assert _rows(platform, "5201", query) == [("520100",)]
+    assert _rows(platform, "5201,5203", query) == [("520100",), ("520300",)]
+    assert _rows(platform, "", query) == []
+    assert _rows(platform, "*", query) == [("520100",), ("520200",), ("520300",)]
+    values = "SELECT DISTINCT region_code FROM value_versions"
+    assert _rows(platform, "5202", values) == [("520200",)]
+    audit = "SELECT DISTINCT region_code FROM audit_log WHERE region_code IS NOT NULL"
+    assert _rows(platform, "5203", audit) == [("520300",)]
+    # entries of no region (users, periods) only for administrators
+    no_region = "SELECT count(*) FROM audit_log WHERE region_code IS NULL"
+    assert _rows(platform, "52", no_region) == [(0,)]
+
+
+def test_writes_outside_the_scope_are_refused(platform: Platform) -> None:
+    _seed(platform)
+    with pytest.raises(sqlalchemy.exc.ProgrammingError), platform.engine.begin() as conn:
+        conn.execute(text("SELECT set_config('kaifang.scope', '5201', true)"))
+        conn.execute(
+            text(
+                "INSERT INTO value_versions (submission_id, region_code, indicator, version, "
+                "value, reason, created_at) VALUES (1, '520200', 'gdp', 9, 1, 'x', now())"
+            )
+        )
+    with platform.engine.begin() as conn:
+        conn.execute(text("SELECT set_config('kaifang.scope', '5201', true)"))
+        changed = conn.execute(
+            text("UPDATE submissions SET state = 'submitted' WHERE region_code = '520200'")
+        )
+        assert changed.rowcount == 0
+
+
+@pytest.mark.parametrize("table", ["value_versions", "audit_log", "reviews"])
+def test_history_cannot_be_rewritten_by_the_application_role(
+    platform: Platform, table: str
+) -> None:
+    _seed(platform)
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+        with (
+            pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"),
+            platform.engine.begin() as conn,
+        ):
+            conn.execute(text("SELECT set_config('kaifang.scope', '*', true)"))
+            conn.execute(text(statement))
