@@ -9,6 +9,7 @@ import sys
 from kaifang.cli import (  # noqa: F401
     assess,  # assess, check, init
     audit_cmd,  # audit
+    ledger,  # ledger
     report,  # report
     schema,  # schema
     sensitivity,  # sensitivity
