@@ -114,6 +114,12 @@ def ledger_dict() -> dict[str, Any]:
 
 
 @pytest.fixture
+def ledger_data() -> dict[str, Any]:
+    """A fresh copy of the tiny ledger, to change in a test."""
+    return ledger_dict()
+
+
+@pytest.fixture
 def ledger_project(tmp_path: Path) -> Callable[..., Path]:
     """Write the tiny assessment and a ledger (``ledger_dict()`` or the one given)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -93,10 +94,10 @@ def test_guizhou_example(tmp_path: Path) -> None:
     assert not [w for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]+", text) if w in ids]
 
 
-def test_hostile_names_are_escaped(ledger_project: Callable[..., Path], tmp_path: Path) -> None:
-    from tests.ledger.conftest import ledger_dict
-
-    data = ledger_dict()
+def test_hostile_names_are_escaped(
+    ledger_project: Callable[..., Path], ledger_data: dict[str, Any], tmp_path: Path
+) -> None:
+    data = ledger_data
     evil = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
     data["measures"][0]["name"] = {"zh": evil, "en": evil}
     data["departments"][0]["name"] = {"zh": evil, "en": evil}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,6 @@ import pytest
 
 from kaifang.errors import InputError
 from kaifang.ledger import load_ledger
-from tests.ledger.conftest import ledger_dict
 
 
 def _task(d: dict[str, Any], i: int) -> dict[str, Any]:
@@ -83,10 +81,10 @@ CASES = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_ledger_is_refused_with_file_and_line(
-    case: str, ledger_project: Callable[..., Path]
+    case: str, ledger_project: Callable[..., Path], ledger_data: dict[str, Any]
 ) -> None:
     change, expected = CASES[case]
-    data = copy.deepcopy(ledger_dict())
+    data = ledger_data
     change(data)
     path = ledger_project(data)
     with pytest.raises(InputError) as info:
@@ -97,8 +95,10 @@ def test_bad_ledger_is_refused_with_file_and_line(
     assert all(p.row is not None for p in info.value.problems), text
 
 
-def test_every_problem_is_reported_at_once(ledger_project: Callable[..., Path]) -> None:
-    data = ledger_dict()
+def test_every_problem_is_reported_at_once(
+    ledger_project: Callable[..., Path], ledger_data: dict[str, Any]
+) -> None:
+    data = ledger_data
     _task(data, 0)["lead"] = "nobody"
     _task(data, 1)["indicators"][0]["indicator"] = "nothing"
     data["progress"][0]["period"] = "2024Q9"
@@ -107,8 +107,10 @@ def test_every_problem_is_reported_at_once(ledger_project: Callable[..., Path]) 
     assert len(info.value.problems) == 3
 
 
-def test_duplicate_report_names_the_first_line(ledger_project: Callable[..., Path]) -> None:
-    data = ledger_dict()
+def test_duplicate_report_names_the_first_line(
+    ledger_project: Callable[..., Path], ledger_data: dict[str, Any]
+) -> None:
+    data = ledger_data
     data["progress"].append(dict(data["progress"][0]))
     with pytest.raises(
         InputError,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given
@@ -52,5 +53,5 @@ def test_periods_tile_the_span_without_gaps(first: dt.date, days: int, freq: str
     bounds = [period_bounds(p, freq) for p in labels]  # type: ignore[arg-type]
     assert bounds[0][0] <= first <= bounds[0][1]
     assert bounds[-1][0] <= last <= bounds[-1][1]
-    for (_, end), (start, _) in zip(bounds, bounds[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(bounds):
         assert start == end + dt.timedelta(days=1)

@@ -96,7 +96,7 @@ def test_deadline_passed_with_work_open_is_delayed() -> None:
         AS_OF,
     )
     assert d.status == "delayed"
-    assert any("deadline 2024-12-01 passed" == r.en for r in d.reasons)
+    assert any(r.en == "deadline 2024-12-01 passed" for r in d.reasons)
 
 
 def test_parent_takes_the_worst_child_and_is_done_only_when_all_are() -> None:
