@@ -34,6 +34,7 @@ def ledger(
     from kaifang.ledger.evaluate import evaluate_ledger
     from kaifang.ledger.files import write_ledger_outputs
     from kaifang.ledger.load import load_ledger
+    from kaifang.ledger.status import STATUS_NAMES
 
     lang = check_lang(lang)
     zh = lang == "zh"
@@ -56,7 +57,9 @@ def ledger(
         ("核验日期 " if zh else "As of ")
         + str(status.as_of)
         + ": "
-        + ", ".join(f"{k!s} {v}" for k, v in counts.items()),
+        + ("，" if zh else ", ").join(
+            f"{STATUS_NAMES[str(k)][1 if zh else 0]} {v}" for k, v in counts.items()
+        ),
         highlight=False,
         markup=False,
     )

@@ -85,6 +85,7 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
         items = [
             Target(
                 id=tid,
+                name=t.name,
                 indicator=ind,
                 scope="both",
                 base_year=t.base_year,
@@ -130,7 +131,7 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
                 {
                     "measure": f.measure.id,
                     "indicator": link.indicator,
-                    "target": tid if isinstance(link.target, str) else "",
+                    "target": tid,
                     # a target without a name of its own is reported under its id: say nothing
                     "target_en": r["target_en"] if r["target_en"] != tid else "",
                     "target_zh": r["target_zh"] if r["target_zh"] != tid else "",

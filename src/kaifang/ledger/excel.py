@@ -53,6 +53,8 @@ SHEETS: dict[str, list[str]] = {
         "multiple",
         "level",
         "target_year",
+        "target_name_zh",
+        "target_name_en",
     ],
     "progress": [
         "measure",
@@ -130,11 +132,11 @@ def _records(ledger: Ledger) -> dict[str, list[list[Any]]]:
         for link in m.indicators:
             t = link.target
             if isinstance(t, OwnTarget):
-                out["indicators"].append(
-                    [m.id, link.indicator, None, t.base_year, t.multiple, t.level, t.target_year]
-                )
+                named = [t.name.zh, t.name.en] if t.name else [None, None]
+                own = [None, t.base_year, t.multiple, t.level, t.target_year, *named]
+                out["indicators"].append([m.id, link.indicator, *own])
             else:
-                out["indicators"].append([m.id, link.indicator, t, None, None, None, None])
+                out["indicators"].append([m.id, link.indicator, t] + [None] * 6)
     return out
 
 
@@ -261,6 +263,8 @@ def read_ledger_workbook(path: Path) -> LedgerFile:
                     if link.get(k) is not None
                 }
                 target["base_year"] = int(target["base_year"])
+                if link.get("target_name_zh"):
+                    target["name"] = {"zh": link["target_name_zh"], "en": link["target_name_en"]}
                 target["target_year"] = int(target["target_year"])
             links.append({"indicator": link["indicator"], "target": target})
         return {

@@ -76,8 +76,10 @@ class Milestone(Strict):
 
 
 class OwnTarget(Strict):
-    """A target set on the measure itself, in the ``targets:`` block's terms."""
+    """A target set on the measure itself, in the ``targets:`` block's terms. Like those, it
+    tracks the raw series (before any denominator): name it when the indicator is a ratio."""
 
+    name: Name | None = None
     base_year: int
     multiple: Annotated[float, Field(gt=0)] | None = None
     level: Annotated[float, Field(gt=0)] | None = None
@@ -92,6 +94,8 @@ class OwnTarget(Strict):
                 f"target_year ({self.target_year}) must come after base_year ({self.base_year})"
             )
         return self
+
+    _name = field_validator("name", mode="before")(_bilingual)
 
 
 class IndicatorLink(Strict):
