@@ -10,6 +10,7 @@ from kaifang.cli import (  # noqa: F401
     assess,  # assess, check, init
     audit_cmd,  # audit
     disparity,  # disparity
+    ledger,  # ledger
     platform_cmd,  # platform init, serve, demo
     report,  # report
     schema,  # schema

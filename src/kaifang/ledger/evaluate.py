@@ -1,0 +1,339 @@
+"""The ledger on a given day: reported and derived status of every measure, the indicator
+evidence, and the reminders of progress reports due or overdue.
+
+The indicator evidence is the target tracking of :mod:`kaifang.steering.targets` (the same
+numbers the ``targets`` verb writes): a linked target named by id is taken from the assessment's
+``targets:`` block, a target set on the measure is evaluated with that block's thresholds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kaifang.ledger.load import FlatMeasure, Ledger
+from kaifang.ledger.model import OwnTarget, period_bounds, periods_between
+from kaifang.ledger.status import (
+    STATUS_NAMES,
+    Derived,
+    Reason,
+    derive_status,
+    milestone_overdue,
+    mismatch,
+)
+
+
+@dataclass(frozen=True)
+class LedgerStatus:
+    as_of: dt.date
+    measures: pd.DataFrame  # one row per measure: place, owners, span, reported vs derived
+    milestones: pd.DataFrame
+    progress: pd.DataFrame
+    indicators: pd.DataFrame  # one row per measure, indicator and region: target tracking
+    reminders: pd.DataFrame  # reports due or overdue, per department
+    simulated: bool
+
+
+def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
+    """Target tracking of every linked indicator, one row per link and tracked region."""
+    columns = [
+        "measure",
+        "indicator",
+        "target",
+        "target_en",
+        "target_zh",
+        "unit",
+        "status",
+        "ratio",
+        "latest_year",
+        "target_year",
+        "projection_to_target",
+    ]
+    links = [(f, link) for f in ledger.measures for link in f.measure.indicators]
+    if ledger.assessment is None or not links:
+        return pd.DataFrame(
+            [
+                {
+                    "measure": f.measure.id,
+                    "indicator": link.indicator,
+                    "target": "",
+                    "unit": "",
+                    "status": "no_target",
+                }
+                for f, link in links
+            ],
+            columns=columns,
+        )
+    from kaifang.assessment.config import config_block
+    from kaifang.steering.models import Target, TargetsBlock
+    from kaifang.steering.targets import evaluate_targets
+
+    assessment = ledger.assessment
+    block = config_block(assessment.inputs.config_path, "targets", TargetsBlock)
+    summaries = []
+    if block is not None and any(isinstance(link.target, str) for _, link in links):
+        summaries.append(evaluate_targets(assessment, block).summary)
+    own = {
+        f"{f.measure.id}__{link.indicator}": (link.indicator, link.target)
+        for f, link in links
+        if isinstance(link.target, OwnTarget)
+    }
+    if own:
+        items = [
+            Target(
+                id=tid,
+                name=t.name,
+                indicator=ind,
+                scope="both",
+                base_year=t.base_year,
+                multiple=t.multiple,
+                level=t.level,
+                target_year=t.target_year,
+            )
+            for tid, (ind, t) in own.items()
+            if isinstance(t, OwnTarget)
+        ]
+        own_block = TargetsBlock(
+            additive=block.additive if block else [],
+            thresholds=block.thresholds
+            if block
+            else TargetsBlock.model_fields["thresholds"].get_default(call_default_factory=True),
+            items=items,
+        )
+        summaries.append(evaluate_targets(assessment, own_block).summary)
+    summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame()
+    unit_codes = set(assessment.inputs.units["code"].astype(str))
+    rows: list[dict[str, Any]] = []
+    for f, link in links:
+        if link.target is None:
+            rows.append(
+                {
+                    "measure": f.measure.id,
+                    "indicator": link.indicator,
+                    "target": "",
+                    "unit": "",
+                    "status": "no_target",
+                }
+            )
+            continue
+        tid = link.target if isinstance(link.target, str) else f"{f.measure.id}__{link.indicator}"
+        these = summary[summary["target"] == tid]
+        wanted = [c if c in unit_codes else "total" for c in f.measure.regions] or ["total"]
+        for code in dict.fromkeys(wanted):
+            hit = these[these["unit"].astype(str) == code]
+            if hit.empty:
+                continue
+            r = hit.iloc[0]
+            rows.append(
+                {
+                    "measure": f.measure.id,
+                    "indicator": link.indicator,
+                    "target": tid,
+                    # a target without a name of its own is reported under its id: say nothing
+                    "target_en": r["target_en"] if r["target_en"] != tid else "",
+                    "target_zh": r["target_zh"] if r["target_zh"] != tid else "",
+                    "unit": code,
+                    "status": r["status"],
+                    "ratio": r["ratio"],
+                    "latest_year": r["latest_year"],
+                    "target_year": r["target_year"],
+                    "projection_to_target": r["projection_to_target"],
+                }
+            )
+    table = pd.DataFrame(rows, columns=columns).fillna({"target_en": "", "target_zh": ""})
+    return table.astype({"latest_year": "Int64", "target_year": "Int64"})
+
+
+def _latest_reports(ledger: Ledger, as_of: dt.date) -> dict[str, Any]:
+    """The latest progress report of each measure whose period began by ``as_of``."""
+    freq = ledger.file.reporting.frequency
+    latest: dict[str, Any] = {}
+    for rep in ledger.file.progress:
+        start, end = period_bounds(rep.period, freq)
+        if start > as_of:
+            continue
+        if rep.measure not in latest or end > latest[rep.measure][0]:
+            latest[rep.measure] = (end, rep)
+    return {k: v[1] for k, v in latest.items()}
+
+
+def _reminders(ledger: Ledger, as_of: dt.date, lang_names: bool = True) -> pd.DataFrame:
+    cfg = ledger.file.reporting
+    have = {(r.measure, r.period) for r in ledger.file.progress}
+    done_in: dict[str, dt.date] = {}
+    for r in ledger.file.progress:
+        if r.status == "done":
+            end = period_bounds(r.period, cfg.frequency)[1]
+            done_in[r.measure] = min(done_in.get(r.measure, end), end)
+    horizon = as_of + dt.timedelta(days=cfg.remind_days)
+    rows = []
+    for f in ledger.measures:
+        if not f.is_task:
+            continue
+        m = f.measure
+        last = min(m.deadline, horizon, done_in.get(m.id, dt.date.max))
+        for period in periods_between(m.start, last, cfg.frequency):
+            end = period_bounds(period, cfg.frequency)[1]
+            due = end + dt.timedelta(days=cfg.due_days)
+            if (m.id, period) in have or due > horizon:
+                continue
+            state = "overdue" if due < as_of else "due"
+            rows.append(
+                {
+                    "department": m.lead,
+                    "department_zh": ledger.department_name(m.lead, "zh"),
+                    "department_en": ledger.department_name(m.lead, "en"),
+                    "number": f.number,
+                    "measure": m.id,
+                    "measure_zh": m.name.zh,
+                    "measure_en": m.name.en,
+                    "period": period,
+                    "due": due,
+                    "state": state,
+                    "days_overdue": max((as_of - due).days, 0),
+                }
+            )
+    cols = [
+        "department",
+        "department_zh",
+        "department_en",
+        "number",
+        "measure",
+        "measure_zh",
+        "measure_en",
+        "period",
+        "due",
+        "state",
+        "days_overdue",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def evaluate_ledger(ledger: Ledger, as_of: dt.date | None = None) -> LedgerStatus:
+    """Reported and derived status of every measure on ``as_of`` (default: the file's
+    ``as_of``, else today), with the evidence and the reminders."""
+    as_of = as_of or ledger.file.as_of or dt.date.today()
+    indicators = _indicator_rows(ledger)
+    reports = _latest_reports(ledger, as_of)
+    derived: dict[str, Derived] = {}
+    framework = ledger.assessment.inputs.framework if ledger.assessment is not None else None
+
+    def tracked(indicator: str, target_en: str, target_zh: str) -> Reason:
+        # a named target says what is tracked better than a ratio indicator's name: targets
+        # follow the raw series
+        if target_en:
+            return Reason(f"target {target_en}", f"目标“{target_zh}”")
+        en = framework.name(indicator, "en") if framework is not None else indicator
+        zh = framework.name(indicator, "zh") if framework is not None else indicator
+        return Reason(f"indicator {en}", f"指标“{zh}”")
+
+    def visit(f: FlatMeasure) -> Derived:
+        m = f.measure
+        kids = [visit(next(x for x in ledger.measures if x.measure.id == c.id)) for c in m.children]
+        mine = indicators[indicators["measure"] == m.id]
+        result = derive_status(
+            m.start,
+            m.deadline,
+            [(Reason(ms.name.en, ms.name.zh), ms.due, ms.done) for ms in m.milestones],
+            [
+                (tracked(r["indicator"], r["target_en"], r["target_zh"]), r["status"])
+                for r in mine.to_dict("records")
+            ],
+            as_of,
+            kids,
+            reported_done=m.id in reports and reports[m.id].status == "done",
+        )
+        derived[m.id] = result
+        return result
+
+    for f in ledger.measures:
+        if f.parent is None:
+            visit(f)
+    rows = []
+    for f in ledger.measures:
+        m, d = f.measure, derived[f.measure.id]
+        rep = reports.get(m.id)
+        flag = mismatch(rep.status if rep else None, d)
+        rows.append(
+            {
+                "number": f.number,
+                "id": m.id,
+                "parent": f.parent or "",
+                "depth": f.depth,
+                "name_zh": m.name.zh,
+                "name_en": m.name.en,
+                "lead": m.lead,
+                "lead_zh": ledger.department_name(m.lead, "zh"),
+                "lead_en": ledger.department_name(m.lead, "en"),
+                "cooperating": ";".join(m.cooperating),
+                "cooperating_zh": "、".join(ledger.department_name(c, "zh") for c in m.cooperating),
+                "cooperating_en": "; ".join(ledger.department_name(c, "en") for c in m.cooperating),
+                "regions": ";".join(m.regions),
+                "start": m.start,
+                "deadline": m.deadline,
+                "period": rep.period if rep else "",
+                "reported": rep.status if rep else "",
+                "reported_zh": STATUS_NAMES[rep.status][1] if rep else "",
+                "percent": rep.percent if rep else float("nan"),
+                "narrative_zh": rep.narrative.zh if rep and rep.narrative else "",
+                "narrative_en": rep.narrative.en if rep and rep.narrative else "",
+                "derived": d.status,
+                "derived_zh": STATUS_NAMES[d.status][1],
+                "evidence_en": "; ".join(r.en for r in d.reasons),
+                "evidence_zh": "；".join(r.zh for r in d.reasons),
+                "mismatch": flag is not None,
+                "mismatch_en": flag.en if flag else "",
+                "mismatch_zh": flag.zh if flag else "",
+            }
+        )
+    milestones = pd.DataFrame(
+        [
+            {
+                "measure": f.measure.id,
+                "id": ms.id,
+                "name_zh": ms.name.zh,
+                "name_en": ms.name.en,
+                "due": ms.due,
+                "done": ms.done,
+                "overdue": milestone_overdue(ms.due, ms.done, as_of),
+            }
+            for f in ledger.measures
+            for ms in f.measure.milestones
+        ],
+        columns=["measure", "id", "name_zh", "name_en", "due", "done", "overdue"],
+    )
+    progress = pd.DataFrame(
+        [
+            {
+                "measure": r.measure,
+                "period": r.period,
+                "status": r.status,
+                "percent": r.percent,
+                "narrative_zh": r.narrative.zh if r.narrative else "",
+                "narrative_en": r.narrative.en if r.narrative else "",
+                "submitted": r.submitted,
+            }
+            for r in ledger.file.progress
+        ],
+        columns=[
+            "measure",
+            "period",
+            "status",
+            "percent",
+            "narrative_zh",
+            "narrative_en",
+            "submitted",
+        ],
+    )
+    return LedgerStatus(
+        as_of,
+        pd.DataFrame(rows),
+        milestones,
+        progress,
+        indicators,
+        _reminders(ledger, as_of),
+        ledger.file.simulated_progress,
+    )
