@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 
 from kaifang.cli.common import app, console
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 @app.command(
