@@ -97,7 +97,7 @@ def subset_woff(text: str, font: tuple[Path, int] | None = None) -> bytes | None
     # Chinese needs no shaping features nor vertical metrics. Hints are kept: removing them
     # also runs every charstring, and costs more time than the bytes it saves.
     options.layout_features = []
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "VORG", "vhea", "vmtx"]
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx"]
     options.name_IDs = [1, 2, 3, 4, 6]
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(set(text) | {chr(c) for c in range(32, 127)})))
