@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from kaifang.atomic import make_temp_folder
 from kaifang.errors import InputError, Problem
 from kaifang.framework import load_framework
 
@@ -66,7 +66,7 @@ def create_project(directory: Path) -> list[Path]:
             [Problem(str(directory), "folder exists and is not empty; choose a new folder")]
         )
     directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    tmp = make_temp_folder(directory.parent, f".{directory.name}.tmp-")
     try:
         source = resources.files("kaifang.template") / "files"
         for name in TEMPLATE_FILES:
