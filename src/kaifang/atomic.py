@@ -89,7 +89,10 @@ def output_lock(outdir: Path) -> Iterator[None]:
         return
     path = _lock_file(outdir)
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:  # the user gave the folder, not the lock file: name it
+            raise OSError(exc.errno, exc.strerror, str(outdir)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -155,6 +158,8 @@ def make_temp_folder(parent: Path, prefix: str) -> Path:
             path.mkdir(mode=0o777)
         except FileExistsError:  # pragma: no cover - 1 in 4 billion
             continue
+        except OSError as exc:  # name the folder the user gave, not the temporary one
+            raise OSError(exc.errno, exc.strerror, str(parent)) from None
         return path
 
 

@@ -37,5 +37,5 @@ def schema(
     if output is None:
         console.print_json(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
-        console.print(f"{output}")
+        output.write_text(text + "\n", encoding="utf-8")  # an OSError: the app's message
+        console.print(str(output), markup=False, highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kaifang.cli.common import LangOption, app, check_lang, console, fail
+from kaifang.cli.common import LangOption, app, check_lang, console, esc, fail
 from kaifang.errors import KaifangError
 
 
@@ -37,18 +37,18 @@ def serve(
 
         with console.status("加载评估" if zh else "Loading the assessment"):
             dashboard = Dashboard.open(source)
-    except KaifangError as exc:
+    except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
     import uvicorn
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/?lang={lang}"
-    console.print(("看板地址 " if zh else "Dashboard at ") + f"[bold]{url}[/bold]")
+    console.print(("看板地址 " if zh else "Dashboard at ") + f"[bold]{esc(url)}[/bold]")
     if dashboard.whatif_reason is not None:
         label = "权重模拟不可用" if zh else "What-if unavailable"
         console.print(
-            f"[yellow]{label}[/yellow]: {dashboard.whatif_reason}",
+            f"[yellow]{label}[/yellow]: {esc(dashboard.whatif_reason)}",
             highlight=False,
         )
     if dashboard.base.record.get("simulated"):
