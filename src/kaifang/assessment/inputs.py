@@ -109,9 +109,11 @@ def _check_data(
 ) -> None:
     """Problems that need framework, config and data together."""
     problems: list[Problem] = []
-    if data.empty:
+    # a row with an empty value is no data (the rows of a fresh `kaifang init` template)
+    observed = data["value"].notna()
+    if not observed.any():
         raise InputError([Problem(str(config_path), "the data files hold no values")])
-    present = set(data["indicator"].unique())
+    present = set(data.loc[observed, "indicator"].unique())
     derived = {i for i in framework.indicators if getattr(framework[i].node.derive, "growth", None)}
     missing = [s for s in framework.series if s not in present and s not in derived]
     if missing:

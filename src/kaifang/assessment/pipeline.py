@@ -22,6 +22,7 @@ from kaifang.assessment.results import Results
 from kaifang.assessment.weighting import compute_weights
 from kaifang.errors import InputError, KaifangError, Problem
 from kaifang.framework import build_framework
+from kaifang.framework.model import MAX_WEIGHT
 from kaifang.methods.ranking import rank_desc_along
 
 log = logging.getLogger(__name__)
@@ -81,9 +82,13 @@ class Assessment:
         unknown = [n for n in weights if n not in framework.nodes]
         if unknown:
             raise KaifangError(f"unknown node(s) for a weight change: {', '.join(unknown)}")
-        bad = {n: w for n, w in weights.items() if not (w > 0 and np.isfinite(w))}
+        bad = {n: w for n, w in weights.items() if not (0 < w <= MAX_WEIGHT)}
         if bad:
-            raise KaifangError(f"weights must be positive numbers; found {bad}")
+            found = ", ".join(f"{n} = {w:g}" for n, w in bad.items())
+            raise KaifangError(
+                f"weights must be numbers above 0 and at most {MAX_WEIGHT:g} (they are relative "
+                f"to the siblings' weights: 1 = equal); found {found}"
+            )
 
         def edit(node: dict[str, Any]) -> dict[str, Any]:
             if node["id"] in weights:

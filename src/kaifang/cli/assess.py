@@ -131,6 +131,19 @@ def check(
     )
 
 
+def _parse_span(value: str) -> range:
+    first, _, last = value.partition("-")
+    try:
+        start, end = int(first), int(last or first)
+    except ValueError:
+        start, end = 0, -1
+    if not 1900 <= start <= end <= 2100 or end - start > 100:
+        raise typer.BadParameter(
+            f"{value!r}: give years as first-last, like 2020-2024", param_hint="--years"
+        )
+    return range(start, end + 1)
+
+
 @app.command(
     epilog="Example: kaifang init my_assessment && kaifang check my_assessment/assessment.yaml"
 )
@@ -138,14 +151,19 @@ def init(
     directory: Annotated[
         Path, typer.Argument(help="New project folder (must not exist or be empty).")
     ],
+    years: Annotated[
+        str, typer.Option("--years", help="Years of the data template's rows: first-last.")
+    ] = "2020-2024",
     lang: LangOption = "zh",
 ) -> None:
-    """Create a new assessment project: framework, config, units and an Excel data template."""
+    """Create a new assessment project: framework, config, units and an Excel data template
+    with a row for every unit and year."""
     from kaifang.template import create_project
 
     lang = check_lang(lang)
+    span = _parse_span(years)
     try:
-        written = create_project(directory)
+        written = create_project(directory, span)
     except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
