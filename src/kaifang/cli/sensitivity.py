@@ -26,6 +26,7 @@ from kaifang.cli.common import (
     keep_numbers_whole,
     text,
 )
+from kaifang.csvfiles import write_csv
 from kaifang.errors import KaifangError
 
 if TYPE_CHECKING:
@@ -148,10 +149,10 @@ def _write(
     why: str | None = None
     with atomic_folder(output) as tmp:
         if method == "uncertainty":
-            result.table.to_csv(tmp / "ranks.csv", index=False)
+            write_csv(result.table, tmp / "ranks.csv")
         else:
-            result.indices.to_csv(tmp / "sobol.csv", index=False)
-        result.design.to_csv(tmp / "design.csv", index=False)
+            write_csv(result.indices, tmp / "sobol.csv")
+        write_csv(result.design, tmp / "design.csv")
         (tmp / "sensitivity.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
         )

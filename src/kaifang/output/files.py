@@ -14,6 +14,7 @@ from pathlib import Path
 from kaifang.assessment import Assessment
 from kaifang.assessment.results import Results
 from kaifang.atomic import atomic_folder, write_simulated_note
+from kaifang.csvfiles import write_csv
 from kaifang.output.excel import write_workbook
 from kaifang.report.analyses import compute_analyses, read_analyses, write_analyses
 from kaifang.report.data import from_results, write_report_inputs
@@ -29,14 +30,14 @@ def _write_into(results: Results, folder: Path, lang: str, assessment: Assessmen
     # the report shows the tables as read back from the folder, so that `kaifang report` on the
     # folder gives the same report, to the last digit
     data = replace(data, analyses=read_analyses(folder))
-    results.scores.to_csv(folder / "scores.csv", index=False)
-    results.weights.to_csv(folder / "weights.csv", index=False)
+    write_csv(results.scores, folder / "scores.csv")
+    write_csv(results.weights, folder / "weights.csv")
     stages = folder / "stages"
     stages.mkdir()
     for name in results.stage_names:
-        results.stage(name).to_csv(stages / f"{name}.csv", index=False)
-    results.imputed.to_csv(folder / "imputed.csv", index=False)
-    results.treated.to_csv(folder / "treated.csv", index=False)
+        write_csv(results.stage(name), stages / f"{name}.csv")
+    write_csv(results.imputed, folder / "imputed.csv")
+    write_csv(results.treated, folder / "treated.csv")
     (folder / "run.json").write_text(
         json.dumps(results.record, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
