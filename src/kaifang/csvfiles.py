@@ -77,7 +77,7 @@ def read_csv(path: Path | str, **kwargs: Any) -> pd.DataFrame:
     """Read a CSV written by ``write_csv``, the escaping undone (``kwargs`` go to pandas)."""
     import pandas as pd
 
-    frame = pd.read_csv(path, **kwargs)
+    frame: pd.DataFrame = pd.read_csv(path, **kwargs)
     for column in _text_columns(frame):
         frame[column] = frame[column].map(unescape_cell, na_action="ignore")
     frame.columns = [unescape_cell(c) for c in frame.columns]

@@ -16,6 +16,7 @@ from kaifang import __version__
 from kaifang.assessment import steps
 from kaifang.assessment.aggregation import aggregate
 from kaifang.assessment.config import STEP_ORDER, AssessmentConfig, Steps
+from kaifang.assessment.extremes import extreme_warnings, find_extremes
 from kaifang.assessment.grid import Grid, pivot_to_grid
 from kaifang.assessment.inputs import Inputs, load_inputs
 from kaifang.assessment.results import Results
@@ -132,6 +133,16 @@ class Assessment:
             stages["denominated"] = (x, indicators)
         else:
             x = raw[:, [series.index(i) for i in indicators]].copy()
+        # the data as given, then the ratios (a tiny denominator makes a huge ratio)
+        extremes = find_extremes(raw, series, grid, "raw")
+        if s.denominate is not None:
+            seen = {(e["indicator"], e["unit"], e["year"], e["value"]) for e in extremes}
+            extremes += [
+                e
+                for e in find_extremes(x, indicators, grid, "denominated")
+                if (e["indicator"], e["unit"], e["year"], e["value"]) not in seen
+            ]
+        warnings += extreme_warnings(extremes)
 
         imputed = pd.DataFrame(columns=["unit", "year", "indicator", "value", "method"])
         if s.impute is not None:
@@ -177,6 +188,8 @@ class Assessment:
             treated_report,
             time.perf_counter() - started,
         )
+        if extremes:
+            record["extreme_values"] = extremes
         return Results(
             framework=framework,
             grid=grid,

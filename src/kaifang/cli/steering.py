@@ -204,6 +204,7 @@ def scenario(
 ) -> None:
     """Rerun the assessment with changed weights and compare scores, ranks and weights."""
     import kaifang
+    from kaifang.framework.model import Name
     from kaifang.steering.models import Scenario
     from kaifang.steering.scenario import load_scenarios, parse_set, run_scenarios
     from kaifang.steering.writers import Sheet, write_tables
@@ -224,10 +225,10 @@ def scenario(
             scenarios = [
                 Scenario(
                     id="cli",
-                    name={
-                        "zh": _set_title(changes, assessment.framework, "zh"),
-                        "en": _set_title(changes, assessment.framework, "en"),
-                    },
+                    name=Name(
+                        zh=_set_title(changes, assessment.framework, "zh"),
+                        en=_set_title(changes, assessment.framework, "en"),
+                    ),
                     changes=changes,
                 )
             ]
