@@ -79,7 +79,8 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
     years = data.years
     year = years[-1]
     prev = years[-2] if len(years) > 1 else None
-    units = [u for u in data.units if u in set(data.scores["unit"])]
+    scored = set(data.scores["unit"])  # once: a set per unit made the report quadratic
+    units = [u for u in data.units if u in scored]
     score: dict[tuple[int, str, str], float] = {}
     rank: dict[tuple[int, str, str], int] = {}
     ranks = data.scores["rank"].to_numpy(dtype="float64", na_value=NAN)
