@@ -53,12 +53,27 @@ def _text_columns(frame: pd.DataFrame) -> list[Any]:
     ]
 
 
+def _map_where(column: pd.Series, starts: tuple[str, ...], fn: Any) -> pd.Series:
+    """``fn`` applied to the cells of ``column`` that may need it (found vectorised: the text,
+    leading quotes removed, begins with one of ``starts``); the others as they are."""
+    try:
+        text = column.str.lstrip("'")
+    except AttributeError:  # an object column without text
+        return column
+    candidates = text.str.startswith(starts).astype("boolean").fillna(False).to_numpy(bool)
+    if not candidates.any():
+        return column
+    out = column.astype(object)
+    out[candidates] = [fn(v) for v in out[candidates]]
+    return out
+
+
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with formula-like text cells and headers escaped (numbers as they
     are)."""
     out = frame.copy()
     for column in _text_columns(out):
-        out[column] = out[column].map(escape_cell, na_action="ignore")
+        out[column] = _map_where(out[column], TRIGGERS, escape_cell)
     out.columns = [escape_cell(c) for c in out.columns]
     if out.index.dtype == object:
         out.index = out.index.map(escape_cell)
@@ -79,6 +94,6 @@ def read_csv(path: Path | str, **kwargs: Any) -> pd.DataFrame:
 
     frame: pd.DataFrame = pd.read_csv(path, **kwargs)
     for column in _text_columns(frame):
-        frame[column] = frame[column].map(unescape_cell, na_action="ignore")
+        frame[column] = _map_where(frame[column], TRIGGERS, unescape_cell)
     frame.columns = [unescape_cell(c) for c in frame.columns]
     return frame
