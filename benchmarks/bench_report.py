@@ -34,7 +34,6 @@ from kaifang.output import write_results
 from kaifang.report.data import from_results
 from kaifang.report.html import render_html
 
-
 CPU: dict[str, float] = {}
 
 
