@@ -149,9 +149,11 @@ def remove_stale(outdir: Path) -> list[Path]:
     return done
 
 
-def make_temp_folder(parent: Path, prefix: str) -> Path:
+def make_temp_folder(parent: Path, prefix: str, for_: Path | None = None) -> Path:
     """A new folder ``<prefix><8 hex>`` in ``parent``, with the mode the umask gives any folder
-    (``tempfile.mkdtemp`` would make it 0700, and that mode would stay on the results)."""
+    (``tempfile.mkdtemp`` would make it 0700, and that mode would stay on the results).
+
+    An OSError names ``for_`` (the folder the user asked for), not the temporary one."""
     while True:
         path = parent / f"{prefix}{secrets.token_hex(4)}"
         try:
@@ -159,7 +161,7 @@ def make_temp_folder(parent: Path, prefix: str) -> Path:
         except FileExistsError:  # pragma: no cover - 1 in 4 billion
             continue
         except OSError as exc:  # name the folder the user gave, not the temporary one
-            raise OSError(exc.errno, exc.strerror, str(parent)) from None
+            raise OSError(exc.errno, exc.strerror, str(for_ or parent)) from None
         return path
 
 
@@ -173,7 +175,7 @@ def atomic_folder(outdir: Path | str, protect: Iterable[Path | str] = ()) -> Ite
     outdir.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(outdir):
         remove_stale(outdir)
-        tmp = make_temp_folder(outdir.parent, f".{outdir.name}.tmp-")
+        tmp = make_temp_folder(outdir.parent, f".{outdir.name}.tmp-", outdir)
         try:
             yield tmp
             if outdir.exists():

@@ -82,7 +82,7 @@ def test_a_read_only_output_folder_is_a_message(
         ["init", "/proc/nope"],
         ["audit", "{config}", "-o", "/proc/x", "--no-loo", "--no-pictures"],
         ["assess", "{config}", "-o", "/proc/x"],
-        ["targets", "{config}", "-o", "/proc/x"],
+        ["scenario", "{config}", "--set", "weight.p1=2x", "-o", "/proc/x"],
         ["schema", "framework", "-o", "/proc/x.json"],
     ],
 )

@@ -48,8 +48,29 @@ class _SafeGroup(TyperGroup):
                     _state["lang"], ["内存不足" if _state["lang"] == "zh" else "out of memory"]
                 )
                 raise typer.Exit(1) from None
+            except (typer.Exit, typer.Abort, typer.TyperException):
+                raise  # exit codes and usage errors: typer's own
+            except Exception as exc:
+                # a library that wraps the system's error (xlsxwriter's FileCreateError around
+                # "no space left on device") is still the system's error
+                cause = _os_error_behind(exc)
+                if cause is None:
+                    raise
+                _print_error(cause, _state["lang"])
+                raise typer.Exit(1) from None
             finally:
                 logging.captureWarnings(False)
+
+
+def _os_error_behind(exc: BaseException) -> OSError | None:
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, OSError):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 app = typer.Typer(

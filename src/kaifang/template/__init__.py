@@ -75,7 +75,7 @@ def create_project(directory: Path, years: Sequence[int] = DEFAULT_YEARS) -> lis
             [Problem(str(directory), "folder exists and is not empty; choose a new folder")]
         )
     directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = make_temp_folder(directory.parent, f".{directory.name}.tmp-")
+    tmp = make_temp_folder(directory.parent, f".{directory.name}.tmp-", directory)
     try:
         source = resources.files("kaifang.template") / "files"
         for name in TEMPLATE_FILES:
