@@ -215,3 +215,17 @@ def test_output_folders_follow_the_umask(tmp_path: Path, umask: int) -> None:
     expected = 0o777 & ~umask
     for folder in (tmp_path / "out", tmp_path / "out" / "stages", tmp_path / "project"):
         assert stat.S_IMODE(folder.stat().st_mode) == expected, folder
+
+
+def test_a_folder_holding_a_data_file_elsewhere_is_refused(tmp_path: Path) -> None:
+    config = copy_tiny(tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    (config.parent / "data.csv").rename(data / "data.csv")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("data: data.csv", "data: ../data/data.csv"),
+        encoding="utf-8",
+    )
+    result = kaifang("assess", str(config), "-o", str(data), "--lang", "en")
+    assert_refused(result, "holds", "data.csv")
+    assert siblings(data) == ["data.csv"]

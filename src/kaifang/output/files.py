@@ -48,6 +48,16 @@ def _write_into(results: Results, folder: Path, lang: str, assessment: Assessmen
         write_simulated_note(folder)
 
 
+def _inputs(assessment: Assessment | None) -> list[Path]:
+    """The files the results come from: the output folder must not hold any of them."""
+    if assessment is None:
+        return []
+    config_path = assessment.inputs.config_path
+    config = assessment.config
+    names = [config.framework, config.units, *(spec.path for spec in config.data)]
+    return [config_path, *(config_path.parent / n for n in names if n)]
+
+
 def write_results(
     results: Results,
     outdir: Path | str,
@@ -62,6 +72,6 @@ def write_results(
     (targets, scenarios, allocation, uncertainty) that its blocks ask for. A bad block raises
     its KaifangError and nothing is written."""
     outdir = Path(outdir)
-    with atomic_folder(outdir) as tmp:
+    with atomic_folder(outdir, _inputs(assessment)) as tmp:
         _write_into(results, tmp, lang, assessment)
     return outdir
