@@ -87,7 +87,7 @@ class Assessment:
         if bad:
             found = ", ".join(f"{n} = {w:g}" for n, w in bad.items())
             raise KaifangError(
-                f"weights must be numbers above 0 and at most {MAX_WEIGHT:g} (they are relative "
+                f"weights must be positive numbers, at most {MAX_WEIGHT:g} (they are relative "
                 f"to the siblings' weights: 1 = equal); found {found}"
             )
 
