@@ -56,3 +56,21 @@ def test_the_cache_keeps_the_newest_entries_only(
     for k in range(4):
         fonts.subset_woff(TEXT + str(k) * (k + 1) + "甲乙丙丁"[k])
     assert len(list(cache.glob("*.woff"))) == 2
+
+
+def test_compiled_templates_are_cached_and_a_damaged_entry_is_ignored(cache: Path) -> None:
+    import jinja2
+
+    from kaifang.report import html
+
+    def render() -> str:
+        env = jinja2.Environment(
+            loader=jinja2.DictLoader({"t.j2": "{% for i in range(3) %}{{ i }}{% endfor %}"}),
+            bytecode_cache=html._bytecode_cache(jinja2),
+        )
+        return env.get_template("t.j2").render()
+
+    assert render() == "012"
+    (entry,) = (cache.parent / "templates").iterdir()
+    entry.write_bytes(b"damaged")
+    assert render() == "012"
