@@ -63,7 +63,7 @@ def assess_and_report(folder: Path, n_units: int, n_ind: int, n_years: int) -> d
     render_html(data, "zh")  # the font subset and the template are cached after the first call
     times["report.html (render)"], _ = seconds(lambda: render_html(data, "zh"), f"report {n_units}")
     times["results folder (csv, xlsx, html)"], _ = seconds(
-        lambda: write_results(results, folder / "out", lang="zh")
+        lambda: write_results(results, folder / "out", lang="zh"), f"folder {n_units}"
     )
     # the old filter is quadratic: timed on at most 1,000 units, then scaled by n^2
     n_old = min(n_units, 1000)
@@ -85,13 +85,13 @@ def main() -> None:
         small = assess_and_report(Path(tmp) / "small", quarter, args.indicators, args.years)
         full = assess_and_report(Path(tmp) / "full", args.units, args.indicators, args.years)
     print(f"panel: {args.indicators} indicators x {args.years} years")
-    print(f"{'phase':36s} {quarter:>8d} u {args.units:>8d} u {'ratio':>7s}")
-    for label in full:
-        if label.startswith("_"):
-            continue
+    print(f"wall seconds (CPU seconds), {quarter} and {args.units} units, and the CPU ratio")
+    cpu_keys = ("assess", "report", "folder")
+    for label, key in zip([k for k in full if not k.startswith("_")], cpu_keys, strict=True):
+        c_small, c_full = CPU[f"{key} {quarter}"], CPU[f"{key} {args.units}"]
         print(
-            f"{label:36s} {small[label]:9.3f}s {full[label]:9.3f}s "
-            f"{full[label] / small[label]:6.1f}x"
+            f"{label:34s} {small[label]:7.2f}s ({c_small:6.2f}) {full[label]:7.2f}s "
+            f"({c_full:6.2f})  cpu x{c_full / c_small:4.1f}"
         )
     total = full["assess (load + run)"] + full["report.html (render)"]
     cpu = CPU[f"assess {args.units}"] + CPU[f"report {args.units}"]
