@@ -144,7 +144,7 @@ def _series_problems(
     reported at the header of each (row and column where its column would be), or, when every
     file holds a single indicator, against the config that lists the files.
     """
-    present = set(data["indicator"].unique())
+    present = set(data.loc[data["value"].notna(), "indicator"].unique())
     derived = {i for i in framework.indicators if getattr(framework[i].node.derive, "growth", None)}
     missing = [s for s in framework.series if s not in present and s not in derived]
     if not missing:
@@ -178,7 +178,8 @@ def _check_data(
     config: AssessmentConfig, config_path: Path, framework: Framework, data: pd.DataFrame
 ) -> None:
     """Problems that need framework, config and data together."""
-    if data.empty:
+    # a row with an empty value is no data (the rows of a fresh `kaifang init` template)
+    if not data["value"].notna().any():
         raise InputError([Problem.of(str(config_path), "no_values")])
     problems = _series_problems(config, config_path, framework, data)
     if config.years is not None:

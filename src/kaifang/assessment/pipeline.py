@@ -15,12 +15,14 @@ import pandas as pd
 from kaifang.assessment import steps
 from kaifang.assessment.aggregation import aggregate
 from kaifang.assessment.config import STEP_ORDER, AssessmentConfig, Steps
+from kaifang.assessment.extremes import extreme_warnings, find_extremes
 from kaifang.assessment.grid import Grid, pivot_to_grid
 from kaifang.assessment.inputs import Inputs, load_inputs
 from kaifang.assessment.results import Results
 from kaifang.assessment.weighting import compute_weights
 from kaifang.errors import InputError, KaifangError, Problem
 from kaifang.framework import build_framework
+from kaifang.framework.model import MAX_WEIGHT
 from kaifang.methods.ranking import rank_desc_along
 
 log = logging.getLogger(__name__)
@@ -80,9 +82,13 @@ class Assessment:
         unknown = [n for n in weights if n not in framework.nodes]
         if unknown:
             raise KaifangError(f"unknown node(s) for a weight change: {', '.join(unknown)}")
-        bad = {n: w for n, w in weights.items() if not (w > 0 and np.isfinite(w))}
+        bad = {n: w for n, w in weights.items() if not (0 < w <= MAX_WEIGHT)}
         if bad:
-            raise KaifangError(f"weights must be positive numbers; found {bad}")
+            found = ", ".join(f"{n} = {w:g}" for n, w in bad.items())
+            raise KaifangError(
+                f"weights must be positive numbers, at most {MAX_WEIGHT:g} (they are relative "
+                f"to the siblings' weights: 1 = equal); found {found}"
+            )
 
         def edit(node: dict[str, Any]) -> dict[str, Any]:
             if node["id"] in weights:
@@ -126,6 +132,16 @@ class Assessment:
             stages["denominated"] = (x, indicators)
         else:
             x = raw[:, [series.index(i) for i in indicators]].copy()
+        # the data as given, then the ratios (a tiny denominator makes a huge ratio)
+        extremes = find_extremes(raw, series, grid, "raw")
+        if s.denominate is not None:
+            seen = {(e["indicator"], e["unit"], e["year"], e["value"]) for e in extremes}
+            extremes += [
+                e
+                for e in find_extremes(x, indicators, grid, "denominated")
+                if (e["indicator"], e["unit"], e["year"], e["value"]) not in seen
+            ]
+        warnings += extreme_warnings(extremes)
 
         imputed = pd.DataFrame(columns=["unit", "year", "indicator", "value", "method"])
         if s.impute is not None:
@@ -173,6 +189,8 @@ class Assessment:
             treated_report,
             time.perf_counter() - started,
         )
+        if extremes:
+            record["extreme_values"] = extremes
         return Results(
             framework=framework,
             grid=grid,

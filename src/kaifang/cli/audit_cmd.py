@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 from rich.table import Table
 
-from kaifang.cli.common import LangOption, app, check_lang, console, fail
+from kaifang.cli.common import (
+    LangOption,
+    app,
+    check_lang,
+    check_output,
+    console,
+    esc,
+    fail,
+    keep_numbers_whole,
+    text,
+)
 from kaifang.errors import KaifangError
 
 if TYPE_CHECKING:
@@ -53,10 +63,12 @@ def _summary(result: AuditResult, fw: Framework, lang: str) -> None:
     table.add_column("数值" if zh else "Value", justify="right")
     for row in flags.itertuples():
         label = FLAG_ZH.get(str(row.flag), str(row.flag)) if zh else str(row.flag)
-        table.add_row(name(str(row.node)), label, name(str(row.other)), f"{row.value:.3g}")
+        table.add_row(
+            text(name(str(row.node))), label, text(name(str(row.other))), f"{row.value:.3g}"
+        )
     if flags.empty:
         table.add_row("—", "无" if zh else "none", "", "")
-    console.print(table)
+    console.print(keep_numbers_whole(table))
 
     nodes = Table(title=("节点诊断" if zh else "Nodes") + f" · {year}")
     for col, right in (
@@ -85,13 +97,13 @@ def _summary(result: AuditResult, fw: Framework, lang: str) -> None:
 
     for node in fw.branches:
         nodes.add_row(
-            name(node),
+            text(name(node)),
             num(alpha, node),
             num(pc1, node),
             num(parent_r["pearson"], node) if node in parent_r.index else "",
             num(shift, node),
         )
-    console.print(nodes)
+    console.print(keep_numbers_whole(nodes))
 
     imp = result.importance
     imp = imp[(imp["year"] == year) & (imp["relation"] == "index")].sort_values("ratio")
@@ -109,9 +121,12 @@ def _summary(result: AuditResult, fw: Framework, lang: str) -> None:
     shown = imp if len(imp) <= 12 else pd.concat([imp.head(6), imp.tail(6)])
     for row in shown.itertuples():
         table.add_row(
-            name(str(row.node)), f"{row.s_share:.3f}", f"{row.weight_share:.3f}", f"{row.ratio:.2f}"
+            text(name(str(row.node))),
+            f"{row.s_share:.3f}",
+            f"{row.weight_share:.3f}",
+            f"{row.ratio:.2f}",
         )
-    console.print(table)
+    console.print(keep_numbers_whole(table))
 
 
 @app.command(epilog="Example: kaifang audit examples/asem/assessment.yaml -o out/asem_audit")
@@ -151,6 +166,7 @@ def audit(
 
     lang = check_lang(lang)
     chosen = _parse_years(years)
+    check_output(output, config)
     zh = lang == "zh"
     try:
         with console.status("审计中" if zh else "Auditing"):
@@ -166,7 +182,7 @@ def audit(
             fw = assessment.framework
             names = {n: fw.name(n, lang) for n in fw.nodes}
             write_audit(result, output, lang=lang, names=names, pictures=pictures)
-    except KaifangError as exc:
+    except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
     if result.simulated:
@@ -176,5 +192,7 @@ def audit(
         )
     _summary(result, fw, lang)
     for note in result.notes:
-        console.print(f"[yellow]![/yellow] {note}", highlight=False)
-    console.print(("审计结果已写入 " if zh else "Audit written to ") + f"[bold]{output}[/bold]")
+        console.print(f"[yellow]![/yellow] {esc(note)}", highlight=False)
+    console.print(
+        ("审计结果已写入 " if zh else "Audit written to ") + f"[bold]{esc(output)}[/bold]"
+    )

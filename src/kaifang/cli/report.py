@@ -42,10 +42,10 @@ def report(
     try:
         with console.status("生成报告" if zh else "Writing the report"):
             written = build_reports(results_dir, formats, lang=lang, outdir=output)
-    except KaifangError as exc:
+    except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
     seconds = time.perf_counter() - started
     console.print(("已写入" if zh else "Written") + f" ({seconds:.1f} s):")
     for path in written:
-        console.print(f"  {path}", highlight=False)
+        console.print(f"  {path}", highlight=False, markup=False)

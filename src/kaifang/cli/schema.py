@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 
 from kaifang.cli.common import app, console
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 @app.command(
@@ -35,5 +37,5 @@ def schema(
     if output is None:
         console.print_json(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
-        console.print(f"{output}")
+        output.write_text(text + "\n", encoding="utf-8")  # an OSError: the app's message
+        console.print(str(output), markup=False, highlight=False)

@@ -14,7 +14,19 @@ import typer
 from rich.table import Table
 
 from kaifang.atomic import atomic_folder, write_simulated_note
-from kaifang.cli.common import LangOption, app, check_lang, console, err_console, fail
+from kaifang.cli.common import (
+    LangOption,
+    app,
+    check_lang,
+    check_output,
+    console,
+    err_console,
+    esc,
+    fail,
+    keep_numbers_whole,
+    text,
+)
+from kaifang.csvfiles import write_csv
 from kaifang.errors import KaifangError
 
 if TYPE_CHECKING:
@@ -53,6 +65,7 @@ def sensitivity(
     method = method.lower()
     if method not in METHODS:
         raise typer.BadParameter("use uncertainty or sobol", param_hint="--method")
+    check_output(output, config)
     import kaifang
     from kaifang.sensitivity import (
         Evaluator,
@@ -90,7 +103,7 @@ def sensitivity(
         }
         title = evaluator.framework.name(result.node, lang)
         pictures, why = _write(output, method, result, meta, lang, simulated, title)
-    except KaifangError as exc:
+    except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
     if simulated:
@@ -107,11 +120,13 @@ def sensitivity(
         files += ", " + ", ".join(pictures)
     else:
         err_console.print(
-            "[yellow]![/yellow] " + ("未生成图片：" if zh else "no pictures: ") + str(why),
+            "[yellow]![/yellow] " + ("未生成图片：" if zh else "no pictures: ") + esc(why),
             highlight=False,
         )
     done = "结果已写入" if zh else "Results written to"
-    console.print(f"{done} [bold]{output}[/bold] ({files}, sensitivity.json) · {seconds:.2f} s")
+    console.print(
+        f"{done} [bold]{esc(output)}[/bold] ({files}, sensitivity.json) · {seconds:.2f} s"
+    )
 
 
 def _has_plots() -> bool:
@@ -134,10 +149,10 @@ def _write(
     why: str | None = None
     with atomic_folder(output) as tmp:
         if method == "uncertainty":
-            result.table.to_csv(tmp / "ranks.csv", index=False)
+            write_csv(result.table, tmp / "ranks.csv")
         else:
-            result.indices.to_csv(tmp / "sobol.csv", index=False)
-        result.design.to_csv(tmp / "design.csv", index=False)
+            write_csv(result.indices, tmp / "sobol.csv")
+        write_csv(result.design, tmp / "design.csv")
         (tmp / "sensitivity.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
         )
@@ -202,7 +217,7 @@ def _pictures(
 
 def _print_ranks(table: pd.DataFrame, title: str, year: int, runs: int, lang: str) -> None:
     zh = lang == "zh"
-    out = Table(title=f"{title} · {year} · {runs} {'次模拟' if zh else 'runs'}")
+    out = Table(title=f"{esc(title)} · {year} · {runs} {'次模拟' if zh else 'runs'}")
     heads: list[tuple[str, str, Any]] = [
         ("名义排名", "Nominal", "right"),
         ("地区", "Unit", "left"),
@@ -216,12 +231,12 @@ def _print_ranks(table: pd.DataFrame, title: str, year: int, runs: int, lang: st
         name = row.name_zh if zh else row.name_en
         out.add_row(
             f"{row.nominal_rank:.0f}",
-            str(name),
+            text(name),
             f"{row.median_rank:g}",
             f"{row.mean_rank:.1f}",
             f"{row.q05_rank:g} - {row.q95_rank:g}",
         )
-    console.print(out)
+    console.print(keep_numbers_whole(out))
 
 
 def _print_sobol(indices: pd.DataFrame, title: str, year: int, runs: int, lang: str) -> None:
@@ -230,7 +245,9 @@ def _print_sobol(indices: pd.DataFrame, title: str, year: int, runs: int, lang: 
     caption = (
         "平均绝对排名变动的 Sobol 指数" if zh else "Sobol indices of the mean absolute rank shift"
     )
-    out = Table(title=f"{title} · {year} · {runs} {'次运行' if zh else 'runs'}", caption=caption)
+    out = Table(
+        title=f"{esc(title)} · {year} · {runs} {'次运行' if zh else 'runs'}", caption=caption
+    )
     out.add_column("输入" if zh else "Input")
     out.add_column("一阶 S1" if zh else "First order S1", justify="right")
     out.add_column("95% CI", justify="right")
@@ -238,10 +255,10 @@ def _print_sobol(indices: pd.DataFrame, title: str, year: int, runs: int, lang: 
     out.add_column("95% CI", justify="right")
     for row in shift.sort_values("ST", ascending=False).itertuples():
         out.add_row(
-            str(row.input),
+            text(row.input),
             f"{row.S1:.3f}",
             f"[{row.S1_low:.3f}, {row.S1_high:.3f}]",
             f"{row.ST:.3f}",
             f"[{row.ST_low:.3f}, {row.ST_high:.3f}]",
         )
-    console.print(out)
+    console.print(keep_numbers_whole(out))

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kaifang.cli.common import LangOption, app, check_lang, console, fail
+from kaifang.cli.common import LangOption, app, check_lang, console, esc, fail
 from kaifang.errors import KaifangError
 
 MAX_PORT = 65535
@@ -110,7 +110,7 @@ def serve(
 
         with console.status("加载评估" if zh else "Loading the assessment"):
             dashboard = Dashboard.open(source)
-    except KaifangError as exc:
+    except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
     try:
@@ -119,16 +119,15 @@ def serve(
         fail(KaifangError(_bind_failure(host, port, exc, zh)), lang)
         return
     import uvicorn
-    from rich.markup import escape
 
     limits = ServerLimits.for_host(host, allowed_host or (), max_body)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/?lang={lang}"
-    console.print(("看板地址 " if zh else "Dashboard at ") + f"[bold]{url}[/bold]")
+    console.print(("看板地址 " if zh else "Dashboard at ") + f"[bold]{esc(url)}[/bold]")
     if dashboard.whatif_reason is not None:
         label = "权重模拟不可用" if zh else "What-if unavailable"
         console.print(
-            f"[yellow]{label}[/yellow]: {escape(dashboard.whatif_reason)}",
+            f"[yellow]{label}[/yellow]: {esc(dashboard.whatif_reason)}",
             highlight=False,
         )
     if dashboard.base.record.get("simulated"):

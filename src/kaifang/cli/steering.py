@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from kaifang.cli.common import LangOption, app, check_lang, console, fail
+from kaifang.cli.common import (
+    LangOption,
+    app,
+    check_lang,
+    check_output,
+    console,
+    esc,
+    fail,
+    keep_numbers_whole,
+    text,
+)
 from kaifang.errors import KaifangError
+
+if TYPE_CHECKING:
+    from kaifang.framework import Framework
+    from kaifang.steering.models import WeightChange
 
 ConfigArg = Annotated[Path, typer.Argument(help="assessment.yaml with the steering blocks")]
 
@@ -47,6 +61,39 @@ def _int(x: Any) -> int:
     return int(_float(x))
 
 
+# a float holds every whole number up to 2**53 exactly: far above any budget in yuan
+MAX_BUDGET = 2**53
+
+
+def parse_budget(value: str) -> int:
+    """``--budget``: a positive whole number of yuan, written 100000000, 100_000_000 or 1e8."""
+    try:
+        number = float(value.replace("_", "").replace(",", ""))
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number.is_integer() and 0 < number <= MAX_BUDGET):
+        raise typer.BadParameter(
+            f"{value!r}: give a positive whole number of yuan up to {MAX_BUDGET:.0e} "
+            "(e.g. 100000000 or 1e8)",
+            param_hint="--budget",
+        )
+    return int(number)
+
+
+def _set_title(changes: list[WeightChange], framework: Framework, lang: str) -> str:
+    """The title of a ``--set`` scenario: what it changes, in words ("对外贸易 权重 ×2")."""
+    zh = lang == "zh"
+    parts = []
+    for change in changes:
+        node = framework.name(change.node, lang) if change.node in framework.nodes else change.node
+        what = (
+            ("占比" if zh else "share") if change.kind == "share" else ("权重" if zh else "weight")
+        )
+        how = f"×{change.multiply:g}" if change.multiply is not None else f"= {change.set:g}"
+        parts.append(f"{node} {what} {how}")
+    return ("调整：" if zh else "Changed: ") + ("，" if zh else ", ").join(parts)
+
+
 @app.command(
     epilog="Example: kaifang targets examples/china_provinces/assessment.yaml -o out/targets "
     "--lang en"
@@ -63,6 +110,7 @@ def targets(
     from kaifang.steering.writers import Sheet, write_tables
 
     lang = check_lang(lang)
+    check_output(output, config)
     zh = lang == "zh"
     try:
         report = evaluate_targets(kaifang.load(config))
@@ -77,7 +125,7 @@ def targets(
             report.simulated,
             report.notes,
         )
-    except KaifangError as exc:
+    except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
     colours = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
@@ -98,7 +146,7 @@ def targets(
             if zh
             else f"{first['target_en']!s}: {first['base_year']!s}→{first['target_year']!s} {goal}"
         )
-        table = Table(title=title)
+        table = Table(title=esc(title))
         for head in (
             ("地区", "Unit"),
             ("最新值", "Latest"),
@@ -109,24 +157,27 @@ def targets(
             (f"{first['target_year']!s}预测", f"{first['target_year']!s} projection"),
             ("达标年", "Reached"),
         ):
-            table.add_column(head[0] if zh else head[1])
+            first_column = head[1] == "Unit"
+            table.add_column(
+                head[0] if zh else head[1], justify="left" if first_column else "right"
+            )
         for row in part.itertuples():
             status = row.status_zh if zh else row.status
             reached = _num(row.year_reached, 0).replace(",", "")
             table.add_row(
-                str(row.unit_zh if zh else row.unit_en),
+                text(row.unit_zh if zh else row.unit_en),
                 f"{_num(row.latest_value)} ({row.latest_year})",
                 _pct(row.required_cagr),
                 _pct(row.realised_cagr),
                 _num(row.ratio, 3),
-                f"[{colours.get(str(row.status), 'white')}]{status}[/]",
+                f"[{colours.get(str(row.status), 'white')}]{esc(status)}[/]",
                 f"{_num(row.projection)} [{_num(row.projection_lower)}, "
                 f"{_num(row.projection_upper)}]",
                 reached,
             )
-        console.print(table)
+        console.print(keep_numbers_whole(table))
     _simulated_note(report.simulated, zh)
-    console.print(("结果已写入 " if zh else "Written to ") + f"[bold]{output}[/bold]")
+    console.print(("结果已写入 " if zh else "Written to ") + f"[bold]{esc(output)}[/bold]")
 
 
 @app.command(
@@ -153,21 +204,34 @@ def scenario(
 ) -> None:
     """Rerun the assessment with changed weights and compare scores, ranks and weights."""
     import kaifang
+    from kaifang.framework.model import Name
     from kaifang.steering.models import Scenario
     from kaifang.steering.scenario import load_scenarios, parse_set, run_scenarios
     from kaifang.steering.writers import Sheet, write_tables
 
     lang = check_lang(lang)
+    check_output(output, config)
     zh = lang == "zh"
     scenarios = None
+    changes: list[WeightChange] = []
     if set_:
         try:
-            changes = [parse_set(text) for text in set_]
+            changes = [parse_set(expr) for expr in set_]
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
-        scenarios = [Scenario(id="cli", changes=changes)]
     try:
         assessment = kaifang.load(config)
+        if changes:
+            scenarios = [
+                Scenario(
+                    id="cli",
+                    name=Name(
+                        zh=_set_title(changes, assessment.framework, "zh"),
+                        en=_set_title(changes, assessment.framework, "en"),
+                    ),
+                    changes=changes,
+                )
+            ]
         if scenarios is None and name is not None:
             block = load_scenarios(assessment)
             chosen = [s for s in (block.items if block else []) if s.id == name]
@@ -192,13 +256,13 @@ def scenario(
             report.simulated,
             report.notes,
         )
-    except KaifangError as exc:
+    except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
     for s in report.summary.itertuples():
         title = s.name_zh if zh else s.name_en
         table = Table(
-            title=f"{title!s} · {report.year} · ρ = {s.spearman_rho:.3f} · "
+            title=f"{esc(title)} · {report.year} · ρ = {s.spearman_rho:.3f} · "
             + (
                 f"权重份额 {s.share_baseline:.1%} → {s.share_scenario:.1%}"
                 if zh
@@ -213,22 +277,26 @@ def scenario(
             ("情景排名", "Rank after"),
             ("名次变化", "Move"),
         ):
-            table.add_column(head[0] if zh else head[1])
+            table.add_column(
+                head[0] if zh else head[1], justify="left" if head[1] == "Unit" else "right"
+            )
         movers = report.movers[report.movers["scenario"] == s.scenario]
         for m in movers.itertuples():
             move = _int(m.rank_change)
             table.add_row(
-                str(m.unit_zh if zh else m.unit_en),
+                text(m.unit_zh if zh else m.unit_en),
                 _num(m.score_baseline),
                 _num(m.score_scenario),
                 str(m.rank_baseline),
                 str(m.rank_scenario),
                 f"[green]+{move}[/]" if move > 0 else f"[red]{move}[/]" if move < 0 else "0",
             )
-        console.print(table)
-        console.print(("调整：" if zh else "Changes: ") + str(s.changes), highlight=False)
+        console.print(keep_numbers_whole(table))
+        console.print(
+            ("调整：" if zh else "Changes: ") + str(s.changes), highlight=False, markup=False
+        )
     _simulated_note(report.simulated, zh)
-    console.print(("结果已写入 " if zh else "Written to ") + f"[bold]{output}[/bold]")
+    console.print(("结果已写入 " if zh else "Written to ") + f"[bold]{esc(output)}[/bold]")
 
 
 @app.command(
@@ -238,8 +306,11 @@ def scenario(
 def allocate(
     config: ConfigArg,
     budget: Annotated[
-        int | None,
-        typer.Option("--budget", min=1, help="Budget in yuan (overrides allocation.budget)."),
+        str | None,
+        typer.Option(
+            "--budget",
+            help="Budget in yuan, a whole number: 100000000 or 1e8 (overrides allocation.budget).",
+        ),
     ] = None,
     output: Annotated[Path, OutOption] = Path("allocation"),
     lang: LangOption = "zh",
@@ -251,9 +322,11 @@ def allocate(
     from kaifang.steering.writers import Sheet, write_tables
 
     lang = check_lang(lang)
+    amount = None if budget is None else parse_budget(budget)
+    check_output(output, config)
     zh = lang == "zh"
     try:
-        report = run_allocation(kaifang.load(config), budget=budget)
+        report = run_allocation(kaifang.load(config), budget=amount)
         write_tables(
             output,
             "allocation",
@@ -272,7 +345,7 @@ def allocate(
             report.simulated,
             report.notes,
         )
-    except KaifangError as exc:
+    except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
     t = report.table
@@ -289,9 +362,11 @@ def allocate(
         ("占比", "Share"),
     ]
     for head in cols:
-        table.add_column(head[0] if zh else head[1], justify="right")
+        table.add_column(
+            head[0] if zh else head[1], justify="left" if head[1] in ("Unit", "Grade") else "right"
+        )
     for row in t.itertuples():
-        cells = [str(row.unit_zh if zh else row.unit_en), _num(row.score)]
+        cells: list[Any] = [text(row.unit_zh if zh else row.unit_en), _num(row.score)]
         if has_grade:
             cells.append("" if not isinstance(row.grade, str) else row.grade)
         cells += [
@@ -302,6 +377,6 @@ def allocate(
             _pct(row.final_share),
         ]
         table.add_row(*cells)
-    console.print(table)
+    console.print(keep_numbers_whole(table))
     _simulated_note(report.simulated, zh)
-    console.print(("结果已写入 " if zh else "Written to ") + f"[bold]{output}[/bold]")
+    console.print(("结果已写入 " if zh else "Written to ") + f"[bold]{esc(output)}[/bold]")

@@ -17,6 +17,11 @@ from pydantic import (
 
 from kaifang.problem_messages import LocalValueError
 
+# Weights are relative to the siblings' (1 = equal). Past 1e12 a weight overflows in the
+# products of aggregation (1e308 x a score is inf) without meaning anything a smaller one would
+# not: such a weight is refused.
+MAX_WEIGHT = 1e12
+
 # snake_case in framework.yaml; upper-case letters are accepted too so that COINr users keep their
 # iMeta codes (e.g. "TolMin") unchanged.
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -110,6 +115,16 @@ class Auxiliary(Strict):
         return _bilingual(v)
 
 
+def check_weight(value: float) -> float:
+    """A node weight: a finite number in (0, MAX_WEIGHT]; else a ValueError saying why."""
+    if not (0 < value <= MAX_WEIGHT):  # also refuses nan and inf
+        raise ValueError(
+            f"weight {value:g} is not usable: a weight is relative to its siblings' (1 = equal, "
+            f"2 = twice as much) and must be a number above 0 and at most {MAX_WEIGHT:g}"
+        )
+    return value
+
+
 def _parse_ratio(value: float | int | str) -> float:
     if isinstance(value, str):
         try:
@@ -159,6 +174,11 @@ class Node(Strict):
         if not ID_PATTERN.match(v):
             raise LocalValueError("v_id_pattern", node=v)
         return v
+
+    @field_validator("weight")
+    @classmethod
+    def _weight(cls, v: float) -> float:
+        return check_weight(v)
 
     @field_validator("goalposts")
     @classmethod

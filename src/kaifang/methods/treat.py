@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
-import scipy.stats
 from numpy.typing import ArrayLike, NDArray
 
 from kaifang.errors import MethodError
@@ -736,6 +735,8 @@ def boxcox(v: ArrayLike, lmbda: float | None = None) -> tuple[FloatArray, float]
     if (vals <= 0).any():
         r = int(np.flatnonzero(obs & (a <= 0))[0])
         raise MethodError(f"boxcox: row {r} has value {a[r]}; Box-Cox needs positive values")
+    import scipy.stats  # 0.4 s to import: only when Box-Cox is used
+
     out = np.full(a.shape, np.nan)
     if lmbda is None:
         if vals.size < 2 or vals.min() == vals.max():

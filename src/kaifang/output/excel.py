@@ -171,7 +171,8 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
     ):
         value[(int(y), str(n), str(u))] = float(s)
         rank[(int(y), str(n), str(u))] = float(r)
-    units = [u for u in data.units if u in set(scores["unit"].tolist())]
+    scored = set(scores["unit"].tolist())  # once: a set per unit made the workbook quadratic
+    units = [u for u in data.units if u in scored]
     order = [(y, u) for y in reversed(years) for u in sorted(units)]
 
     for level in range(fw.depth + 1):

@@ -14,6 +14,7 @@ from pathlib import Path
 from kaifang.assessment import Assessment
 from kaifang.assessment.results import Results
 from kaifang.atomic import atomic_folder, write_simulated_note
+from kaifang.csvfiles import write_csv
 from kaifang.output.excel import write_workbook
 from kaifang.report.analyses import compute_analyses, read_analyses, write_analyses
 from kaifang.report.data import from_results, write_report_inputs
@@ -29,14 +30,14 @@ def _write_into(results: Results, folder: Path, lang: str, assessment: Assessmen
     # the report shows the tables as read back from the folder, so that `kaifang report` on the
     # folder gives the same report, to the last digit
     data = replace(data, analyses=read_analyses(folder))
-    results.scores.to_csv(folder / "scores.csv", index=False)
-    results.weights.to_csv(folder / "weights.csv", index=False)
+    write_csv(results.scores, folder / "scores.csv")
+    write_csv(results.weights, folder / "weights.csv")
     stages = folder / "stages"
     stages.mkdir()
     for name in results.stage_names:
-        results.stage(name).to_csv(stages / f"{name}.csv", index=False)
-    results.imputed.to_csv(folder / "imputed.csv", index=False)
-    results.treated.to_csv(folder / "treated.csv", index=False)
+        write_csv(results.stage(name), stages / f"{name}.csv")
+    write_csv(results.imputed, folder / "imputed.csv")
+    write_csv(results.treated, folder / "treated.csv")
     (folder / "run.json").write_text(
         json.dumps(results.record, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
@@ -45,6 +46,16 @@ def _write_into(results: Results, folder: Path, lang: str, assessment: Assessmen
     (folder / "report.html").write_text(render_html(data, lang), encoding="utf-8")
     if simulated:
         write_simulated_note(folder)
+
+
+def _inputs(assessment: Assessment | None) -> list[Path]:
+    """The files the results come from: the output folder must not hold any of them."""
+    if assessment is None:
+        return []
+    config_path = assessment.inputs.config_path
+    config = assessment.config
+    names = [config.framework, config.units, *(spec.path for spec in config.data)]
+    return [config_path, *(config_path.parent / n for n in names if n)]
 
 
 def write_results(
@@ -61,6 +72,6 @@ def write_results(
     (targets, scenarios, allocation, uncertainty) that its blocks ask for. A bad block raises
     its KaifangError and nothing is written."""
     outdir = Path(outdir)
-    with atomic_folder(outdir) as tmp:
+    with atomic_folder(outdir, _inputs(assessment)) as tmp:
         _write_into(results, tmp, lang, assessment)
     return outdir

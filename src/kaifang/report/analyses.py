@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kaifang.csvfiles import read_csv, write_csv
 from kaifang.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ def write_analyses(analyses: Analyses, folder: Path) -> None:
     for name in TABLES:
         table = analyses.table(name)
         if table is not None:
-            table.to_csv(out / f"{name}.csv", index=False)
+            write_csv(table, out / f"{name}.csv")
     (out / PARAMS_FILE).write_text(
         json.dumps(analyses.params, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )
@@ -199,9 +200,9 @@ def read_analyses(folder: Path) -> Analyses:
     for name in TABLES:
         path = out / f"{name}.csv"
         if path.is_file():
-            head = pd.read_csv(path, nrows=0).columns
+            head = read_csv(path, nrows=0).columns
             dtype = {c: t for c, t in TEXT_COLUMNS.items() if c in head}
-            tables[name] = pd.read_csv(path, dtype=dtype)
+            tables[name] = read_csv(path, dtype=dtype)
     from kaifang.report.disparity import read_tables
 
     return Analyses(**tables, params=params, disparity=read_tables(out / "disparity"))

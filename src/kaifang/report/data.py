@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 
 from kaifang.assessment.results import Results
+from kaifang.csvfiles import read_csv, write_csv
+from kaifang.data.units import read_units
 from kaifang.errors import InputError, KaifangError, Problem
 from kaifang.framework import Framework, build_framework
 from kaifang.report.analyses import Analyses, read_analyses
@@ -146,7 +148,7 @@ def write_report_inputs(results: Results, data: ReportData, folder: Path) -> Non
     config_path = Path(str(results.record.get("config_path", "")))
     units = results.record.get("config", {}).get("units")
     if units and (config_path.parent / units).is_file():
-        shutil.copyfile(config_path.parent / units, folder / UNITS_FILE)
+        write_csv(read_units(config_path.parent / units), folder / UNITS_FILE)
 
 
 def is_results_folder(folder: Path) -> bool:
@@ -179,15 +181,15 @@ def from_folder(folder: Path | str) -> ReportData:
         str(folder / FRAMEWORK_FILE),
     )
     text = {"unit": "string", "node": "string", "indicator": "string", "parent": "string"}
-    scores = pd.read_csv(folder / "scores.csv", dtype={**text, "rank": "Int64"})
-    weights = pd.read_csv(folder / "weights.csv", dtype={"node": "string", "parent": "string"})
+    scores = read_csv(folder / "scores.csv", dtype={**text, "rank": "Int64"})
+    weights = read_csv(folder / "weights.csv", dtype={"node": "string", "parent": "string"})
     weights["parent"] = weights["parent"].fillna("")
     raw_path = folder / "stages" / "raw.csv"
-    raw = pd.read_csv(raw_path, dtype=text) if raw_path.is_file() else _empty_raw()
+    raw = read_csv(raw_path, dtype=text) if raw_path.is_file() else _empty_raw()
     den_path = folder / "stages" / f"{DENOMINATED}.csv"
-    denominated = pd.read_csv(den_path, dtype=text) if den_path.is_file() else None
+    denominated = read_csv(den_path, dtype=text) if den_path.is_file() else None
     imputed_path = folder / "imputed.csv"
-    imputed = pd.read_csv(imputed_path, dtype=text) if imputed_path.is_file() else _empty_raw()
+    imputed = read_csv(imputed_path, dtype=text) if imputed_path.is_file() else _empty_raw()
     spec = ReportSpec.model_validate(record.get("config", {}).get("report") or {})
     geojson = None
     if spec.geojson is not None:

@@ -6,6 +6,7 @@ installed Noto CJK fonts itself), so the two formats never drift apart.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import statistics
@@ -15,7 +16,7 @@ from typing import Any
 from kaifang.report import charts
 from kaifang.report.data import ReportData
 from kaifang.report.disparity import report_fragment
-from kaifang.report.fonts import EMBEDDED_FAMILY, FAMILY, font_face_css
+from kaifang.report.fonts import EMBEDDED_FAMILY, FAMILY, cache_folder, font_face_css
 from kaifang.report.geomap import choropleth, short_name
 from kaifang.report.glossary import (
     LABELS,
@@ -43,10 +44,35 @@ def _environment() -> Any:
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(jinja2),
     )
     env.filters["code_ids"] = code_ids
     env.filters["balanced"] = balanced
     return env
+
+
+def _bytecode_cache(jinja2: Any) -> Any:
+    """The compiled templates kept between runs (compiling them is a tenth of a second of every
+    `kaifang assess`); keyed by jinja2 on the template's source, so an edit recompiles. Only an
+    optimisation: an unusable cache folder means no cache, a failed read or write is ignored."""
+
+    class QuietCache(jinja2.FileSystemBytecodeCache):  # type: ignore[misc]
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # a damaged entry: compile as if there were none
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    folder = cache_folder().parent / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return QuietCache(str(folder))
 
 
 def fmt_value(v: float) -> str:
@@ -85,7 +111,8 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
     years = data.years
     year = years[-1]
     prev = years[-2] if len(years) > 1 else None
-    units = [u for u in data.units if u in set(data.scores["unit"])]
+    scored = set(data.scores["unit"])  # once: a set per unit made the report quadratic
+    units = [u for u in data.units if u in scored]
     score: dict[tuple[int, str, str], float] = {}
     rank: dict[tuple[int, str, str], int] = {}
     ranks = data.scores["rank"].to_numpy(dtype="float64", na_value=NAN)

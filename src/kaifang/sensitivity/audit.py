@@ -22,6 +22,7 @@ import pandas as pd
 
 from kaifang.assessment import Assessment, Results
 from kaifang.atomic import atomic_folder, write_simulated_note
+from kaifang.csvfiles import write_csv
 from kaifang.errors import KaifangError, MethodError
 from kaifang.methods import audit_stats as st
 from kaifang.sensitivity.audit_loo import leave_one_out
@@ -440,7 +441,7 @@ def write_audit(
 
     def fill(folder: Path) -> None:
         for name, table in result.tables().items():
-            table.to_csv(folder / f"{name}.csv", index=False)
+            write_csv(table, folder / f"{name}.csv")
         (folder / "audit.json").write_text(
             json.dumps(
                 {

@@ -32,6 +32,7 @@ from kaifang.assessment.config import config_block
 from kaifang.assessment.weighting import NodeWeights
 from kaifang.errors import InputError, KaifangError, MethodError, Problem
 from kaifang.framework import Framework, build_framework
+from kaifang.framework.model import MAX_WEIGHT
 from kaifang.methods.steering import scale_share
 from kaifang.steering.models import Scenario, ScenariosBlock, WeightChange
 
@@ -187,6 +188,14 @@ def apply_changes(
                 }
             for node_id in framework.nodes:
                 weights[node_id] = sum(eff[leaf] for leaf in framework.leaves_under(node_id))
+        # a huge factor (2e308x) gives weights that overflow: no score would be finite
+        bad = {n: w for n, w in weights.items() if not 0 < w <= MAX_WEIGHT}
+        if bad:
+            found = ", ".join(f"{n} = {w:g}" for n, w in list(bad.items())[:5])
+            raise ScenarioError(
+                f"{describe(change)}: gives weights that are not usable ({found}); weights must "
+                f"be above 0 and at most {MAX_WEIGHT:g}, with finite shares"
+            )
         framework = _with_weights(framework, weights)
     return framework, matched
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from kaifang.atomic import atomic_folder, write_simulated_note
+from kaifang.csvfiles import write_csv
 
 BANNER = {"en": "SIMULATED DATA: not official statistics", "zh": "模拟数据：非官方统计"}
 
@@ -278,7 +279,7 @@ def write_tables(
     outdir = Path(outdir)
     with atomic_folder(outdir) as tmp:
         for sheet in sheets:
-            sheet.frame.to_csv(tmp / f"{sheet.key}.csv", index=False)
+            write_csv(sheet.frame, tmp / f"{sheet.key}.csv")
         if notes:
             (tmp / "notes.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
         if simulated:
