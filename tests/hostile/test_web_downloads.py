@@ -14,8 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from hostile_dashboard import AT, FORMULA, IMG, MINUS, UNIT_NAMES, build_hostile_assessment
 
+from kaifang.csvfiles import escape_cell as csv_cell
 from kaifang.web import Dashboard, create_app
-from kaifang.web.downloads import BUILDERS, csv_cell
+from kaifang.web.downloads import BUILDERS
 
 LOCAL = "http://127.0.0.1"
 PAGES = [

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kaifang.cli.common import LangOption, app, check_lang, console, fail
+from kaifang.csvfiles import write_csv
 from kaifang.errors import KaifangError
 
 ConfigArg = Annotated[Path, typer.Argument(help="assessment.yaml with a disparity: block")]
@@ -60,7 +61,7 @@ def write_report(report: Any, output: Path, config: Path) -> list[str]:
                 first = keys + [c for c in cols if c in frame.columns and c not in keys]
                 tables[name] = frame[first + [c for c in frame.columns if c not in first]]
         for name, frame in sorted(tables.items()):
-            frame.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8")
+            write_csv(frame, tmp / f"{name}.csv")
             written.append(f"{name}.csv")
         versions = {}
         for pkg in ("numpy", "scipy", "pandas", "spreg"):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kaifang.atomic import atomic_folder, write_simulated_note
+from kaifang.csvfiles import write_csv
 from kaifang.ledger.evaluate import LedgerStatus
 from kaifang.ledger.excel import write_ledger_workbook
 from kaifang.ledger.gantt import gantt_svg
@@ -130,6 +131,6 @@ def write_ledger_outputs(outdir: Path, ledger: Ledger, status: LedgerStatus, lan
         write_ledger_workbook(tmp / "ledger.xlsx", ledger, status)
         (tmp / "ledger.html").write_text(render_html(ledger, status, lang), encoding="utf-8")
         for name in ("measures", "milestones", "progress", "indicators", "reminders"):
-            getattr(status, name).to_csv(tmp / f"{name}.csv", index=False)
+            write_csv(getattr(status, name), tmp / f"{name}.csv")
         if status.simulated:
             write_simulated_note(tmp)

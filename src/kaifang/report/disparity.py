@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from kaifang.csvfiles import read_csv, write_csv
 from kaifang.report.disparity_charts import (
     LISA_COLOURS,
     category_map,
@@ -163,7 +164,7 @@ def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """The CSV tables of a ``kaifang disparity`` output folder and its run.json."""
     record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     tables = {
-        path.stem: pd.read_csv(path, dtype=TEXT_COLUMNS) for path in sorted(folder.glob("*.csv"))
+        path.stem: read_csv(path, dtype=TEXT_COLUMNS) for path in sorted(folder.glob("*.csv"))
     }
     return tables, record
 
@@ -408,13 +409,13 @@ def compute_for_report(assessment: Any, results: Any) -> tuple[dict[str, pd.Data
 def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> None:
     folder.mkdir()
     for name, frame in tables.items():
-        frame.to_csv(folder / f"{name}.csv", index=False)
+        write_csv(frame, folder / f"{name}.csv")
 
 
 def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     if not folder.is_dir():
         return {}
-    return {p.stem: pd.read_csv(p, dtype=TEXT_COLUMNS) for p in sorted(folder.glob("*.csv"))}
+    return {p.stem: read_csv(p, dtype=TEXT_COLUMNS) for p in sorted(folder.glob("*.csv"))}
 
 
 def report_fragment(

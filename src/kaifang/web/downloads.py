@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from kaifang.csvfiles import escape_cell
 from kaifang.errors import KaifangError
 from kaifang.web import analyses, views
 from kaifang.web.api import endpoint_descriptions
@@ -30,7 +31,6 @@ from kaifang.web.queue import QueueFull
 Cell = str | int | float | None
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": None}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # what a weights parameter of the what-if table looks like: node:weight,node:weight
 WEIGHT_ITEM = re.compile(r"^([A-Za-z0-9_]+):([^,:]+)$")
 MAX_WEIGHT_ITEMS = 200
@@ -46,21 +46,13 @@ class Table:
     rows: list[list[Cell]]
 
 
-def csv_cell(value: Cell) -> Cell:
-    """A cell for CSV: text that a spreadsheet would read as a formula gets a leading
-    apostrophe; numbers and other text are unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel opens Chinese text correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([csv_cell(c) for c in table.columns])
+    writer.writerow([escape_cell(c) for c in table.columns])
     for row in table.rows:
-        writer.writerow(["" if c is None else csv_cell(c) for c in row])
+        writer.writerow(["" if c is None else escape_cell(c) for c in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
