@@ -53,8 +53,9 @@ def _csv(client: TestClient, url: str) -> list[list[str]]:
 
 
 def test_csv_cell_prefix() -> None:
-    for text in ("=1+1", "+1", "-x", "@SUM(1)", "\tx", "\rx"):
+    for text in ("=1+1", "+A1", "-x", "@SUM(1)", "\tx", "\rx"):
         assert csv_cell(text) == "'" + text
+    assert csv_cell("-3.5") == "-3.5"  # a plain number written as text is no formula
     assert csv_cell("贵阳市") == "贵阳市"
     assert csv_cell(-3.5) == -3.5  # a number is never prefixed
     assert csv_cell(None) is None
