@@ -1,0 +1,179 @@
+"""One year of economic complexity on a location x product matrix, Stata ``ecomplexity``'s way.
+
+The steps and their order follow Stata's ``ecomplexity.ado`` (presence, proximity, density,
+ECI/PCI, COI/COG); each numeric step is a pure kernel of :mod:`kaifang.methods.complexity`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kaifang.errors import MethodError
+from kaifang.methods import complexity as cx
+from kaifang.trade.options import ComplexityOptions
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class YearComplexity:
+    """Results of one year; arrays cover every location (rows) and product (columns) given,
+    NaN where a location or product was left out (``isolated: drop``)."""
+
+    rca: FloatArray | None
+    rpop: FloatArray | None
+    m: FloatArray
+    density: FloatArray
+    cog: FloatArray
+    eci: FloatArray
+    coi: FloatArray
+    diversity: FloatArray
+    pci: FloatArray
+    ubiquity: FloatArray
+    proximity: FloatArray
+    kp: FloatArray
+    kc_mean: float
+    kc_sd: float
+    kept_locations: NDArray[np.bool_]
+    kept_products: NDArray[np.bool_]
+
+
+class DisconnectedError(MethodError):
+    """The location-product network of a year cannot give an ECI (names what is isolated)."""
+
+    def __init__(self, message: str, locations: list[int], products: list[int]) -> None:
+        super().__init__(message)
+        self.locations = locations
+        self.products = products
+
+
+def presence_matrix(
+    values: FloatArray, options: ComplexityOptions, population: FloatArray | None = None
+) -> tuple[FloatArray | None, FloatArray | None, FloatArray]:
+    """RCA, RPOP (or None) and Mcp by the options' presence test."""
+    if options.presence == "manual":
+        return None, None, (values > 0).astype(np.float64)
+    rca = cx.balassa_rca(values) if options.presence in ("rca", "both") else None
+    rpop = None
+    if options.presence in ("rpop", "both"):
+        if population is None:
+            raise MethodError("presence 'rpop' needs a population per location")
+        rpop = cx.rca_per_capita(values, population)
+    m = np.zeros(values.shape)
+    if rca is not None:
+        m = np.maximum(m, cx.presence(rca, options.threshold, options.strict))
+    if rpop is not None:
+        m = np.maximum(m, cx.presence(rpop, options.rpop_threshold, options.strict))
+    return rca, rpop, m
+
+
+def compute_year(
+    values: FloatArray,
+    options: ComplexityOptions | None = None,
+    population: FloatArray | None = None,
+) -> YearComplexity:
+    """Every complexity result of one year from a dense (C, P) matrix of values (0 = no trade).
+
+    Locations and products with a zero total are left out first, as Stata does; then a location
+    without presence or a product without presence raises :class:`DisconnectedError` unless
+    ``options.isolated == 'drop'``.
+    """
+    opts = options or ComplexityOptions()
+    x = np.asarray(values, dtype=np.float64)
+    if opts.value_precision == "float32":
+        x = x.astype(np.float32).astype(np.float64)
+    pop = None if population is None else np.asarray(population, dtype=np.float64)
+    if pop is not None and opts.value_precision == "float32":
+        pop = pop.astype(np.float32).astype(np.float64)
+    n_loc, n_prod = x.shape
+    keep_c = x.sum(axis=1) > 0
+    keep_p = x.sum(axis=0) > 0
+    rca_k, rpop_k, m_k = presence_matrix(
+        x[np.ix_(keep_c, keep_p)], opts, None if pop is None else pop[keep_c]
+    )
+    div0 = m_k.sum(axis=1)
+    ubi0 = m_k.sum(axis=0)
+    no_c = np.nonzero(keep_c)[0][div0 == 0]
+    no_p = np.nonzero(keep_p)[0][ubi0 == 0]
+    if no_c.size or no_p.size:
+        if opts.isolated == "error":
+            raise DisconnectedError(
+                f"{no_c.size} location(s) and {no_p.size} product(s) have no presence "
+                "(no RCA above the threshold): the network is disconnected",
+                no_c.tolist(),
+                no_p.tolist(),
+            )
+        keep_c[no_c] = False
+        keep_p[no_p] = False
+        rca_k, rpop_k, m_k = presence_matrix(
+            x[np.ix_(keep_c, keep_p)], opts, None if pop is None else pop[keep_c]
+        )
+        if (m_k.sum(axis=1) == 0).any() or (m_k.sum(axis=0) == 0).any():
+            raise DisconnectedError(
+                "after leaving out the locations and products without presence, others lost "
+                "theirs: lower the threshold",
+                [],
+                [],
+            )
+    conv = cx.CONVENTIONS[opts.convention]
+    idx = cx.eci_pci(m_k, conv)
+    if opts.proximity == "continuous":
+        levels = rca_k if rca_k is not None else rpop_k
+        if levels is None:
+            raise MethodError("continuous proximity needs RCA or RPOP, not a manual Mcp")
+        prox = cx.proximity_continuous(levels)
+    else:
+        levels = m_k
+        prox = cx.proximity_discrete(m_k, asymmetric=opts.proximity == "asymmetric")
+    dens = cx.density(
+        levels,
+        prox,
+        neighbours=None if opts.knn is None else cx.knn_neighbours(prox, opts.knn, opts.knn_floor),
+    )
+    coi, cog = cx.complexity_outlook(m_k, dens, prox, idx.kp, idx.sd)
+
+    def full(a: FloatArray | None) -> FloatArray | None:
+        if a is None:
+            return None
+        out = np.full((n_loc, n_prod), np.nan)
+        out[np.ix_(keep_c, keep_p)] = a
+        return out
+
+    def rows(a: FloatArray) -> FloatArray:
+        out = np.full(n_loc, np.nan)
+        out[keep_c] = a
+        return out
+
+    def cols(a: FloatArray) -> FloatArray:
+        out = np.full(n_prod, np.nan)
+        out[keep_p] = a
+        return out
+
+    prox_full = np.full((n_prod, n_prod), np.nan)
+    prox_full[np.ix_(keep_p, keep_p)] = prox
+    m_full = full(m_k)
+    assert m_full is not None
+    dens_full = full(dens)
+    cog_full = full(cog)
+    assert dens_full is not None and cog_full is not None
+    return YearComplexity(
+        rca=full(rca_k),
+        rpop=full(rpop_k),
+        m=m_full,
+        density=dens_full,
+        cog=cog_full,
+        eci=rows(idx.eci),
+        coi=rows(coi),
+        diversity=rows(m_k.sum(axis=1)),
+        pci=cols(idx.pci),
+        ubiquity=cols(m_k.sum(axis=0)),
+        proximity=prox_full,
+        kp=cols(idx.kp),
+        kc_mean=idx.mean,
+        kc_sd=idx.sd,
+        kept_locations=keep_c,
+        kept_products=keep_p,
+    )
