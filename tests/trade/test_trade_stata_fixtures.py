@@ -101,7 +101,9 @@ CASES: list[tuple[str, int, bool, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "year", "population", "options"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "year", "population", "options"), CASES, ids=[c[0] for c in CASES]
+)
 def test_variant_matches_stata(
     name: str, year: int, population: bool, options: dict[str, Any]
 ) -> None:
@@ -126,7 +128,9 @@ def test_continuous_knn10_matches_stata_given_its_neighbour_counts() -> None:
     wide, res = _run(1996, **opts)
     odd = frozenset({"7608", "8530", "9403"})
     # COI sums density over all products, so it waits for Stata's neighbour counts below
-    _compare("stata_continuous_knn_10", wide, res, skip_density=odd, skip_columns=frozenset({"coi"}))
+    _compare(
+        "stata_continuous_knn_10", wide, res, skip_density=odd, skip_columns=frozenset({"coi"})
+    )
     expected = pd.read_csv(STATA / "stata_continuous_knn_10.csv", dtype={"hs92": str})
     svn = list(wide.index).index("svn")
     cols = [list(wide.columns).index(h) for h in expected["hs92"]]
@@ -154,7 +158,7 @@ def test_rca_2_stata_gives_missing_we_refuse() -> None:
     """RCA > 2 leaves products without presence: Stata returns missing ECI, PCI, density, COI
     and COG for every row; kaifang refuses with a clear error (or drops them when asked).
     RCA, M, diversity and ubiquity match."""
-    wide, pop = _inputs(1996, False)
+    wide, _pop = _inputs(1996, False)
     x = wide.to_numpy(dtype=float).astype(np.float32).astype(float)
     with pytest.raises(DisconnectedError, match="no presence"):
         compute_year(x, ComplexityOptions(threshold=2))

@@ -10,9 +10,10 @@ of the year, eigenvector sign set by its correlation with diversity. Other conve
 options (:data:`CONVENTIONS`).
 
 The eigenvector is taken from the symmetric location-side matrix
-``S = D^-1/2 M U^-1 M' D^-1/2`` (D = diag(diversity), U = diag(ubiquity)) with ``numpy.linalg.eigh``:
-it has the eigenvalues of ``M_cc = D^-1 M U^-1 M'`` and, being symmetric and of the small side,
-is both faster and more accurate than a general eigen-solver on the product side.
+``S = D^-1/2 M U^-1 M' D^-1/2`` (D = diag(diversity), U = diag(ubiquity)) with
+``numpy.linalg.eigh``: it has the eigenvalues of ``M_cc = D^-1 M U^-1 M'`` and, being
+symmetric and of the small side, is both faster and more accurate than a general eigen-solver
+on the product side.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ CONVENTIONS: dict[str, Convention] = {
 def _matrix(x: ArrayLike, who: str) -> FloatArray:
     a = np.asarray(x, dtype=np.float64)
     if a.ndim != 2 or 0 in a.shape:
-        raise MethodError(f"{who}: expected a non-empty 2-D array (locations x products); got {a.shape}")
+        raise MethodError(
+            f"{who}: expected a non-empty 2-D array (locations x products); got {a.shape}"
+        )
     return a
 
 

@@ -25,11 +25,11 @@ class ComplexityOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     presence: Literal["rca", "rpop", "both", "manual"] = "rca"
-    threshold: float = Field(1.0, gt=0)
-    rpop_threshold: float = Field(1.0, gt=0)
+    threshold: float = Field(default=1.0, gt=0)
+    rpop_threshold: float = Field(default=1.0, gt=0)
     strict: bool = True
     proximity: Literal["discrete", "asymmetric", "continuous"] = "discrete"
-    knn: int | None = Field(None, ge=1)
+    knn: int | None = Field(default=None, ge=1)
     knn_floor: float = -1.0
     convention: Literal["stata", "python", "r", "oec"] = "stata"
     isolated: Literal["error", "drop"] = "error"
