@@ -77,9 +77,8 @@ def compute_year(
 ) -> YearComplexity:
     """Every complexity result of one year from a dense (C, P) matrix of values (0 = no trade).
 
-    Locations and products with a zero total are left out first, as Stata does; then a location
-    without presence or a product without presence raises :class:`DisconnectedError` unless
-    ``options.isolated == 'drop'``.
+    Presence by NumPy (:func:`presence_matrix`); the SQL engines compute the same RCA and Mcp
+    and call :func:`complexity_from_presence` directly.
     """
     opts = options or ComplexityOptions()
     x = np.asarray(values, dtype=np.float64)
@@ -88,58 +87,78 @@ def compute_year(
     pop = None if population is None else np.asarray(population, dtype=np.float64)
     if pop is not None and opts.value_precision == "float32":
         pop = pop.astype(np.float32).astype(np.float64)
+    keep_c = x.sum(axis=1) > 0
+    keep_p = x.sum(axis=0) > 0
+    sub = x[np.ix_(keep_c, keep_p)]
+    rca_k, rpop_k, m_k = presence_matrix(sub, opts, None if pop is None else pop[keep_c])
+
+    def full(a: FloatArray | None) -> FloatArray | None:
+        if a is None:
+            return None
+        out = np.full(x.shape, np.nan)
+        out[np.ix_(keep_c, keep_p)] = a
+        return out
+
+    m_full = full(m_k)
+    assert m_full is not None
+    return complexity_from_presence(x, full(rca_k), full(rpop_k), np.nan_to_num(m_full), opts)
+
+
+def complexity_from_presence(
+    values: FloatArray,
+    rca: FloatArray | None,
+    rpop: FloatArray | None,
+    m: FloatArray,
+    options: ComplexityOptions,
+) -> YearComplexity:
+    """Proximity, density, ECI/PCI and COI/COG from presence (Stata's order of steps).
+
+    Locations and products with a zero total are left out first, as Stata does. A location or
+    product without presence makes the network disconnected: :class:`DisconnectedError`, or
+    with ``options.isolated == 'drop'`` it is left out too (RCA stays relative to all trade).
+    """
+    x = np.asarray(values, dtype=np.float64)
     n_loc, n_prod = x.shape
     keep_c = x.sum(axis=1) > 0
     keep_p = x.sum(axis=0) > 0
-    rca_k, rpop_k, m_k = presence_matrix(
-        x[np.ix_(keep_c, keep_p)], opts, None if pop is None else pop[keep_c]
-    )
-    div0 = m_k.sum(axis=1)
-    ubi0 = m_k.sum(axis=0)
-    no_c = np.nonzero(keep_c)[0][div0 == 0]
-    no_p = np.nonzero(keep_p)[0][ubi0 == 0]
+    m_all = np.where(np.isnan(m), 0.0, m)
+    m_all[~keep_c] = 0.0
+    m_all[:, ~keep_p] = 0.0
+    no_c = np.nonzero(keep_c & (m_all.sum(axis=1) == 0))[0]
+    no_p = np.nonzero(keep_p & (m_all.sum(axis=0) == 0))[0]
     if no_c.size or no_p.size:
-        if opts.isolated == "error":
+        if options.isolated == "error":
             raise DisconnectedError(
                 f"{no_c.size} location(s) and {no_p.size} product(s) have no presence "
-                "(no RCA above the threshold): the network is disconnected",
+                "(nothing above the threshold): the network is disconnected",
                 no_c.tolist(),
                 no_p.tolist(),
             )
         keep_c[no_c] = False
         keep_p[no_p] = False
-        rca_k, rpop_k, m_k = presence_matrix(
-            x[np.ix_(keep_c, keep_p)], opts, None if pop is None else pop[keep_c]
-        )
-        if (m_k.sum(axis=1) == 0).any() or (m_k.sum(axis=0) == 0).any():
-            raise DisconnectedError(
-                "after leaving out the locations and products without presence, others lost "
-                "theirs: lower the threshold",
-                [],
-                [],
-            )
-    conv = cx.CONVENTIONS[opts.convention]
+    sel = np.ix_(keep_c, keep_p)
+    m_k = m_all[sel]
+    rca_k = None if rca is None else rca[sel]
+    rpop_k = None if rpop is None else rpop[sel]
+    conv = cx.CONVENTIONS[options.convention]
     idx = cx.eci_pci(m_k, conv)
-    if opts.proximity == "continuous":
+    if options.proximity == "continuous":
         levels = rca_k if rca_k is not None else rpop_k
         if levels is None:
             raise MethodError("continuous proximity needs RCA or RPOP, not a manual Mcp")
         prox = cx.proximity_continuous(levels)
     else:
         levels = m_k
-        prox = cx.proximity_discrete(m_k, asymmetric=opts.proximity == "asymmetric")
-    dens = cx.density(
-        levels,
-        prox,
-        neighbours=None if opts.knn is None else cx.knn_neighbours(prox, opts.knn, opts.knn_floor),
+        prox = cx.proximity_discrete(m_k, asymmetric=options.proximity == "asymmetric")
+    neighbours = (
+        None if options.knn is None else cx.knn_neighbours(prox, options.knn, options.knn_floor)
     )
+    dens = cx.density(levels, prox, neighbours=neighbours)
     coi, cog = cx.complexity_outlook(m_k, dens, prox, idx.kp, idx.sd)
 
-    def full(a: FloatArray | None) -> FloatArray | None:
-        if a is None:
-            return None
+    def cells(a: FloatArray) -> FloatArray:
         out = np.full((n_loc, n_prod), np.nan)
-        out[np.ix_(keep_c, keep_p)] = a
+        out[sel] = a
         return out
 
     def rows(a: FloatArray) -> FloatArray:
@@ -154,17 +173,13 @@ def compute_year(
 
     prox_full = np.full((n_prod, n_prod), np.nan)
     prox_full[np.ix_(keep_p, keep_p)] = prox
-    m_full = full(m_k)
-    assert m_full is not None
-    dens_full = full(dens)
-    cog_full = full(cog)
-    assert dens_full is not None and cog_full is not None
+    m_out = np.where(keep_c[:, None] & keep_p[None, :], m_all, np.nan)
     return YearComplexity(
-        rca=full(rca_k),
-        rpop=full(rpop_k),
-        m=m_full,
-        density=dens_full,
-        cog=cog_full,
+        rca=rca,
+        rpop=rpop,
+        m=m_out,
+        density=cells(dens),
+        cog=cells(cog),
         eci=rows(idx.eci),
         coi=rows(coi),
         diversity=rows(m_k.sum(axis=1)),

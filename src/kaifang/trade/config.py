@@ -1,0 +1,80 @@
+"""The ``kaifang trade`` config: which trade table, which options (Stata's defaults).
+
+Minimal form::
+
+    data: {path: trade.csv, columns: {location: origin, product: hs92, year: year,
+                                      value: export_val}}
+
+Paths are relative to the config's folder. Unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kaifang.errors import InputError, Problem
+from kaifang.trade.options import ComplexityOptions
+from kaifang.yamlio import pydantic_problems, read_yaml
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TradeDataSpec(_Strict):
+    """One trade table. ``columns`` maps roles (location, product, year, value, and optionally
+    partner, flow, population; for china_customs exports and imports) to the file's headers."""
+
+    path: str
+    format: Literal["long", "baci", "comtrade", "china_customs"] = "long"
+    columns: dict[str, str] = Field(default_factory=dict)
+    sheet: str | None = None
+    country_codes: str | None = None
+    locations: str | None = None
+    flow: Literal["export", "import"] = "export"
+    currency: Literal["USD", "CNY"] = "USD"
+    scale: float = Field(default=1.0, gt=0)
+
+
+class EngineSpec(_Strict):
+    """The SQL engine: DuckDB embedded (memory limit, spill folder) or Spark (local master)."""
+
+    name: Literal["duckdb", "spark"] = "duckdb"
+    memory_limit: str = "2GB"
+    temp_directory: str | None = None
+    threads: int | None = Field(default=None, ge=1)
+    master: str = "local[2]"
+
+
+class RegionSpec(_Strict):
+    """Regions (provinces, prefectures) scored against the world data: their own trade table,
+    their ECI from the world's PCI, and their feasible new products."""
+
+    data: TradeDataSpec
+    top: int = Field(default=20, ge=1)
+
+
+class TradeConfig(_Strict):
+    title: dict[str, str] | None = None
+    data: TradeDataSpec
+    product_digits: int | None = Field(default=None, ge=1, le=10)
+    years: tuple[int, int] | None = None
+    complexity: ComplexityOptions = Field(default_factory=ComplexityOptions)
+    engine: EngineSpec = Field(default_factory=EngineSpec)
+    partner_floor: float = Field(default=0.01, gt=0, lt=1)
+    regions: RegionSpec | None = None
+    simulated: bool = False
+
+
+def load_trade_config(path: Path) -> TradeConfig:
+    """Read and validate a trade config; every problem is listed with its line."""
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), "the config must be a mapping with a data: block")])
+    try:
+        return TradeConfig.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(pydantic_problems(str(path), exc, lines, data=data)) from None
