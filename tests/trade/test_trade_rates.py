@@ -8,6 +8,7 @@ import pytest
 from kaifang.errors import KaifangError
 from kaifang.trade.rates import convert, nbs_cny_per_usd
 
+
 def test_table_covers_2000_2024() -> None:
     rates = nbs_cny_per_usd()
     assert list(rates.index) == list(range(2000, 2025))

@@ -147,7 +147,7 @@ def _leading_zeros(raw: _Raw, product: str) -> list[Problem]:
         return []
     modal, codes = lengths[0]
     total = sum(c for _, c in lengths)
-    if codes < 0.8 * total:
+    if codes < 0.6 * total:
         return []  # mixed code lengths on purpose (e.g. HS2 and HS4): nothing to infer
     return raw.problems(
         f"SELECT _line, {p}, {p} FROM raw WHERE regexp_full_match({p}, '[0-9]+') "
