@@ -96,7 +96,13 @@ class SparkEngine:
 
     name = "spark"
 
-    def __init__(self, session: Any = None, master: str = "local[2]") -> None:
+    def __init__(
+        self,
+        session: Any = None,
+        master: str = "local[2]",
+        shuffle_partitions: int = 4,
+        extra_config: dict[str, str] | None = None,
+    ) -> None:
         try:
             from pyspark.sql import SparkSession
         except ImportError:
@@ -104,10 +110,14 @@ class SparkEngine:
                 "engine 'spark' needs PySpark: pip install 'kaifang[spark]' (and Java 17)"
             ) from None
         self._own = session is None
+        builder = SparkSession.builder.master(master)
+        for key, value in (extra_config or {}).items():
+            builder = builder.config(key, value)
         self.spark = session or (
-            SparkSession.builder.master(master)
-            .appName("kaifang-trade")
-            .config("spark.sql.shuffle.partitions", "4")
+            builder.appName("kaifang-trade")
+            .config("spark.sql.shuffle.partitions", str(int(shuffle_partitions)))
+            .config("spark.default.parallelism", str(int(shuffle_partitions)))
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
             .config("spark.ui.enabled", "false")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.driver.host", "127.0.0.1")
