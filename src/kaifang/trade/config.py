@@ -37,6 +37,7 @@ class TradeDataSpec(_Strict):
     flow: Literal["export", "import"] = "export"
     currency: Literal["USD", "CNY"] = "USD"
     scale: float = Field(default=1.0, gt=0)
+    year: int | None = None  # a cross-section without a year column (e.g. a 3-year average)
 
 
 class EngineSpec(_Strict):
@@ -64,6 +65,7 @@ class TradeConfig(_Strict):
     years: tuple[int, int] | None = None
     complexity: ComplexityOptions = Field(default_factory=ComplexityOptions)
     engine: EngineSpec = Field(default_factory=EngineSpec)
+    min_location_value: float | None = Field(default=None, ge=0)
     partner_floor: float = Field(default=0.01, gt=0, lt=1)
     regions: RegionSpec | None = None
     simulated: bool = False

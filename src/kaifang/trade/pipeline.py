@@ -151,6 +151,9 @@ def compute_trade(
         table = table.set_column(table.schema.get_field_index("value"), "value", value)
     engine.load("trade", table)
     engine.create_view("cp", sql.location_product(config.product_digits))
+    if config.min_location_value is not None:
+        engine.create_view("cp_all", "SELECT * FROM cp")
+        engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
     if opts.presence == "manual":
         rows = engine.query(
             "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "

@@ -211,13 +211,21 @@ def _known_codes(raw: _Raw, spec: TradeDataSpec, base: Path, col: str) -> list[P
 
 def _long(raw: _Raw, spec: TradeDataSpec, base: Path) -> pa.Table:
     cols = dict(spec.columns)
-    for role in ("location", "product", "year", "value"):
+    roles = (
+        ("location", "product", "value")
+        if spec.year is not None
+        else ("location", "product", "year", "value")
+    )
+    for role in roles:
         cols.setdefault(role, role)
-    wanted = {k: v for k, v in cols.items() if k in ("location", "product", "year", "value")}
+    wanted = {k: v for k, v in cols.items() if k in roles}
     for optional in ("partner", "flow"):
         if optional in cols:
             wanted[optional] = cols[optional]
     raw.need(wanted)
+    if spec.year is not None:
+        raw.con.execute(f"ALTER TABLE raw ADD COLUMN _year VARCHAR DEFAULT '{int(spec.year)}'")
+        cols["year"] = "_year"
     problems = _check_common(raw, cols["year"], cols["value"], cols["product"], False)
     problems += _known_codes(raw, spec, base, cols["location"])
     partner = _text(cols["partner"]) if "partner" in cols else "''"

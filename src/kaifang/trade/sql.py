@@ -26,6 +26,18 @@ GROUP BY year, location, {product}
 """
 
 
+def large_locations(source: str, min_value: float) -> str:
+    """Rows of the locations whose total in the year reaches ``min_value`` (the Atlas of
+    Economic Complexity leaves out exporters below USD 1 bn: their RCAs are noise)."""
+    return f"""
+SELECT s.year, s.location, s.product, s.value
+FROM {source} s
+JOIN (SELECT year, location FROM {source} GROUP BY year, location
+      HAVING SUM(value) >= {float(min_value)!r}) k
+  ON s.year = k.year AND s.location = k.location
+"""
+
+
 def rca(source: str, threshold: float, strict: bool = True) -> str:
     """Balassa RCA and Mcp of every (year, location, product) row of ``source``.
 
