@@ -40,7 +40,13 @@ def trade(
             "[bold red]模拟数据 SIMULATED DATA[/bold red]: "
             + ("结果不代表真实情况" if zh else "not official statistics")
         )
-    locations = results.locations
+    locations = results.locations.dropna(subset=["eci"])
+    if locations.empty:  # skip_complexity: structure tables only
+        files = ", ".join(sorted(results.tables()))
+        console.print(
+            ("已写入 " if zh else "Written ") + f"[bold]{output}[/bold] ({files}, run.json)"
+        )
+        return
     last = int(locations["year"].max())
     top = locations[locations["year"] == last].sort_values("eci", ascending=False).head(10)
     table = Table(title=f"{last} 经济复杂度指数（前10）" if zh else f"{last} ECI (top 10)")

@@ -165,7 +165,7 @@ def compute_trade(
     loc_tables, prod_tables, cell_tables = [], [], []
     proximity: dict[int, pd.DataFrame] = {}
     year_results: dict[int, tuple[YearComplexity, pd.Index, pd.Index]] = {}
-    for year, part in rows.groupby("year", sort=True):
+    for year, part in [] if config.skip_complexity else rows.groupby("year", sort=True):
         y = int(str(year))
         res, locs, prods, values = _year(part, config, data_file, y)
         year_results[y] = (res, locs, prods)
@@ -208,6 +208,11 @@ def compute_trade(
                 f"{y}: {dropped_c} location(s) and {dropped_p} product(s) without trade or "
                 "presence left out (empty results)"
             )
+    if config.skip_complexity:
+        warnings.append("skip_complexity: no ECI, PCI, density, COI or COG computed")
+        loc_tables = [pd.DataFrame(columns=["location", "year", "diversity", "eci", "coi"])]
+        prod_tables = [pd.DataFrame(columns=["product", "year", "ubiquity", "pci"])]
+        cell_tables = [rows[["location", "product", "year", "value", "rca", "m"]]]
     results = TradeResults(
         locations=pd.concat(loc_tables, ignore_index=True),
         products=pd.concat(prod_tables, ignore_index=True),

@@ -115,7 +115,7 @@ WITH by_partner AS (
   WHERE value > 0
 )
 SELECT year, location, COUNT(*) AS partners, SUM(share * share) AS partner_hhi,
-       SUM(CASE WHEN share >= {f!r} THEN 1 ELSE 0 END) AS partners_above_floor
+       CAST(SUM(CASE WHEN share >= {f!r} THEN 1 ELSE 0 END) AS INTEGER) AS partners_above_floor
 FROM shares
 GROUP BY year, location
 """
