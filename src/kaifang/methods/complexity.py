@@ -261,13 +261,19 @@ def proximity_discrete(m: ArrayLike, asymmetric: bool = False) -> FloatArray:
     A product of ubiquity 0 gives NaN in its row (and column when symmetric).
     """
     mat = _matrix(m, "proximity_discrete")
-    co = mat.T @ mat
+    # co-occurrence counts are integers (< 2**24): exact in float32, at half the cost
+    small = mat.astype(np.float32)
+    co = (small.T @ small).astype(np.float64)
     ubi = np.diag(co).copy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        given_row = co / ubi[:, None]
-        phi = given_row if asymmetric else np.minimum(given_row, co / ubi[None, :])
-    np.fill_diagonal(phi, 0.0)
-    out: FloatArray = phi
+        if asymmetric:
+            np.divide(co, ubi[:, None], out=co)
+        else:
+            # c / max(u, u') equals min(c / u, c / u') exactly: division is monotonic
+            u32 = ubi.astype(np.float32)
+            np.divide(co, np.maximum.outer(u32, u32), out=co)
+    np.fill_diagonal(co, 0.0)
+    out: FloatArray = co
     return out
 
 
@@ -282,8 +288,10 @@ def proximity_continuous(levels: ArrayLike) -> FloatArray:
     norm = np.sqrt((centred**2).sum(axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
         z = centred / norm[None, :]
-    corr = z.T @ z
-    phi = 0.5 * (1.0 + np.clip(corr, -1.0, 1.0))
+    phi = z.T @ z
+    np.clip(phi, -1.0, 1.0, out=phi)
+    phi += 1.0
+    phi *= 0.5
     np.fill_diagonal(phi, 0.0)
     out: FloatArray = phi
     return out
@@ -332,9 +340,9 @@ def density(
     elif knn is not None:
         phi = np.where(knn_neighbours(phi, knn), phi, 0.0)
     weight_sum = phi.sum(axis=1)
+    # (L phi') / row sums: the normalised weights are never formed (P x P)
     with np.errstate(divide="ignore", invalid="ignore"):
-        weights = np.where(weight_sum[:, None] != 0, phi / weight_sum[:, None], 0.0)
-    out: FloatArray = lev @ weights.T
+        out: FloatArray = np.where(weight_sum[None, :] != 0, (lev @ phi.T) / weight_sum, 0.0)
     return out
 
 
@@ -368,8 +376,9 @@ def complexity_outlook(
     coi_raw = (dens * absent) @ k
     row_sum = phi.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scaled = phi * (k / row_sum)[:, None]
-    cog: FloatArray = absent * (absent @ scaled) / sd
+        weight = k / row_sum
+    # sum_p' (1 - M_cp') k_p' / r_p' phi_p'p without forming the scaled P x P matrix
+    cog: FloatArray = absent * ((absent * weight[None, :]) @ phi) / sd
     reps = mat.shape[1] if n_rows_per_location is None else n_rows_per_location
     mean, spread = _spread(coi_raw, reps, "stata")
     coi: FloatArray = (coi_raw - mean) / spread if spread > 0 else np.zeros_like(coi_raw)

@@ -65,6 +65,7 @@ class TradeConfig(_Strict):
     years: tuple[int, int] | None = None
     complexity: ComplexityOptions = Field(default_factory=ComplexityOptions)
     engine: EngineSpec = Field(default_factory=EngineSpec)
+    structure: bool = True  # concentration, partners, margins, intra-industry tables
     skip_complexity: bool = False  # structure only (one region's own table: no network)
     min_location_value: float | None = Field(default=None, ge=0)
     partner_floor: float = Field(default=0.01, gt=0, lt=1)

@@ -70,9 +70,8 @@ class DuckDBEngine:
         self.settings = {"memory_limit": memory_limit, "temp_directory": str(temp_directory)}
 
     def load(self, name: str, table: pa.Table) -> None:
-        self.con.register(f"{name}_arrow", table)
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
-        self.con.unregister(f"{name}_arrow")
+        # zero-copy: DuckDB scans the Arrow buffers; the first aggregation materialises
+        self.con.register(name, table)
 
     def create_view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")

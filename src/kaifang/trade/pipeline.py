@@ -58,8 +58,9 @@ class TradeResults:
             "locations.csv": self.locations,
             "products.csv": self.products,
             "location_product.csv": self.location_product,
-            "concentration.csv": self.concentration,
         }
+        if len(self.concentration.columns):
+            out["concentration.csv"] = self.concentration
         optional = {
             "partners.csv": self.partners,
             "margins.csv": self.margins,
@@ -217,11 +218,14 @@ def compute_trade(
         locations=pd.concat(loc_tables, ignore_index=True),
         products=pd.concat(prod_tables, ignore_index=True),
         location_product=pd.concat(cell_tables, ignore_index=True),
-        concentration=engine.query(sql.export_concentration("cp") + " ORDER BY year, location"),
+        concentration=engine.query(sql.export_concentration("cp") + " ORDER BY year, location")
+        if config.structure
+        else pd.DataFrame(),
         record={},
         proximity=proximity,
     )
-    _structure(results, engine, table, config)
+    if config.structure:
+        _structure(results, engine, table, config)
     if config.regions is not None:
         _regions(results, config, year_results, base or Path("."), engine)
     results.record = _record(config, engine, data_file, data_hash, table, warnings, start)

@@ -171,8 +171,11 @@ def complexity_from_presence(
         out[keep_p] = a
         return out
 
-    prox_full = np.full((n_prod, n_prod), np.nan)
-    prox_full[np.ix_(keep_p, keep_p)] = prox
+    if keep_p.all():
+        prox_full = prox
+    else:
+        prox_full = np.full((n_prod, n_prod), np.nan)
+        prox_full[np.ix_(keep_p, keep_p)] = prox
     m_out = np.where(keep_c[:, None] & keep_p[None, :], m_all, np.nan)
     return YearComplexity(
         rca=rca,
