@@ -206,3 +206,36 @@ def test_cli_bad_input_exit_1_no_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_results_as_assessment_indicators(tmp_path: Path) -> None:
+    """ECI and export HHI written as indicator data that the assessment's reader accepts."""
+    from kaifang.data import DataSource, UnitMatcher, read_source
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ecomplexity"
+    (tmp_path / "trade.csv").write_bytes((fixture / "trade_data_sample.csv").read_bytes())
+    (tmp_path / "t.yaml").write_text(
+        "data: {path: trade.csv, columns: {location: origin, product: hs92, year: year, "
+        "value: export_val}}\nindicators: {eci: trade_eci, export_hhi: export_hhi}\n",
+        encoding="utf-8",
+    )
+    res = run_trade(tmp_path / "t.yaml")
+    write_trade_results(res, tmp_path / "out")
+    units = pd.DataFrame(
+        {
+            "code": sorted(res.locations["location"].unique()),
+            "name_en": sorted(res.locations["location"].unique()),
+            "name_zh": sorted(res.locations["location"].unique()),
+            "level": "country",
+        }
+    )
+    data = read_source(
+        DataSource(tmp_path / "out" / "indicators.csv", format="long"),
+        UnitMatcher(units),
+        {"trade_eci", "export_hhi"},
+    )
+    assert len(data) == 40
+    eci = data[
+        (data["indicator"] == "trade_eci") & (data["unit"] == "svn") & (data["year"] == 1996)
+    ]
+    assert eci["value"].iloc[0] == pytest.approx(-0.3350744051517764, abs=1e-9)

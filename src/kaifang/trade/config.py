@@ -58,6 +58,22 @@ class RegionSpec(_Strict):
     top: int = Field(default=20, ge=1)
 
 
+IndicatorMeasure = Literal[
+    "eci",
+    "coi",
+    "diversity",
+    "export_hhi",
+    "export_hhi_normalised",
+    "unctad_concentration",
+    "unctad_diversification",
+    "finger_kreinin_world",
+    "partner_hhi",
+    "partners_above_floor",
+    "grubel_lloyd",
+    "region_eci",
+]
+
+
 class TradeConfig(_Strict):
     title: dict[str, str] | None = None
     data: TradeDataSpec
@@ -71,6 +87,8 @@ class TradeConfig(_Strict):
     partner_floor: float = Field(default=0.01, gt=0, lt=1)
     regions: RegionSpec | None = None
     simulated: bool = False
+    # results as assessment indicators: measure -> indicator id, written to indicators.csv
+    indicators: dict[IndicatorMeasure, str] = Field(default_factory=dict)
 
 
 def load_trade_config(path: Path) -> TradeConfig:

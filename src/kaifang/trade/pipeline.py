@@ -51,6 +51,7 @@ class TradeResults:
     regions: pd.DataFrame | None = None
     region_products: pd.DataFrame | None = None
     proximity: dict[int, pd.DataFrame] = field(default_factory=dict)
+    indicators: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """File name -> table, the optional ones only when computed."""
@@ -69,6 +70,7 @@ class TradeResults:
             "growth_partners.csv": self.growth_partners,
             "regions.csv": self.regions,
             "region_products.csv": self.region_products,
+            "indicators.csv": self.indicators,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
         return out
@@ -228,8 +230,53 @@ def compute_trade(
         _structure(results, engine, table, config)
     if config.regions is not None:
         _regions(results, config, year_results, base or Path("."), engine)
+    if config.indicators:
+        results.indicators = indicator_table(results, config)
     results.record = _record(config, engine, data_file, data_hash, table, warnings, start)
     return results
+
+
+_MEASURE_SOURCE = {
+    "eci": ("locations", "eci"),
+    "coi": ("locations", "coi"),
+    "diversity": ("locations", "diversity"),
+    "export_hhi": ("concentration", "hhi"),
+    "export_hhi_normalised": ("concentration", "hhi_normalised"),
+    "unctad_concentration": ("concentration", "unctad_concentration"),
+    "unctad_diversification": ("concentration", "unctad_diversification"),
+    "finger_kreinin_world": ("concentration", "finger_kreinin_world"),
+    "partner_hhi": ("partners", "partner_hhi"),
+    "partners_above_floor": ("partners", "partners_above_floor"),
+    "grubel_lloyd": ("intra_industry", "grubel_lloyd"),
+    "region_eci": ("regions", "eci"),
+}
+
+
+def indicator_table(results: TradeResults, config: TradeConfig) -> pd.DataFrame:
+    """The measures asked for in ``indicators:`` as indicator data in the assessment's long form
+    (``unit, year, indicator, value, source``): locations become units."""
+    parts = []
+    for measure, indicator in config.indicators.items():
+        table_name, column = _MEASURE_SOURCE[measure]
+        table = getattr(results, table_name)
+        if table is None or column not in table.columns:
+            raise KaifangError(
+                f"indicators: {measure} needs the {table_name} table, which this run has not "
+                "computed (partners need a partner column, grubel_lloyd imports, region_eci "
+                "a regions: block)"
+            )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "unit": table["location"].astype(str),
+                    "year": table["year"].astype(int),
+                    "indicator": indicator,
+                    "value": table[column].astype(float),
+                    "source": f"kaifang trade: {measure}",
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True).dropna(subset=["value"])
 
 
 def _year(
