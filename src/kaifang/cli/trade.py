@@ -23,7 +23,9 @@ def trade(
     lang: LangOption = "zh",
 ) -> None:
     """Compute RCA, ECI/PCI, density, COI/COG (Stata ecomplexity's conventions by default),
-    concentration, partners, margins and intra-industry trade; write them as CSV."""
+    concentration, partners, margins and intra-industry trade; write them as CSV, with
+    report.html (product space, opportunities, markets)."""
+    from kaifang.report.trade_page import render_trade_page
     from kaifang.trade.pipeline import run_trade
     from kaifang.trade.writers import write_trade_results
 
@@ -31,7 +33,8 @@ def trade(
     zh = lang == "zh"
     try:
         results = run_trade(config)
-        write_trade_results(results, output)
+        page = render_trade_page(results, lang)
+        write_trade_results(results, output, {"report.html": page})
     except KaifangError as exc:
         fail(exc, lang)
         return

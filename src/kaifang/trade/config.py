@@ -87,6 +87,8 @@ class TradeConfig(_Strict):
     partner_floor: float = Field(default=0.01, gt=0, lt=1)
     regions: RegionSpec | None = None
     simulated: bool = False
+    # display names of location and partner codes in the report page: code -> {en, zh}
+    names: dict[str, dict[Literal["en", "zh"], str]] = Field(default_factory=dict)
     # results as assessment indicators: measure -> indicator id, written to indicators.csv
     indicators: dict[IndicatorMeasure, str] = Field(default_factory=dict)
 

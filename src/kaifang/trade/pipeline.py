@@ -44,6 +44,7 @@ class TradeResults:
     concentration: pd.DataFrame
     record: dict[str, Any]
     partners: pd.DataFrame | None = None
+    partner_shares: pd.DataFrame | None = None
     margins: pd.DataFrame | None = None
     intra_industry: pd.DataFrame | None = None
     growth_products: pd.DataFrame | None = None
@@ -64,6 +65,7 @@ class TradeResults:
             out["concentration.csv"] = self.concentration
         optional = {
             "partners.csv": self.partners,
+            "partner_shares.csv": self.partner_shares,
             "margins.csv": self.margins,
             "intra_industry.csv": self.intra_industry,
             "growth_products.csv": self.growth_products,
@@ -321,6 +323,9 @@ def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: T
     if partners:
         results.partners = engine.query(
             sql.partner_concentration(config.partner_floor) + " ORDER BY year, location"
+        )
+        results.partner_shares = engine.query(
+            sql.partner_shares() + " ORDER BY year, location, share DESC, partner"
         )
         results.growth_partners = engine.query(
             sql.growth_contributions("partner") + " ORDER BY location, year, partner"

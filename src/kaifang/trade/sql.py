@@ -121,6 +121,22 @@ GROUP BY year, location
 """
 
 
+def partner_shares() -> str:
+    """Per (year, location, partner): exports and their share of the location's exports."""
+    return """
+WITH by_partner AS (
+  SELECT year, location, partner, SUM(value) AS value
+  FROM trade
+  WHERE flow = 'export' AND partner IS NOT NULL AND partner <> ''
+  GROUP BY year, location, partner
+)
+SELECT year, location, partner, value,
+       value / SUM(value) OVER (PARTITION BY year, location) AS share
+FROM by_partner
+WHERE value > 0
+"""
+
+
 def intra_industry(digits: int | None = None) -> str:
     """Grubel-Lloyd by (year, location, product) from exports and imports."""
     product = _product(digits)
