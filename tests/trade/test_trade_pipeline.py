@@ -239,3 +239,11 @@ def test_results_as_assessment_indicators(tmp_path: Path) -> None:
         (data["indicator"] == "trade_eci") & (data["unit"] == "svn") & (data["year"] == 1996)
     ]
     assert eci["value"].iloc[0] == pytest.approx(-0.3350744051517764, abs=1e-9)
+
+
+def test_matrix_size_is_bounded(tmp_path: Path) -> None:
+    rows = ["c,p,y,v"] + [
+        f"{c},{p:04d},2020,{1 + (p * 7 + ord(c)) % 5}" for c in "abcd" for p in range(30)
+    ]
+    msg = _problems(_config(tmp_path, "\n".join(rows) + "\n", "max_products: 20\n"))
+    assert "exceed the limits" in msg and "product_digits" in msg

@@ -81,6 +81,9 @@ class TradeConfig(_Strict):
     years: tuple[int, int] | None = None
     complexity: ComplexityOptions = Field(default_factory=ComplexityOptions)
     engine: EngineSpec = Field(default_factory=EngineSpec)
+    # the matrix work holds P x P proximities and a C x C eigenproblem in memory: bound them
+    max_products: int = Field(default=12_000, ge=2)
+    max_locations: int = Field(default=20_000, ge=3)
     structure: bool = True  # concentration, partners, margins, intra-industry tables
     skip_complexity: bool = False  # structure only (one region's own table: no network)
     min_location_value: float | None = Field(default=None, ge=0)

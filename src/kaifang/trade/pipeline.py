@@ -286,6 +286,18 @@ def _year(
 ) -> tuple[YearComplexity, pd.Index, pd.Index, np.ndarray]:
     loc_codes, locs = pd.factorize(part["location"], sort=True)
     prod_codes, prods = pd.factorize(part["product"], sort=True)
+    if len(prods) > config.max_products or len(locs) > config.max_locations:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"year {year}: {len(locs)} locations x {len(prods)} products exceed the "
+                    f"limits ({config.max_locations} x {config.max_products}) of the in-memory "
+                    "matrix work: aggregate with product_digits, or raise max_products / "
+                    "max_locations if the machine has the memory (8 x P x P bytes per matrix)",
+                )
+            ]
+        )
     shape = (len(locs), len(prods))
     values = np.zeros(shape)
     rca = np.full(shape, np.nan)
