@@ -66,3 +66,8 @@ def test_guizhou_trade_tables(tmp_path: Path) -> None:
     )
     markets = tables["markets"]
     assert markets["partner_hhi"].between(1 / 25, 1).all()
+    # openness from real totals: trade 2024 (NBS, USD) / GDP 2024 (NBS, CNY at 7.1217)
+    openness = pd.read_csv(out_s / "openness.csv").set_index("year")
+    assert openness.loc[2024, "openness"] == pytest.approx(
+        12_049_941_050.0 / (22_645.7e8 / 7.1217), rel=1e-9
+    )

@@ -50,6 +50,15 @@ class EngineSpec(_Strict):
     master: str = "local[2]"
 
 
+class GdpSpec(_Strict):
+    """GDP by location and year for openness: a long CSV/Excel table, in CNY or USD."""
+
+    path: str
+    columns: dict[str, str] = Field(default_factory=dict)
+    currency: Literal["USD", "CNY"] = "CNY"
+    scale: float = Field(default=1.0, gt=0)  # e.g. 1e8 for 亿元
+
+
 class RegionSpec(_Strict):
     """Regions (provinces, prefectures) scored against the world data: their own trade table,
     their ECI from the world's PCI, and their feasible new products."""
@@ -71,6 +80,9 @@ IndicatorMeasure = Literal[
     "partners_above_floor",
     "grubel_lloyd",
     "region_eci",
+    "openness",
+    "export_dependence",
+    "import_dependence",
 ]
 
 
@@ -89,6 +101,7 @@ class TradeConfig(_Strict):
     min_location_value: float | None = Field(default=None, ge=0)
     partner_floor: float = Field(default=0.01, gt=0, lt=1)
     regions: RegionSpec | None = None
+    gdp: GdpSpec | None = None  # openness, export and import dependence (trade in USD)
     simulated: bool = False
     # display names of location and partner codes in the report page: code -> {en, zh}
     names: dict[str, dict[Literal["en", "zh"], str]] = Field(default_factory=dict)
