@@ -13,8 +13,9 @@ import pytest
 
 from kaifang.trade.config import load_trade_config
 from kaifang.trade.engine import DuckDBEngine, SparkEngine
-from kaifang.trade.pipeline import TradeResults, compute_trade
+from kaifang.trade.pipeline import compute_trade
 from kaifang.trade.readers import read_trade
+from kaifang.trade.results import TradeResults
 
 
 @pytest.fixture(scope="module")

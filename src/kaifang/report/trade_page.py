@@ -12,7 +12,7 @@ import pandas as pd
 from scipy.sparse.csgraph import minimum_spanning_tree
 
 from kaifang.report.charts import ACCENT, INK, MUTED, SVG_FONT, ramp
-from kaifang.trade.pipeline import TradeResults
+from kaifang.trade.results import TradeResults
 
 WORDS = {
     "title": ("贸易结构与经济复杂度", "Trade structure and economic complexity"),

@@ -13,7 +13,6 @@ import importlib.metadata as md
 import logging
 import platform
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,60 +23,17 @@ import pyarrow.compute as pc
 
 from kaifang import __version__
 from kaifang.errors import InputError, KaifangError, MethodError, Problem
-from kaifang.methods import complexity as cx
 from kaifang.trade import sql
 from kaifang.trade.config import TradeConfig, load_trade_config
 from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, make_engine
+from kaifang.trade.indicators import indicator_table
+from kaifang.trade.openness import openness_table
 from kaifang.trade.readers import read_trade
+from kaifang.trade.regions import score_regions
+from kaifang.trade.results import TradeResults
 from kaifang.trade.year import DisconnectedError, YearComplexity, complexity_from_presence
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class TradeResults:
-    """Every table ``kaifang trade`` writes, as pandas DataFrames, and the run record."""
-
-    locations: pd.DataFrame
-    products: pd.DataFrame
-    location_product: pd.DataFrame
-    concentration: pd.DataFrame
-    record: dict[str, Any]
-    partners: pd.DataFrame | None = None
-    partner_shares: pd.DataFrame | None = None
-    margins: pd.DataFrame | None = None
-    intra_industry: pd.DataFrame | None = None
-    growth_products: pd.DataFrame | None = None
-    growth_partners: pd.DataFrame | None = None
-    regions: pd.DataFrame | None = None
-    region_products: pd.DataFrame | None = None
-    proximity: dict[int, pd.DataFrame] = field(default_factory=dict)
-    indicators: pd.DataFrame | None = None
-    openness: pd.DataFrame | None = None
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """File name -> table, the optional ones only when computed."""
-        out = {
-            "locations.csv": self.locations,
-            "products.csv": self.products,
-            "location_product.csv": self.location_product,
-        }
-        if len(self.concentration.columns):
-            out["concentration.csv"] = self.concentration
-        optional = {
-            "partners.csv": self.partners,
-            "partner_shares.csv": self.partner_shares,
-            "margins.csv": self.margins,
-            "intra_industry.csv": self.intra_industry,
-            "growth_products.csv": self.growth_products,
-            "growth_partners.csv": self.growth_partners,
-            "regions.csv": self.regions,
-            "region_products.csv": self.region_products,
-            "indicators.csv": self.indicators,
-            "openness.csv": self.openness,
-        }
-        out.update({k: v for k, v in optional.items() if v is not None})
-        return out
 
 
 def _hash(path: Path) -> str:
@@ -233,59 +189,13 @@ def compute_trade(
     if config.structure:
         _structure(results, engine, table, config)
     if config.regions is not None:
-        _regions(results, config, year_results, base or Path("."), engine)
+        score_regions(results, config, year_results, base or Path("."))
     if config.gdp is not None:
-        results.openness = _openness(engine, config, base or Path("."))
+        results.openness = openness_table(engine, config, base or Path("."))
     if config.indicators:
         results.indicators = indicator_table(results, config)
     results.record = _record(config, engine, data_file, data_hash, table, warnings, start)
     return results
-
-
-_MEASURE_SOURCE = {
-    "eci": ("locations", "eci"),
-    "coi": ("locations", "coi"),
-    "diversity": ("locations", "diversity"),
-    "export_hhi": ("concentration", "hhi"),
-    "export_hhi_normalised": ("concentration", "hhi_normalised"),
-    "unctad_concentration": ("concentration", "unctad_concentration"),
-    "unctad_diversification": ("concentration", "unctad_diversification"),
-    "finger_kreinin_world": ("concentration", "finger_kreinin_world"),
-    "partner_hhi": ("partners", "partner_hhi"),
-    "partners_above_floor": ("partners", "partners_above_floor"),
-    "grubel_lloyd": ("intra_industry", "grubel_lloyd"),
-    "region_eci": ("regions", "eci"),
-    "openness": ("openness", "openness"),
-    "export_dependence": ("openness", "export_dependence"),
-    "import_dependence": ("openness", "import_dependence"),
-}
-
-
-def indicator_table(results: TradeResults, config: TradeConfig) -> pd.DataFrame:
-    """The measures asked for in ``indicators:`` as indicator data in the assessment's long form
-    (``unit, year, indicator, value, source``): locations become units."""
-    parts = []
-    for measure, indicator in config.indicators.items():
-        table_name, column = _MEASURE_SOURCE[measure]
-        table = getattr(results, table_name)
-        if table is None or column not in table.columns:
-            raise KaifangError(
-                f"indicators: {measure} needs the {table_name} table, which this run has not "
-                "computed (partners need a partner column, grubel_lloyd imports, region_eci "
-                "a regions: block)"
-            )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "unit": table["location"].astype(str),
-                    "year": table["year"].astype(int),
-                    "indicator": indicator,
-                    "value": table[column].astype(float),
-                    "source": f"kaifang trade: {measure}",
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True).dropna(subset=["value"])
 
 
 def _year(
@@ -359,153 +269,6 @@ def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: T
         results.intra_industry = engine.query(
             sql.intra_industry_aggregate("gl") + " ORDER BY year, location"
         )
-
-
-def _openness(engine: Engine, config: TradeConfig, base: Path) -> pd.DataFrame:
-    """Openness and export/import dependence: trade (USD) over GDP converted to USD at the NBS
-    annual average rate when GDP is in CNY (the rate used is a column of the table)."""
-    from kaifang.data.readers import parse_numbers, parse_years
-    from kaifang.methods.trade_structure import openness
-    from kaifang.trade.rates import rate_for
-
-    assert config.gdp is not None
-    spec = config.gdp
-    path = (base / spec.path).resolve()
-    cols = {"location": "location", "year": "year", "value": "value", **spec.columns}
-    try:
-        if path.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
-            raw = pd.read_excel(path, dtype=str, engine="calamine", keep_default_na=False)
-        else:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, ValueError) as exc:
-        raise InputError([Problem(str(path), f"cannot be read: {exc}")]) from None
-    absent = [c for c in cols.values() if c not in raw.columns]
-    if absent:
-        raise InputError([Problem(str(path), f"column(s) not found: {absent}")])
-    values, bad_v = parse_numbers(raw[cols["value"]])
-    years, bad_y = parse_years(raw[cols["year"]])
-    problems = [
-        Problem(
-            str(path), f"value {raw[cols['value']].iloc[i]!r} is not a number", i + 2, cols["value"]
-        )
-        for i in np.nonzero(bad_v)[0][:50]
-    ] + [
-        Problem(str(path), f"year {raw[cols['year']].iloc[i]!r} is not a year", i + 2, cols["year"])
-        for i in np.nonzero(bad_y)[0][:50]
-    ]
-    if problems:
-        raise InputError(problems)
-    gdp = pd.DataFrame(
-        {"location": raw[cols["location"]].str.strip(), "year": years, "gdp": values * spec.scale}
-    ).dropna()
-    rate = rate_for(gdp["year"]) if spec.currency == "CNY" else np.ones(len(gdp))
-    gdp = gdp.assign(
-        cny_per_usd=rate if spec.currency == "CNY" else np.nan, gdp_usd=gdp["gdp"] / rate
-    )
-    trade = engine.query(
-        "SELECT year, location, SUM(CASE WHEN flow = 'export' THEN value ELSE 0.0 END) AS exports, "
-        "SUM(CASE WHEN flow = 'import' THEN value ELSE 0.0 END) AS imports "
-        "FROM trade GROUP BY year, location"
-    )
-    both = trade.merge(gdp, on=["location", "year"], how="inner")
-    if both.empty:
-        raise InputError(
-            [Problem(str(path), "no (location, year) of the GDP table matches the trade data")]
-        )
-    o, dx, dm = openness(both["exports"], both["imports"], both["gdp_usd"])
-    return both.assign(openness=o, export_dependence=dx, import_dependence=dm).sort_values(
-        ["location", "year"], ignore_index=True
-    )[
-        [
-            "location",
-            "year",
-            "exports",
-            "imports",
-            "gdp",
-            "cny_per_usd",
-            "gdp_usd",
-            "openness",
-            "export_dependence",
-            "import_dependence",
-        ]
-    ]
-
-
-def _regions(
-    results: TradeResults,
-    config: TradeConfig,
-    year_results: dict[int, tuple[YearComplexity, pd.Index, pd.Index]],
-    base: Path,
-    engine: Engine,
-) -> None:
-    assert config.regions is not None
-    region_table = read_trade(config.regions.data, base, config.engine.memory_limit)
-    frame = region_table.to_pandas()
-    frame = frame[frame["flow"] == "export"]
-    if config.product_digits is not None:
-        frame = frame.assign(product=frame["product"].str.slice(0, config.product_digits))
-    by = frame.groupby(["year", "location", "product"], as_index=False)["value"].sum()
-    world = results.location_product
-    region_rows, cell_rows = [], []
-    for (year, location), part in by.groupby(["year", "location"], sort=True):
-        y = int(str(year))
-        if y not in year_results:
-            raise InputError(
-                [Problem(config.regions.data.path, f"year {y}: no world data for that year")]
-            )
-        res, _, prods = year_results[y]
-        x = part.set_index("product")["value"].reindex(prods, fill_value=0.0).to_numpy(float)
-        unknown = sorted(set(part["product"]) - set(prods))
-        if unknown:
-            raise InputError(
-                [
-                    Problem(
-                        config.regions.data.path,
-                        f"year {y}, {location}: product codes not in the world data: "
-                        f"{unknown[:10]}",
-                    )
-                ]
-            )
-        w = world[world["year"] == y].groupby("product")["value"].sum().reindex(prods)
-        world_share = w.to_numpy(float) / w.sum()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rca = (x / x.sum()) / world_share
-        t = config.complexity.threshold
-        m = ((rca > t) if config.complexity.strict else (rca >= t)).astype(float)
-        keep = res.kept_products
-        prox = np.nan_to_num(res.proximity[np.ix_(keep, keep)])
-        dens = np.full(len(prods), np.nan)
-        cog = np.full(len(prods), np.nan)
-        dens[keep] = cx.density(m[None, keep], prox)[0]
-        _, cog_k = cx.complexity_outlook(
-            m[None, keep], dens[None, keep], prox, res.kp[keep], res.kc_sd
-        )
-        cog[keep] = cog_k[0]
-        eci = float(cx.subnational_eci(m[keep], res.pci[keep])[0])
-        best = cx.feasible_products(m[keep], dens[keep], res.pci[keep], config.regions.top)
-        rank = np.full(len(prods), np.nan)
-        rank[np.nonzero(keep)[0][best]] = np.arange(1, len(best) + 1)
-        region_rows.append(
-            {"location": location, "year": y, "diversity": int(m[keep].sum()), "eci": eci}
-        )
-        cell_rows.append(
-            pd.DataFrame(
-                {
-                    "location": location,
-                    "product": prods,
-                    "year": y,
-                    "value": x,
-                    "rca": rca,
-                    "m": m,
-                    "density": dens,
-                    "pci": res.pci,
-                    "cog": cog,
-                    "feasible_rank": rank,
-                }
-            )
-        )
-    results.regions = pd.DataFrame(region_rows)
-    results.region_products = pd.concat(cell_rows, ignore_index=True)
 
 
 def _record(

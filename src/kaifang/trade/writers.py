@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from kaifang.atomic import atomic_folder, write_simulated_note
-from kaifang.trade.pipeline import TradeResults
+from kaifang.trade.results import TradeResults
 
 
 def write_trade_results(
