@@ -117,20 +117,24 @@ def compute_trade(
     if config.min_location_value is not None:
         engine.create_view("cp_all", "SELECT * FROM cp")
         engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
-    if opts.presence == "manual":
-        rows = engine.query(
-            "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
-            "CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END AS m FROM cp"
-        )
-    else:
-        rows = engine.query(sql.rca("cp", opts.threshold, opts.strict))
+
+    def presence_rows(year: int) -> pd.DataFrame:
+        """One year's RCA and Mcp rows: the panel is streamed year by year."""
+        source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
+        if opts.presence == "manual":
+            return engine.query(
+                "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
+                f"CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END AS m FROM {source}"
+            )
+        return engine.query(sql.rca(source, opts.threshold, opts.strict))
+
+    panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
     warnings: list[str] = []
     loc_tables, prod_tables, cell_tables = [], [], []
     proximity: dict[int, pd.DataFrame] = {}
     year_results: dict[int, tuple[YearComplexity, pd.Index, pd.Index]] = {}
-    for year, part in [] if config.skip_complexity else rows.groupby("year", sort=True):
-        y = int(str(year))
-        res, locs, prods, values = _year(part, config, data_file, y)
+    for y in [] if config.skip_complexity else panel_years:
+        res, locs, prods, values = _year(presence_rows(y), config, data_file, y)
         year_results[y] = (res, locs, prods)
         loc_tables.append(
             pd.DataFrame(
@@ -175,7 +179,10 @@ def compute_trade(
         warnings.append("skip_complexity: no ECI, PCI, density, COI or COG computed")
         loc_tables = [pd.DataFrame(columns=["location", "year", "diversity", "eci", "coi"])]
         prod_tables = [pd.DataFrame(columns=["product", "year", "ubiquity", "pci"])]
-        cell_tables = [rows[["location", "product", "year", "value", "rca", "m"]]]
+        cell_tables = [
+            presence_rows(y)[["location", "product", "year", "value", "rca", "m"]]
+            for y in panel_years
+        ]
     results = TradeResults(
         locations=pd.concat(loc_tables, ignore_index=True),
         products=pd.concat(prod_tables, ignore_index=True),
