@@ -10,7 +10,7 @@
    The HS6 baseline takes about a minute: it runs once.
 3. The Spark engine in local mode on 1M raw rows (time only).
 
-Run: python benchmarks/bench_trade.py [--skip-hs6-baseline] [--skip-spark]
+Run: python benchmarks/bench_trade.py [--skip-hs6-baseline] [--skip-spark | --only-spark]
 """
 
 from __future__ import annotations
@@ -175,15 +175,15 @@ def compare(label: str, n_prod: int, digits: int, run_baseline: bool) -> None:
 
 def part_spark() -> None:
     rng = np.random.default_rng(5)
-    x = synthetic_matrix(120, 1000, seed=5)
+    x = synthetic_matrix(200, 2000, seed=5)
     loc, prod = np.nonzero(x)
-    k = rng.integers(1, 6, loc.size)
+    k = rng.integers(1, 30, loc.size)  # partners per pair: enough pairs x partners for 1M rows
     frame = pd.DataFrame(
         {
             "year": 2022,
             "location": np.repeat([f"c{i:03d}" for i in loc], k),
             "partner": [f"p{i:02d}" for i in rng.integers(0, 60, int(k.sum()))],
-            "product": np.repeat(_codes(1000, 4)[prod], k),
+            "product": np.repeat(_codes(2000, 4)[prod], k),
             "flow": "export",
             "value": np.repeat(x[loc, prod] / k, k),
         }
@@ -215,9 +215,13 @@ def main() -> None:
     parser.add_argument("--part", choices=["baci"], help=argparse.SUPPRESS)
     parser.add_argument("--skip-hs6-baseline", action="store_true")
     parser.add_argument("--skip-spark", action="store_true")
+    parser.add_argument("--only-spark", action="store_true")
     args = parser.parse_args()
     if args.part == "baci":
         print(json.dumps(part_baci()))
+        return
+    if args.only_spark:
+        part_spark()
         return
     child = subprocess.run(
         [sys.executable, __file__, "--part", "baci"], capture_output=True, text=True, check=True
