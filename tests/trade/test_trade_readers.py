@@ -115,3 +115,21 @@ def test_missing_column_lists_headers(tmp_path: Path) -> None:
     (tmp_path / "t.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(InputError, match="column\\(s\\) not found"):
         read_trade(TradeDataSpec(path="t.csv"), tmp_path)
+
+
+def test_gbk_customs_table(tmp_path: Path) -> None:
+    text = "地区,商品编码,年份,出口,进口\n贵州,0902,2024,10,2\n"
+    (tmp_path / "gbk.csv").write_bytes(text.encode("gbk"))
+    spec = TradeDataSpec(
+        path="gbk.csv",
+        format="china_customs",
+        columns={
+            "location": "地区",
+            "product": "商品编码",
+            "year": "年份",
+            "exports": "出口",
+            "imports": "进口",
+        },
+    )
+    table = read_trade(spec, tmp_path).to_pandas()
+    assert set(table["location"]) == {"贵州"} and set(table["product"]) == {"0902"}

@@ -17,6 +17,7 @@ as an editor shows them (header = line 1).
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from kaifang.data.readers import read_text
 from kaifang.errors import InputError, Problem
 from kaifang.trade.config import TradeDataSpec
 from kaifang.trade.rates import nbs_cny_per_usd
@@ -78,14 +80,32 @@ class _Raw:
                     f"FROM read_parquet({_literal(str(path))})"
                 )
             else:
-                con.execute(
-                    "CREATE TABLE raw AS SELECT ROW_NUMBER() OVER () + 1 AS _line, * "
-                    f"FROM read_csv({_literal(str(path))}, all_varchar = true, header = true, "
-                    "auto_detect = true)"
-                )
+                self._read_csv(path)
         except (duckdb.Error, ValueError, OSError) as exc:
             raise InputError([Problem(str(path), f"cannot be read as a table: {exc}")]) from None
         self.columns = [c for c in con.execute("SELECT * FROM raw LIMIT 0").df().columns]
+
+    def _read_csv(self, path: Path) -> None:
+        def load(source: Path) -> None:
+            self.con.execute(
+                "CREATE TABLE raw AS SELECT ROW_NUMBER() OVER () + 1 AS _line, * "
+                f"FROM read_csv({_literal(str(source))}, all_varchar = true, header = true, "
+                "auto_detect = true)"
+            )
+
+        try:
+            load(path)
+        except duckdb.Error as exc:
+            if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
+                raise
+            # Chinese tables often come as GBK: decode as the assessment readers do, re-read
+            text, problem = read_text(path, str(path))
+            if problem is not None or text is None or path.suffix.lower() == ".gz":
+                raise InputError([problem or Problem(str(path), "not UTF-8 or GBK text")]) from None
+            with tempfile.TemporaryDirectory(prefix="kaifang-trade-") as tmp:
+                copy = Path(tmp) / "utf8.csv"
+                copy.write_text(text, encoding="utf-8")
+                load(copy)
 
     def need(self, wanted: dict[str, str]) -> None:
         absent = [f"{role} -> {col!r}" for role, col in wanted.items() if col not in self.columns]
