@@ -128,13 +128,38 @@ def compute_trade(
             )
         return engine.query(sql.rca(source, opts.threshold, opts.strict))
 
+    def presence_matrix_rows(year: int) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
+        """One year's rows as integer codes into sorted location and product lists: the
+        strings cross from the engine once per location and product, not once per row."""
+        engine.create_view("year_rows", sql_rows(year))
+        locs = engine.query("SELECT DISTINCT location FROM year_rows ORDER BY location")
+        prods = engine.query("SELECT DISTINCT product FROM year_rows ORDER BY product")
+        codes = engine.query(
+            "SELECT DENSE_RANK() OVER (ORDER BY location) - 1 AS li, "
+            "DENSE_RANK() OVER (ORDER BY product) - 1 AS pi, value, rca, m FROM year_rows"
+        )
+        return (
+            codes,
+            pd.Index(locs["location"].astype(str).to_numpy(dtype=object)),
+            pd.Index(prods["product"].astype(str).to_numpy(dtype=object)),
+        )
+
+    def sql_rows(year: int) -> str:
+        source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
+        if opts.presence == "manual":
+            return (
+                "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
+                f"CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END AS m FROM {source}"
+            )
+        return sql.rca(source, opts.threshold, opts.strict)
+
     panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
     warnings: list[str] = []
     loc_tables, prod_tables, cell_tables = [], [], []
     proximity: dict[int, pd.DataFrame] = {}
     year_results: dict[int, tuple[YearComplexity, pd.Index, pd.Index]] = {}
     for y in [] if config.skip_complexity else panel_years:
-        res, locs, prods, values = _year(presence_rows(y), config, data_file, y)
+        res, locs, prods, values = _year(*presence_matrix_rows(y), config, data_file, y)
         year_results[y] = (res, locs, prods)
         loc_tables.append(
             pd.DataFrame(
@@ -154,8 +179,12 @@ def compute_trade(
         cell_tables.append(
             pd.DataFrame(
                 {
-                    "location": np.repeat(locs.to_numpy(), n_prod),
-                    "product": np.tile(prods.to_numpy(), n_loc),
+                    "location": pd.Categorical.from_codes(
+                        np.repeat(np.arange(n_loc), n_prod), categories=locs
+                    ),
+                    "product": pd.Categorical.from_codes(
+                        np.tile(np.arange(n_prod), n_loc), categories=prods
+                    ),
                     "year": y,
                     "value": values.reshape(-1),
                     "rca": (
@@ -206,10 +235,10 @@ def compute_trade(
 
 
 def _year(
-    part: pd.DataFrame, config: TradeConfig, file: str, year: int
+    part: pd.DataFrame, locs: pd.Index, prods: pd.Index, config: TradeConfig, file: str, year: int
 ) -> tuple[YearComplexity, pd.Index, pd.Index, np.ndarray]:
-    loc_codes, locs = pd.factorize(part["location"], sort=True)
-    prod_codes, prods = pd.factorize(part["product"], sort=True)
+    loc_codes = part["li"].to_numpy(dtype=np.int64)
+    prod_codes = part["pi"].to_numpy(dtype=np.int64)
     if len(prods) > config.max_products or len(locs) > config.max_locations:
         raise InputError(
             [
@@ -248,7 +277,7 @@ def _year(
         ) from None
     except MethodError as exc:
         raise InputError([Problem(file, f"year {year}: {exc}")]) from None
-    return res, pd.Index(locs), pd.Index(prods), values
+    return res, locs, prods, values
 
 
 def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: TradeConfig) -> None:
