@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 # Debian packages: chromium for the browser tests, CJK fonts for charts and the PDF, pango for
 # WeasyPrint, poppler for looking at PDF pages; postgresql for the platform tests.
 APT_PACKAGES=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql)
+# Java 17 for the Spark tests of kaifang trade (local mode)
+APT_PACKAGES+=(openjdk-17-jre-headless)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -22,6 +24,7 @@ if ((${#missing[@]})); then
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+python3 -m pip install --quiet --disable-pip-version-check -e ".[spark]"
 python3 -m ruff check src tests benchmarks examples
 python3 -m ruff format --check src tests benchmarks examples
 python3 -m mypy

@@ -17,6 +17,7 @@ from kaifang.cli import (  # noqa: F401
     sensitivity,  # sensitivity
     serve,  # serve
     steering,  # targets, scenario, allocate
+    trade,  # trade
 )
 from kaifang.cli.common import app
 

@@ -1,0 +1,324 @@
+"""The trade report page: product space, opportunity scatter and market treemap as inline SVG,
+each with its table next to it, in Chinese or English. Built from the tables of
+``kaifang trade`` (a :class:`~kaifang.trade.pipeline.TradeResults`), self-contained and offline.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import minimum_spanning_tree
+
+from kaifang.report.charts import ACCENT, INK, MUTED, SVG_FONT, ramp
+from kaifang.trade.results import TradeResults
+
+WORDS = {
+    "title": ("贸易结构与经济复杂度", "Trade structure and economic complexity"),
+    "simulated": (
+        "模拟数据：结果不代表真实情况",
+        "SIMULATED DATA: the results do not describe the real economy",
+    ),
+    "space": ("产品空间", "Product space"),
+    "space_note": (
+        "节点为世界贸易额最大的产品，颜色表示产品复杂度（深色更复杂），粗边框为{who}具有比较优势的产品；"
+        "连线为邻近度的最大生成树与最强的联系。",
+        "Nodes: the products with the largest world trade, coloured by PCI (darker = more "
+        "complex); thick outline: products in which {who} has an RCA above 1; lines: the "
+        "maximum spanning tree of proximity and the strongest links.",
+    ),
+    "scatter": ("机会散点图", "Opportunities"),
+    "scatter_note": (
+        "{who}尚无比较优势的产品：横轴为密度（与现有能力的接近程度），纵轴为产品复杂度；橙色为最可行的新产品。",
+        "Products in which {who} has no RCA yet: density (closeness to current capabilities) "
+        "against PCI; orange: the most feasible new products.",
+    ),
+    "markets": ("出口市场", "Export markets"),
+    "markets_note": (
+        "{who}出口额的市场构成（面积与份额成正比）。",
+        "Where {who}'s exports go (area proportional to the share).",
+    ),
+    "product": ("产品", "Product"),
+    "density": ("密度", "Density"),
+    "pci": ("产品复杂度", "PCI"),
+    "cog": ("复杂度前景收益", "COG"),
+    "rca": ("显示性比较优势", "RCA"),
+    "partner": ("市场", "Market"),
+    "share": ("份额", "Share"),
+    "value": ("出口额", "Exports"),
+    "rank": ("序号", "Rank"),
+    "year": ("年份", "Year"),
+}
+
+
+def _w(key: str, zh: bool) -> str:
+    return WORDS[key][0 if zh else 1]
+
+
+def _table(frame: pd.DataFrame, heads: list[str], formats: list[str]) -> str:
+    rows = []
+    for rec in frame.itertuples(index=False):
+        cells = []
+        for value, fmt in zip(rec, formats, strict=True):
+            text = fmt.format(value) if isinstance(value, int | float | np.number) else str(value)
+            cells.append(f"<td>{escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    head = "".join(f"<th>{escape(h)}</th>" for h in heads)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _unit_scale(v: np.ndarray) -> np.ndarray:
+    lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+    return (v - lo) / (hi - lo) if hi > lo else np.full_like(v, 0.5)
+
+
+def spectral_layout(proximity: np.ndarray) -> np.ndarray:
+    """2-D positions from the two leading non-trivial eigenvectors of the normalised proximity
+    (Laplacian eigenmaps: Belkin & Niyogi 2003), scaled to [0, 1]."""
+    phi = np.nan_to_num(proximity)
+    deg = phi.sum(axis=1)
+    deg[deg == 0] = 1.0
+    inv = 1.0 / np.sqrt(deg)
+    _, vectors = np.linalg.eigh(inv[:, None] * phi * inv[None, :])
+    xy = vectors[:, -3:-1] * inv[:, None]
+    return np.column_stack([_unit_scale(xy[:, 0]), _unit_scale(xy[:, 1])])
+
+
+def squarify(
+    values: list[float], x: float, y: float, w: float, h: float
+) -> list[tuple[float, float, float, float]]:
+    """Squarified treemap rectangles (Bruls, Huizing & van Wijk 2000), values sorted descending."""
+    total = sum(values)
+    if total <= 0:
+        return [(x, y, 0.0, 0.0) for _ in values]
+    areas = [v * w * h / total for v in values]
+    out: list[tuple[float, float, float, float]] = []
+
+    def worst(row: list[float], side: float) -> float:
+        s = sum(row)
+        return max(max(side * side * r / (s * s), (s * s) / (side * side * r)) for r in row)
+
+    i = 0
+    while i < len(areas):
+        side = min(w, h)
+        row = [areas[i]]
+        j = i + 1
+        while j < len(areas) and worst([*row, areas[j]], side) <= worst(row, side):
+            row.append(areas[j])
+            j += 1
+        s = sum(row)
+        if w >= h:  # lay the row as a column on the left
+            col_w = s / h
+            yy = y
+            for r in row:
+                out.append((x, yy, col_w, r / col_w))
+                yy += r / col_w
+            x, w = x + col_w, w - col_w
+        else:
+            row_h = s / w
+            xx = x
+            for r in row:
+                out.append((xx, y, r / row_h, row_h))
+                xx += r / row_h
+            y, h = y + row_h, h - row_h
+        i = j
+    return out
+
+
+def _svg(body: str, w: int, h: int, label: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
+        f'height="{h}" role="img" aria-label="{escape(label)}" '
+        f'font-family="{escape(SVG_FONT)}" font-size="11">{body}</svg>'
+    )
+
+
+def product_space_svg(
+    codes: list[str], proximity: np.ndarray, pci: np.ndarray, present: np.ndarray, label: str
+) -> str:
+    size = 520
+    xy = spectral_layout(proximity) * (size - 40) + 20
+    dist = np.where(proximity > 0, 1.0 - np.nan_to_num(proximity) + 1e-9, 0.0)
+    tree = minimum_spanning_tree(dist).tocoo()
+    edges = set(zip(tree.row.tolist(), tree.col.tolist(), strict=True))
+    upper = np.triu(np.nan_to_num(proximity), 1)
+    cut = np.quantile(upper[upper > 0], 0.995) if (upper > 0).any() else 1.0
+    edges |= set(zip(*np.nonzero(upper >= cut), strict=True))
+    lines = "".join(
+        f'<line x1="{xy[a, 0]:.1f}" y1="{xy[a, 1]:.1f}" x2="{xy[b, 0]:.1f}" '
+        f'y2="{xy[b, 1]:.1f}" stroke="#cbd5e1" stroke-width="0.8"/>'
+        for a, b in sorted(edges)
+    )
+    t = _unit_scale(pci)
+    dots = "".join(
+        f'<circle cx="{xy[i, 0]:.1f}" cy="{xy[i, 1]:.1f}" r="{6 if present[i] else 4}" '
+        f'fill="{ramp(float(t[i]))}" stroke="{INK if present[i] else MUTED}" '
+        f'stroke-width="{2 if present[i] else 0.5}"><title>{escape(codes[i])}: '
+        f"PCI {pci[i]:.2f}</title></circle>"
+        for i in range(len(codes))
+    )
+    return _svg(lines + dots, size, size, label)
+
+
+def scatter_svg(
+    density: np.ndarray,
+    pci: np.ndarray,
+    best: np.ndarray,
+    codes: list[str],
+    labels: tuple[str, str, str],
+) -> str:
+    w, h, pad = 520, 380, 48
+    x = _unit_scale(density) * (w - 2 * pad) + pad
+    y = h - pad - _unit_scale(pci) * (h - 2 * pad)
+    chosen = set(best.tolist())
+    dots = "".join(
+        f'<circle cx="{x[i]:.1f}" cy="{y[i]:.1f}" r="{5 if i in chosen else 3}" '
+        f'fill="{"#ea580c" if i in chosen else ACCENT}" '
+        f'fill-opacity="{0.95 if i in chosen else 0.35}">'
+        f"<title>{escape(codes[i])}</title></circle>"
+        for i in range(len(codes))
+    )
+    names = "".join(
+        f'<text x="{x[i] + 6:.1f}" y="{y[i] - 4:.1f}" fill="{INK}">{escape(codes[i])}</text>'
+        for i in chosen
+    )
+    axes = (
+        f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="{MUTED}"/>'
+        f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="{MUTED}"/>'
+        f'<text x="{w / 2:.0f}" y="{h - 12}" text-anchor="middle" fill="{INK}">'
+        f"{escape(labels[0])}</text>"
+        f'<text x="14" y="{h / 2:.0f}" transform="rotate(-90 14 {h / 2:.0f})" '
+        f'text-anchor="middle" fill="{INK}">{escape(labels[1])}</text>'
+    )
+    return _svg(axes + dots + names, w, h, labels[2])
+
+
+def treemap_svg(names: list[str], shares: list[float], label: str) -> str:
+    w, h = 520, 340
+    rects = squarify(shares, 0, 0, w, h)
+    parts = []
+    top = max(shares) if shares else 1.0
+    for (rx, ry, rw, rh), name, share in zip(rects, names, shares, strict=True):
+        t = share / top
+        parts.append(
+            f'<rect x="{rx:.1f}" y="{ry:.1f}" width="{rw:.1f}" height="{rh:.1f}" '
+            f'fill="{ramp(0.15 + 0.75 * t)}" stroke="#ffffff"><title>{escape(name)}: '
+            f"{share:.1%}</title></rect>"
+        )
+        if rw > 44 and rh > 18:
+            colour = "#ffffff" if t > 0.55 else INK
+            parts.append(
+                f'<text x="{rx + 4:.1f}" y="{ry + 14:.1f}" fill="{colour}">{escape(name)} '
+                f"{share:.1%}</text>"
+            )
+    return _svg("".join(parts), w, h, label)
+
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif;color:#1f2937;margin:24px;}
+.banner{background:#fee2e2;color:#991b1b;padding:8px 12px;font-weight:bold;margin-bottom:16px}
+section{margin:24px 0;} .pair{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
+table{border-collapse:collapse;font-size:12px} th,td{border-bottom:1px solid #e5e7eb;
+padding:3px 8px;text-align:right} th:first-child,td:first-child{text-align:left}
+.note{color:#6b7280;font-size:12px;max-width:1080px}
+"""
+
+
+def render_trade_page(results: TradeResults, lang: str = "zh", focus: str | None = None) -> str:
+    """The HTML page. ``focus`` is the location whose opportunities and markets are shown
+    (default: the first region of a ``regions:`` block, else the first location). Location and
+    partner codes are shown by the config's ``names:`` where given."""
+    zh = lang == "zh"
+    names: dict[str, dict[str, str]] = results.record.get("config", {}).get("names", {}) or {}
+
+    def name(code: str) -> str:
+        return names.get(code, {}).get(lang, code)
+
+    simulated = bool(results.record.get("simulated"))
+    sections = []
+    year = int(results.location_product["year"].max())
+    cells = results.location_product[results.location_product["year"] == year]
+    products = results.products[results.products["year"] == year].set_index("product")
+    if results.region_products is not None and (
+        focus is None or focus in set(results.region_products["location"])
+    ):
+        region = results.region_products
+        who = focus or str(region["location"].iloc[0])
+        mine = region[(region["location"] == who) & (region["year"] == year)].set_index("product")
+    else:
+        who = focus or str(cells["location"].iloc[0])
+        mine = cells[cells["location"] == who].set_index("product")
+        mine = mine.assign(pci=products["pci"].reindex(mine.index))
+    if not products.empty and year in results.proximity:
+        world = cells.groupby("product")["value"].sum().sort_values(ascending=False)
+        keep = [p for p in world.index[:300] if pd.notna(products["pci"].get(p))]
+        prox = results.proximity[year].loc[keep, keep].to_numpy(float)
+        present = mine["m"].reindex(keep).fillna(0).to_numpy(float) == 1
+        pci = products["pci"].reindex(keep).to_numpy(float)
+        svg = product_space_svg(keep, prox, pci, present, _w("space", zh))
+        table = products.reindex(keep).assign(m=present).sort_values("pci", ascending=False)
+        top = table[table["m"]].head(15).reset_index()[["product", "pci"]]
+        sections.append(
+            f"<section><h2>{_w('space', zh)} ({year})</h2><p class='note'>"
+            f"{escape(_w('space_note', zh).format(who=name(who)))}</p><div class='pair'>{svg}"
+            f"{_table(top, [_w('product', zh), _w('pci', zh)], ['{}', '{:.3f}'])}</div></section>"
+        )
+        absent = mine[(mine["m"] == 0) & mine["density"].notna() & mine["pci"].notna()]
+        if len(absent):
+            from kaifang.methods.complexity import feasible_products
+
+            best = feasible_products(
+                np.zeros(len(absent)),
+                absent["density"].to_numpy(float),
+                absent["pci"].to_numpy(float),
+                12,
+            )
+            svg = scatter_svg(
+                absent["density"].to_numpy(float),
+                absent["pci"].to_numpy(float),
+                best,
+                [str(c) for c in absent.index],
+                (_w("density", zh), _w("pci", zh), _w("scatter", zh)),
+            )
+            picked = absent.iloc[best].reset_index()[["product", "density", "pci", "cog"]]
+            picked.insert(0, "rank", range(1, len(picked) + 1))
+            sections.append(
+                f"<section><h2>{_w('scatter', zh)} ({year})</h2><p class='note'>"
+                f"{escape(_w('scatter_note', zh).format(who=name(who)))}</p><div class='pair'>{svg}"
+                + _table(
+                    picked,
+                    [_w(k, zh) for k in ("rank", "product", "density", "pci", "cog")],
+                    ["{}", "{}", "{:.3f}", "{:.3f}", "{:.3f}"],
+                )
+                + "</div></section>"
+            )
+    shares = results.partner_shares
+    if shares is not None and len(shares):
+        market_who = who if who in set(shares["location"]) else str(shares["location"].iloc[0])
+        last = int(shares["year"].max())
+        part = shares[(shares["location"] == market_who) & (shares["year"] == last)]
+        part = part.sort_values("share", ascending=False)
+        part = part.assign(partner=[name(str(p)) for p in part["partner"]])
+        svg = treemap_svg(
+            part["partner"].astype(str).tolist(), part["share"].tolist(), _w("markets", zh)
+        )
+        table = part[["partner", "value", "share"]].head(15)
+        sections.append(
+            f"<section><h2>{_w('markets', zh)} ({last})</h2><p class='note'>"
+            f"{escape(_w('markets_note', zh).format(who=name(market_who)))}</p>"
+            f"<div class='pair'>{svg}"
+            + _table(
+                table,
+                [_w(k, zh) for k in ("partner", "value", "share")],
+                ["{}", "{:,.0f}", "{:.1%}"],
+            )
+            + "</div></section>"
+        )
+    banner = f"<div class='banner'>{_w('simulated', zh)}</div>" if simulated else ""
+    title = _w("title", zh)
+    return (
+        f"<!DOCTYPE html><html lang='{'zh-CN' if zh else 'en'}'><head><meta charset='utf-8'>"
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>{banner}"
+        f"<h1>{escape(title)}</h1>{''.join(sections)}</body></html>"
+    )

@@ -1,0 +1,153 @@
+"""SQL engines for the tabular work: DuckDB embedded (default) and Apache Spark (optional).
+
+Both run the same query texts of :mod:`kaifang.trade.sql` over a table named ``trade``. DuckDB
+runs with a memory limit and a temporary directory for spilling, so a panel larger than memory
+is processed out of core; Spark is for panels that exceed one machine (``kaifang[spark]``).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+import pyarrow as pa
+
+from kaifang.errors import KaifangError
+
+logger = logging.getLogger(__name__)
+
+
+class Engine(Protocol):
+    """What the trade pipeline needs from a SQL engine."""
+
+    name: str
+
+    def load(self, name: str, table: pa.Table) -> None:
+        """Make ``table`` queryable as ``name``."""
+
+    def create_view(self, name: str, sql: str) -> None:
+        """Define ``name`` as the result of ``sql`` (computed once and kept)."""
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run ``sql`` and return its rows."""
+
+    def close(self) -> None:
+        """Release the engine's resources."""
+
+
+class DuckDBEngine:
+    """DuckDB in process, bounded by ``memory_limit`` and spilling to ``temp_directory``."""
+
+    name = "duckdb"
+
+    def __init__(
+        self,
+        memory_limit: str = "2GB",
+        temp_directory: str | Path | None = None,
+        threads: int | None = None,
+        database: str | Path = ":memory:",
+    ) -> None:
+        import duckdb
+
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if temp_directory is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="kaifang-duckdb-")
+            temp_directory = self._tmp.name
+        config: dict[str, Any] = {
+            "memory_limit": memory_limit,
+            "temp_directory": str(temp_directory),
+            "preserve_insertion_order": False,
+        }
+        if threads is not None:
+            config["threads"] = int(threads)
+        try:
+            self.con = duckdb.connect(str(database), config=config)
+        except duckdb.Error as exc:
+            raise KaifangError(f"DuckDB could not start: {exc}") from None
+        self.settings = {"memory_limit": memory_limit, "temp_directory": str(temp_directory)}
+
+    def load(self, name: str, table: pa.Table) -> None:
+        # zero-copy: DuckDB scans the Arrow buffers; the first aggregation materialises
+        self.con.register(name, table)
+
+    def create_view(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def query(self, sql: str) -> pd.DataFrame:
+        frame: pd.DataFrame = self.con.execute(sql).df()
+        return frame
+
+    def query_arrow(self, sql: str) -> pa.Table:
+        table: pa.Table = self.con.sql(sql).to_arrow_table()
+        return table
+
+    def close(self) -> None:
+        self.con.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+class SparkEngine:
+    """PySpark (local mode by default); the same SQL texts through ``spark.sql``."""
+
+    name = "spark"
+
+    def __init__(
+        self,
+        session: Any = None,
+        master: str = "local[2]",
+        shuffle_partitions: int = 4,
+        extra_config: dict[str, str] | None = None,
+    ) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise KaifangError(
+                "engine 'spark' needs PySpark: pip install 'kaifang[spark]' (and Java 17)"
+            ) from None
+        self._own = session is None
+        builder = SparkSession.builder.master(master)
+        for key, value in (extra_config or {}).items():
+            builder = builder.config(key, value)
+        self.spark = session or (
+            builder.appName("kaifang-trade")
+            .config("spark.sql.shuffle.partitions", str(int(shuffle_partitions)))
+            .config("spark.default.parallelism", str(int(shuffle_partitions)))
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1")
+            .getOrCreate()
+        )
+        self.settings = {"master": str(self.spark.sparkContext.master)}
+
+    def load(self, name: str, table: pa.Table) -> None:
+        frame = table.to_pandas()
+        schema = ", ".join(
+            f"{col} {'INT' if col == 'year' else 'DOUBLE' if col == 'value' else 'STRING'}"
+            for col in frame.columns
+        )
+        self.spark.createDataFrame(frame, schema=schema).createOrReplaceTempView(name)
+
+    def create_view(self, name: str, sql: str) -> None:
+        self.spark.sql(sql).cache().createOrReplaceTempView(name)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        frame: pd.DataFrame = self.spark.sql(sql).toPandas()
+        return frame
+
+    def close(self) -> None:
+        if self._own:
+            self.spark.stop()
+
+
+def make_engine(name: str, **settings: Any) -> DuckDBEngine | SparkEngine:
+    """``duckdb`` (default) or ``spark``."""
+    if name == "duckdb":
+        return DuckDBEngine(**settings)
+    if name == "spark":
+        return SparkEngine(**settings)
+    raise KaifangError(f"unknown engine {name!r}: use duckdb or spark")

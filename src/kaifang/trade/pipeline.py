@@ -1,0 +1,347 @@
+"""``kaifang trade``: from raw trade rows to complexity and structure tables.
+
+SQL (DuckDB or Spark) does the tabular work: aggregation to the product level asked for,
+RCA and Mcp with window sums, concentration, partners, margins, intra-industry trade. NumPy
+does the matrix work year by year (eigenvectors, proximity, density, COI, COG), so memory holds
+one year's location x product matrices at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata as md
+import logging
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kaifang import __version__
+from kaifang.errors import InputError, KaifangError, MethodError, Problem
+from kaifang.trade import sql
+from kaifang.trade.config import TradeConfig, load_trade_config
+from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, make_engine
+from kaifang.trade.indicators import indicator_table
+from kaifang.trade.openness import openness_table
+from kaifang.trade.readers import read_trade
+from kaifang.trade.regions import score_regions
+from kaifang.trade.results import TradeResults
+from kaifang.trade.year import DisconnectedError, YearComplexity, complexity_from_presence
+
+logger = logging.getLogger(__name__)
+
+
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _engine_for(config: TradeConfig) -> Engine:
+    spec = config.engine
+    if spec.name == "spark":
+        return make_engine("spark", master=spec.master)
+    return make_engine(
+        "duckdb",
+        memory_limit=spec.memory_limit,
+        temp_directory=spec.temp_directory,
+        threads=spec.threads,
+    )
+
+
+def run_trade(
+    config_path: str | Path, engine: DuckDBEngine | SparkEngine | None = None
+) -> TradeResults:
+    """Read the config and its data, compute everything, return the tables (nothing written)."""
+    path = Path(config_path)
+    config = load_trade_config(path)
+    base = path.parent
+    data_path = (base / config.data.path).resolve()
+    table = read_trade(config.data, base, config.engine.memory_limit)
+    own = engine is None
+    eng = engine or _engine_for(config)
+    try:
+        return compute_trade(config, table, eng, str(data_path), _hash(data_path), base)
+    finally:
+        if own:
+            eng.close()
+
+
+def _check_years(table: pa.Table, config: TradeConfig, file: str) -> pa.Table:
+    years = set(pc.unique(table["year"]).to_pylist())
+    if config.years is None:
+        return table
+    first, last = config.years
+    empty = [y for y in range(first, last + 1) if y not in years]
+    if empty:
+        raise InputError(
+            [
+                Problem(file, f"year {y} has no data rows (years: [{first}, {last}] in the config)")
+                for y in empty
+            ]
+        )
+    mask = pc.and_(pc.greater_equal(table["year"], first), pc.less_equal(table["year"], last))
+    return table.filter(mask)
+
+
+def compute_trade(
+    config: TradeConfig,
+    table: pa.Table,
+    engine: Engine,
+    data_file: str = "<table>",
+    data_hash: str = "",
+    base: Path | None = None,
+) -> TradeResults:
+    """Everything from a canonical trade table (see :mod:`kaifang.trade.readers`)."""
+    start = time.perf_counter()
+    table = _check_years(table, config, data_file)
+    opts = config.complexity
+    if opts.presence in ("rpop", "both"):
+        raise KaifangError(
+            "presence rpop/both needs populations: use kaifang.trade.year.compute_year "
+            "(the command line supports rca and manual)"
+        )
+    if opts.value_precision == "float32":
+        # Stata's import delimited stores values as float32: round them as it does
+        value = pc.cast(pc.cast(table["value"], pa.float32()), pa.float64())
+        table = table.set_column(table.schema.get_field_index("value"), "value", value)
+    engine.load("trade", table)
+    engine.create_view("cp", sql.location_product(config.product_digits))
+    if config.min_location_value is not None:
+        engine.create_view("cp_all", "SELECT * FROM cp")
+        engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
+
+    def presence_rows(year: int) -> pd.DataFrame:
+        """One year's RCA and Mcp rows: the panel is streamed year by year."""
+        source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
+        if opts.presence == "manual":
+            return engine.query(
+                "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
+                f"CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END AS m FROM {source}"
+            )
+        return engine.query(sql.rca(source, opts.threshold, opts.strict))
+
+    def presence_matrix_rows(year: int) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
+        """One year's rows as integer codes into sorted location and product lists: the
+        strings cross from the engine once per location and product, not once per row."""
+        engine.create_view("year_rows", sql_rows(year))
+        locs = engine.query("SELECT DISTINCT location FROM year_rows ORDER BY location")
+        prods = engine.query("SELECT DISTINCT product FROM year_rows ORDER BY product")
+        codes = engine.query(
+            "SELECT DENSE_RANK() OVER (ORDER BY location) - 1 AS li, "
+            "DENSE_RANK() OVER (ORDER BY product) - 1 AS pi, value, rca, m FROM year_rows"
+        )
+        return (
+            codes,
+            pd.Index(locs["location"].astype(str).to_numpy(dtype=object)),
+            pd.Index(prods["product"].astype(str).to_numpy(dtype=object)),
+        )
+
+    def sql_rows(year: int) -> str:
+        source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
+        if opts.presence == "manual":
+            return (
+                "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
+                f"CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END AS m FROM {source}"
+            )
+        return sql.rca(source, opts.threshold, opts.strict)
+
+    panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
+    warnings: list[str] = []
+    loc_tables, prod_tables, cell_tables = [], [], []
+    proximity: dict[int, pd.DataFrame] = {}
+    year_results: dict[int, tuple[YearComplexity, pd.Index, pd.Index]] = {}
+    for y in [] if config.skip_complexity else panel_years:
+        res, locs, prods, values = _year(*presence_matrix_rows(y), config, data_file, y)
+        year_results[y] = (res, locs, prods)
+        loc_tables.append(
+            pd.DataFrame(
+                {
+                    "location": locs,
+                    "year": y,
+                    "diversity": res.diversity,
+                    "eci": res.eci,
+                    "coi": res.coi,
+                }
+            )
+        )
+        prod_tables.append(
+            pd.DataFrame({"product": prods, "year": y, "ubiquity": res.ubiquity, "pci": res.pci})
+        )
+        n_loc, n_prod = values.shape
+        cell_tables.append(
+            pd.DataFrame(
+                {
+                    "location": pd.Categorical.from_codes(
+                        np.repeat(np.arange(n_loc), n_prod), categories=locs
+                    ),
+                    "product": pd.Categorical.from_codes(
+                        np.tile(np.arange(n_prod), n_loc), categories=prods
+                    ),
+                    "year": y,
+                    "value": values.reshape(-1),
+                    "rca": (
+                        res.rca if res.rca is not None else np.full(values.shape, np.nan)
+                    ).reshape(-1),
+                    "m": res.m.reshape(-1),
+                    "density": res.density.reshape(-1),
+                    "cog": res.cog.reshape(-1),
+                }
+            )
+        )
+        proximity[y] = pd.DataFrame(res.proximity, index=prods, columns=prods)
+        dropped_c = int((~res.kept_locations).sum())
+        dropped_p = int((~res.kept_products).sum())
+        if dropped_c or dropped_p:
+            warnings.append(
+                f"{y}: {dropped_c} location(s) and {dropped_p} product(s) without trade or "
+                "presence left out (empty results)"
+            )
+    if config.skip_complexity:
+        warnings.append("skip_complexity: no ECI, PCI, density, COI or COG computed")
+        loc_tables = [pd.DataFrame(columns=["location", "year", "diversity", "eci", "coi"])]
+        prod_tables = [pd.DataFrame(columns=["product", "year", "ubiquity", "pci"])]
+        cell_tables = [
+            presence_rows(y)[["location", "product", "year", "value", "rca", "m"]]
+            for y in panel_years
+        ]
+    results = TradeResults(
+        locations=pd.concat(loc_tables, ignore_index=True),
+        products=pd.concat(prod_tables, ignore_index=True),
+        location_product=pd.concat(cell_tables, ignore_index=True),
+        concentration=engine.query(sql.export_concentration("cp") + " ORDER BY year, location")
+        if config.structure
+        else pd.DataFrame(),
+        record={},
+        proximity=proximity,
+    )
+    if config.structure:
+        _structure(results, engine, table, config)
+    if config.regions is not None:
+        score_regions(results, config, year_results, base or Path("."))
+    if config.gdp is not None:
+        results.openness = openness_table(engine, config, base or Path("."))
+    if config.indicators:
+        results.indicators = indicator_table(results, config)
+    results.record = _record(config, engine, data_file, data_hash, table, warnings, start)
+    return results
+
+
+def _year(
+    part: pd.DataFrame, locs: pd.Index, prods: pd.Index, config: TradeConfig, file: str, year: int
+) -> tuple[YearComplexity, pd.Index, pd.Index, np.ndarray]:
+    loc_codes = part["li"].to_numpy(dtype=np.int64)
+    prod_codes = part["pi"].to_numpy(dtype=np.int64)
+    if len(prods) > config.max_products or len(locs) > config.max_locations:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"year {year}: {len(locs)} locations x {len(prods)} products exceed the "
+                    f"limits ({config.max_locations} x {config.max_products}) of the in-memory "
+                    "matrix work: aggregate with product_digits, or raise max_products / "
+                    "max_locations if the machine has the memory (8 x P x P bytes per matrix)",
+                )
+            ]
+        )
+    shape = (len(locs), len(prods))
+    values = np.zeros(shape)
+    rca = np.full(shape, np.nan)
+    m = np.zeros(shape)
+    values[loc_codes, prod_codes] = part["value"].to_numpy(dtype=float)
+    rca[loc_codes, prod_codes] = part["rca"].to_numpy(dtype=float)
+    m[loc_codes, prod_codes] = part["m"].to_numpy(dtype=float)
+    # rectangular like Stata's fillin: a missing pair is 0 exports, RCA 0
+    rca = np.where(np.isnan(rca) & (values.sum(axis=1, keepdims=True) > 0), 0.0, rca)
+    rca_in = None if config.complexity.presence == "manual" else rca
+    try:
+        res = complexity_from_presence(values, rca_in, None, m, config.complexity)
+    except DisconnectedError as exc:
+        names_c = [str(locs[i]) for i in exc.locations[:20]]
+        names_p = [str(prods[i]) for i in exc.products[:20]]
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"year {year}: {exc} (locations {names_c}, products {names_p}); "
+                    "lower the threshold or set complexity: {isolated: drop}",
+                )
+            ]
+        ) from None
+    except MethodError as exc:
+        raise InputError([Problem(file, f"year {year}: {exc}")]) from None
+    return res, locs, prods, values
+
+
+def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: TradeConfig) -> None:
+    flows = set(pc.unique(table["flow"]).to_pylist())
+    partners = pc.count(pc.filter(table["partner"], pc.not_equal(table["partner"], ""))).as_py()
+    years = pc.unique(table["year"]).to_pylist()
+    digits = config.product_digits
+    if partners:
+        results.partners = engine.query(
+            sql.partner_concentration(config.partner_floor) + " ORDER BY year, location"
+        )
+        results.partner_shares = engine.query(
+            sql.partner_shares() + " ORDER BY year, location, share DESC, partner"
+        )
+        results.growth_partners = engine.query(
+            sql.growth_contributions("partner") + " ORDER BY location, year, partner"
+        )
+    if len(years) > 1:
+        results.margins = engine.query(sql.export_margins(digits) + " ORDER BY location, year")
+        results.growth_products = engine.query(
+            sql.growth_contributions("product", digits) + " ORDER BY location, year, product"
+        )
+    if "import" in flows:
+        engine.create_view("gl", sql.intra_industry(digits))
+        results.intra_industry = engine.query(
+            sql.intra_industry_aggregate("gl") + " ORDER BY year, location"
+        )
+
+
+def _record(
+    config: TradeConfig,
+    engine: Engine,
+    data_file: str,
+    data_hash: str,
+    table: pa.Table,
+    warnings: list[str],
+    start: float,
+) -> dict[str, Any]:
+    versions = {}
+    for pkg in ("numpy", "pandas", "scipy", "duckdb", "pyarrow", "pyspark"):
+        try:
+            versions[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            versions[pkg] = "absent"
+    years = sorted(pc.unique(table["year"]).to_pylist())
+    return {
+        "kaifang_version": __version__,
+        "python": platform.python_version(),
+        "packages": versions,
+        "verb": "trade",
+        "config": config.model_dump(mode="json"),
+        "data_file": data_file,
+        "data_hash_sha256": data_hash,
+        "rows": table.num_rows,
+        "years": years,
+        "simulated": config.simulated,
+        "engine": {"name": engine.name, **getattr(engine, "settings", {})},
+        "conventions": {
+            "presence": f"RCA {'>' if config.complexity.strict else '>='} "
+            f"{config.complexity.threshold}",
+            "eci_pci": config.complexity.convention,
+            "eigenvector": "numpy.linalg.eigh of D^-1/2 M U^-1 M' D^-1/2 (location side)",
+            "cog": "divided by ECI's SD; COI standardised over location x product rows",
+        },
+        "warnings": warnings,
+        "seconds": round(time.perf_counter() - start, 4),
+    }

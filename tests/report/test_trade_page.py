@@ -1,0 +1,61 @@
+"""The trade report page: treemap geometry, and the page of the Guizhou example (SIMULATED)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kaifang.report.trade_page import render_trade_page, spectral_layout, squarify
+from kaifang.trade.pipeline import run_trade
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "guizhou_trade"
+
+
+def test_squarify_fills_the_box_without_overlap() -> None:
+    values = [40.0, 25.0, 15.0, 10.0, 6.0, 4.0]
+    rects = squarify(values, 0, 0, 300, 200)
+    areas = [w * h for _, _, w, h in rects]
+    np.testing.assert_allclose(areas, [v / 100 * 300 * 200 for v in values])
+    for x, y, w, h in rects:
+        assert x >= -1e-9 and y >= -1e-9 and x + w <= 300 + 1e-9 and y + h <= 200 + 1e-9
+    for i, a in enumerate(rects):
+        for b in rects[i + 1 :]:
+            overlap_w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+            overlap_h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+            assert overlap_w <= 1e-9 or overlap_h <= 1e-9
+
+
+def test_spectral_layout_in_unit_square() -> None:
+    rng = np.random.default_rng(0)
+    phi = rng.random((30, 30))
+    phi = (phi + phi.T) / 2
+    np.fill_diagonal(phi, 0)
+    xy = spectral_layout(phi)
+    assert xy.shape == (30, 2) and xy.min() >= 0 and xy.max() <= 1
+
+
+@pytest.fixture(scope="module")
+def guizhou_results():  # type: ignore[no-untyped-def]
+    return run_trade(EXAMPLE / "trade.yaml"), run_trade(EXAMPLE / "structure.yaml")
+
+
+def test_page_zh_has_charts_tables_and_no_codes_where_named(guizhou_results) -> None:  # type: ignore[no-untyped-def]
+    complexity, structure = guizhou_results
+    page = render_trade_page(complexity, "zh")
+    assert "模拟数据" in page
+    assert "产品空间" in page and "机会散点图" in page
+    assert page.count("<svg") == 2 and page.count("<table>") == 2
+    assert "贵州具有比较优势" in page and "guizhou" not in page
+    markets = render_trade_page(structure, "zh")
+    assert "出口市场" in markets and "荷兰" in markets
+    assert not re.search(r">(nld|usa|tha) ", markets)
+
+
+def test_page_en(guizhou_results) -> None:  # type: ignore[no-untyped-def]
+    complexity, structure = guizhou_results
+    page = render_trade_page(complexity, "en")
+    assert "SIMULATED DATA" in page and "Product space" in page and "Opportunities" in page
+    assert "Netherlands" in render_trade_page(structure, "en")
