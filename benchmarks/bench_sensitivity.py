@@ -1,4 +1,4 @@
-"""Benchmark: uncertainty and Sobol analyses with the batched evaluator (issue 3, item 4).
+"""Benchmark: uncertainty and Sobol analyses with the batched evaluator.
 
 1. ASEM (COINr's example) with the four inputs of COINr's sensitivity vignette (maximum
    winsorised points 1-5, min-max [1, 100] vs z-score (10, 2), 25% weight noise at COINr
@@ -175,7 +175,7 @@ def bench_asem() -> None:
     line(f"uncertainty N=500 ({ua.runs} runs)", t_ua, 0.5, ua.runs, per_ua)
     line(f"Sobol N=500 ({sa.runs} runs)", t_sa, 3.0, sa.runs, per_sa)
     print(
-        f"  COINr (issue 3, same machine class): 51 s and 371 s -> {51 / t_ua:,.0f}x and "
+        f"  COINr (earlier runs, not re-measured): 51 s and 371 s -> {51 / t_ua:,.0f}x and "
         f"{371 / t_sa:,.0f}x"
     )
     shift = sa.indices[sa.indices["output"] == "mean_abs_rank_shift"]

@@ -1,4 +1,4 @@
-"""The assessment pipeline: config -> steps -> results (DESIGN sections 2.4-2.6)."""
+"""The assessment pipeline: config -> steps -> results (architecture.md#contracts)."""
 
 from kaifang.assessment.config import AssessmentConfig, load_config
 from kaifang.assessment.pipeline import Assessment, load

@@ -1,4 +1,5 @@
-"""The assessment config (DESIGN 2.4): which data, framework, steps and parameters.
+"""The assessment config: which data, framework, steps and parameters
+(docs/en/architecture.md#assessment-yaml).
 
 The config is the log of every choice: what-if variants and Monte Carlo runs are edits of it
 (COINr's idea of regenerating a coin from its log).
@@ -217,7 +218,7 @@ class AssessmentConfig(Strict):
     data: list[DataSourceSpec]
     years: tuple[int, int] | None = None
     steps: Steps = Field(default_factory=Steps)
-    # Blocks read by the analyses built on an assessment (layer 4 of DESIGN section 1); each
+    # Blocks read by the analyses built on an assessment (layer 4 in architecture.md#layers); each
     # analysis validates its own block with its own model (see ``config_block``), so the
     # assessment layer does not import them.
     sensitivity: Any = None

@@ -61,7 +61,7 @@ class Grid:
     def to_long(
         self, values: FloatArray, columns: list[str], name: str = "indicator"
     ) -> pd.DataFrame:
-        """Long table unit, year, <name>, value (DESIGN 2.5 stage files)."""
+        """Long table unit, year, <name>, value (stage files, architecture.md#output-folder)."""
         rows, m = values.shape
         return pd.DataFrame(
             {

@@ -214,7 +214,7 @@ class Assessment:
         treated: pd.DataFrame,
         seconds: float,
     ) -> dict[str, Any]:
-        """run.json: everything needed to reproduce the numbers (DESIGN 2.5)."""
+        """run.json: everything needed to reproduce the numbers (architecture.md#output-folder)."""
         import importlib.metadata as md
 
         import kaifang  # the package's version, read on first use (kaifang.__getattr__)
@@ -277,5 +277,6 @@ def _unit_names(units: pd.DataFrame, grid: Grid) -> dict[str, dict[str, str]]:
 
 
 def load(config_path: str | Path) -> Assessment:
-    """Read and validate an assessment config and everything it names (DESIGN 2.6)."""
+    """Read and validate an assessment config and everything it names (the Python API of
+    docs/en/architecture.md#python-api)."""
     return Assessment(load_inputs(Path(config_path)))

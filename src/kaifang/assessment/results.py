@@ -15,7 +15,8 @@ from kaifang.framework import Framework
 
 @dataclass(frozen=True)
 class Results:
-    """What ``Assessment.run()`` returns (DESIGN 2.6); tables are in the long form of the files."""
+    """What ``Assessment.run()`` returns (architecture.md#python-api); tables are in the long
+    form of the files."""
 
     framework: Framework
     grid: Grid

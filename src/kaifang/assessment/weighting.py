@@ -31,8 +31,8 @@ class NodeWeights:
         return np.array([self.raw[c] for c in framework[node_id].children], dtype=np.float64)
 
     def table(self, framework: Framework) -> pd.DataFrame:
-        """DESIGN 2.5 ``weights.csv``: node, parent, weight (normalised within the parent),
-        effective_weight (product of the normalised weights down the tree)."""
+        """``weights.csv`` (architecture.md#output-folder): node, parent, weight (normalised
+        within the parent), effective_weight (product of the normalised weights down the tree)."""
         rows = []
         effective: dict[str, float] = {}
         for node_id, tn in framework.nodes.items():
@@ -147,7 +147,7 @@ def compute_weights(
     normalised: FloatArray,
     latest_rows: slice | None = None,
 ) -> NodeWeights:
-    """Node weights for the chosen method (DESIGN 2.4, section 4).
+    """Node weights for the chosen method (architecture.md#assessment-yaml and #conventions).
 
     Objective methods see all unit-years stacked (``mode: panel``: min, max and the entropy
     constant k = 1/ln(T n) over the panel) or the last year's cross-section only

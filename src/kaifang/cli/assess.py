@@ -1,4 +1,4 @@
-"""``kaifang assess``, ``kaifang check``, ``kaifang init`` (DESIGN 2.5)."""
+"""``kaifang assess``, ``kaifang check``, ``kaifang init`` (architecture.md#output-folder)."""
 
 from __future__ import annotations
 

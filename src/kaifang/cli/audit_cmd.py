@@ -1,4 +1,4 @@
-"""``kaifang audit``: the statistical audit of an assessment (issue 3, item 1)."""
+"""``kaifang audit``: the statistical audit of an assessment."""
 
 from __future__ import annotations
 

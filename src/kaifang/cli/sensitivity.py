@@ -1,4 +1,4 @@
-"""``kaifang sensitivity``: uncertainty analysis and Sobol indices (issue 3).
+"""``kaifang sensitivity``: uncertainty analysis and Sobol indices.
 
 The ``audit`` verb is registered by its own module.
 """

@@ -50,7 +50,8 @@ def _tidy(value: float) -> int | float:
 
 
 def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any]:
-    """Build a framework (DESIGN 2.3 shape) from a COINr iMeta table.
+    """Build a framework (the framework.yaml shape, architecture.md#framework-yaml) from a
+    COINr iMeta table.
 
     Indicator and Aggregate rows form the tree (``Parent`` links, one root); each node gets
     ``id, name {en, zh}`` (zh = en unless an ``iName_zh`` column gives it), ``weight`` and, for
@@ -250,7 +251,8 @@ def read_coinr_meta(path: str | Path, sheet: str | None = None) -> dict[str, Any
 
 
 class CoinrData(NamedTuple):
-    """Units table (DESIGN 2.1 columns plus every ``*_group`` column) and long data."""
+    """Units table (the columns of architecture.md#units-csv plus every ``*_group`` column)
+    and long data."""
 
     units: pd.DataFrame
     data: pd.DataFrame

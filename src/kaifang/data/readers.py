@@ -1,4 +1,5 @@
-"""Read indicator data (DESIGN 2.2): long, wide, NBS and COINr tables from CSV or Excel.
+"""Read indicator data: long, wide, NBS and COINr tables from CSV or Excel
+(docs/en/architecture.md#indicator-data).
 
 Every reader collects every problem it finds and raises one :class:`~kaifang.errors.InputError`
 at the end; a row that cannot be used is a problem, never silently dropped. Row numbers are the

@@ -1,4 +1,5 @@
-"""The units table (DESIGN 2.1) and matching of the unit names and codes found in data files.
+"""The units table (docs/en/architecture.md#units-csv) and matching of the unit names and
+codes found in data files.
 
 A data file may name a unit by its code (``520100``, also ``520100.0`` as Excel writes numbers),
 its English name (any case and spacing) or its Chinese name, with or without the administrative
@@ -212,7 +213,7 @@ class UnitMatcher:
 
 
 def read_units(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
-    """Read and validate a units table (CSV or Excel, DESIGN 2.1).
+    """Read and validate a units table (CSV or Excel, architecture.md#units-csv).
 
     Returns a DataFrame with ``code, name_en, name_zh, level, parent, group`` (all text; ``parent``
     and ``group`` are empty strings when absent) followed by any extra columns, kept as text so they

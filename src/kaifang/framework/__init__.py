@@ -1,4 +1,5 @@
-"""The indicator framework: a bilingual tree of pillars and indicators (DESIGN 2.3)."""
+"""The indicator framework: a bilingual tree of pillars and indicators
+(docs/en/architecture.md#framework-yaml)."""
 
 from kaifang.framework.model import AGGREGATION_METHODS, Auxiliary, FrameworkFile, Name, Node
 from kaifang.framework.tree import Framework, TreeNode, build_framework, load_framework

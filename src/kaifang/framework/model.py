@@ -1,4 +1,4 @@
-"""The framework file (DESIGN 2.3) as validated pydantic models."""
+"""The framework file (architecture.md#framework-yaml) as validated pydantic models."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pure numeric methods on numpy arrays (layer 1 of DESIGN section 1).
+"""Pure numeric methods on numpy arrays (layer 1 in architecture.md#layers).
 
 One module per verb of the pipeline, each function with its formula and a reference:
 

@@ -1,6 +1,6 @@
 """Weighted means that combine a parent's children: arithmetic, geometric, harmonic, power.
 
-Shapes (batched, DESIGN.md section 1): ``x`` is (n, k), the values of the k children of one
+Shapes (batched, architecture.md#layers): ``x`` is (n, k), the values of the k children of one
 parent for n unit-years; ``w`` is (k,) or a stack (R, k) of weight vectors (e.g. Monte Carlo
 draws). The result is (n,) or (R, n), computed with matrix products, never a loop over R.
 

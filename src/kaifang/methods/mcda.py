@@ -78,7 +78,8 @@ def topsis(
         D^\\pm_i &= \\sqrt{\\textstyle\\sum_j (v_{ij} - v^\\pm_j)^2}, \\qquad
         C_i = \\frac{D^-_i}{D^+_i + D^-_i}
 
-    Weights are applied before the distances (DESIGN.md section 4). Because :math:`w_j \\ge 0`,
+    Weights are applied before the distances (architecture.md#conventions). Because
+    :math:`w_j \\ge 0`,
     :math:`v^+_j = w_j \\max_i r_{ij}`, so the distances for a whole stack of weight vectors are
     two matrix products with :math:`w_j^2`.
 
@@ -261,7 +262,7 @@ def grey_relational_grade(x: ArrayLike, w: ArrayLike, *, rho: float = 0.5) -> Fl
 
     with :math:`\\Delta_{\\min}, \\Delta_{\\max}` taken over all units and criteria, and weights
     summing to 1. The grade is the weighted sum; it is *not* divided by the number of units
-    (DESIGN.md section 4).
+    (architecture.md#conventions).
 
     Parameters
     ----------

@@ -19,7 +19,7 @@ def rank_desc(scores: ArrayLike, groups: ArrayLike | None = None) -> NDArray[np.
 
         r_i = 1 + \\#\\{\\, l : g_l = g,\\; s_l > s_i \\,\\}
 
-    which is the "min" (competition, "1224") ranking of DESIGN.md section 4 and of
+    which is the "min" (competition, "1224") ranking of architecture.md#conventions and of
     ``scipy.stats.rankdata(-s, method="min")``. A NaN score gets a NaN rank and does not count
     in the ranks of the others.
 

@@ -165,7 +165,7 @@ def _all_constant_guard(constant: NDArray[np.bool_], who: str) -> None:
 def entropy_weights(
     x: ArrayLike, directions: ArrayLike | None = None, *, delta: float = 1e-4
 ) -> FloatArray:
-    """Entropy weights (熵权法) in the common Chinese convention (DESIGN.md section 4).
+    """Entropy weights (熵权法) in the common Chinese convention (architecture.md#conventions).
 
     .. math::
 
@@ -201,7 +201,8 @@ def entropy_weights(
 
     Notes
     -----
-    *Panel mode* (DESIGN.md section 4): pass all years' rows stacked, shape (T*n, m). The min and
+    *Panel mode* (architecture.md#conventions): pass all years' rows stacked, shape (T*n, m).
+    The min and
     max are then taken over all years and :math:`k = 1/\\ln(T n)` follows automatically, because
     :math:`n_j` is simply the number of rows. Pass one year's rows for the per-year variant.
 

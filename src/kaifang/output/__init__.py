@@ -1,4 +1,5 @@
-"""Writing results to files (DESIGN 2.5): an edge of the system, nothing imports it but the CLI."""
+"""Writing results to files (docs/en/architecture.md#output-folder): an edge of the system,
+nothing imports it but the CLI."""
 
 from kaifang.output.files import write_results
 

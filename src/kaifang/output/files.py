@@ -1,4 +1,4 @@
-"""The DESIGN 2.5 output folder, written all or nothing: into a temporary sibling folder first,
+"""The output folder, written all or nothing: into a temporary sibling folder first,
 then moved into place, so a failed run never leaves half a result behind.
 
 Besides the tables it holds report.html and what ``kaifang report`` needs to rebuild every report

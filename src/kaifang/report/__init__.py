@@ -1,1 +1,1 @@
-"""Reports of an assessment: self-contained HTML, PDF and the formatted workbook (issue 5)."""
+"""Reports of an assessment: self-contained HTML, PDF and the formatted workbook."""

@@ -1,8 +1,9 @@
 """What a report is drawn from, in memory or read back from a results folder.
 
 ``kaifang assess`` writes, next to scores.csv and run.json, the few files a report needs that the
-DESIGN 2.5 files do not hold: ``framework.json`` (the validated tree), ``map.geojson`` (a copy of
-the geometry named in the config's ``report:`` block) and ``units.csv`` (a copy of the units table).
+other files of the output folder (docs/en/architecture.md#output-folder) do not hold:
+``framework.json`` (the validated tree), ``map.geojson`` (a copy of the geometry named in the
+config's ``report:`` block) and ``units.csv`` (a copy of the units table).
 ``kaifang report RESULTS_DIR`` then rebuilds every format offline from the folder alone.
 """
 
@@ -138,7 +139,7 @@ def from_results(results: Results, analyses: Analyses | None = None) -> ReportDa
 
 def write_report_inputs(results: Results, data: ReportData, folder: Path) -> None:
     """Write framework.json, map.geojson and units.csv: what ``from_folder`` needs beyond the
-    DESIGN 2.5 files."""
+    files of the output folder."""
     (folder / FRAMEWORK_FILE).write_text(
         json.dumps(results.framework.root.model_dump(mode="json"), ensure_ascii=False, indent=1),
         encoding="utf-8",

@@ -1,4 +1,4 @@
-"""Uncertainty and variance-based sensitivity analysis of an assessment (issue 3).
+"""Uncertainty and variance-based sensitivity analysis of an assessment.
 
 The uncertain inputs are declared in the ``sensitivity:`` block of the assessment config
 (:mod:`kaifang.sensitivity.spec`); a design draws which option every run uses

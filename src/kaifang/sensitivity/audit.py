@@ -1,4 +1,4 @@
-"""Statistical audit of an assessment (issue 3, item 1; OECD/JRC Handbook 2008, steps 4 and 7;
+"""Statistical audit of an assessment (OECD/JRC Handbook 2008, steps 4 and 7;
 COINr's ``get_corr``, ``get_cronbach``, ``get_PCA`` and ``remove_elements``).
 
 Every statistic is computed on one year's cross-section of units (the latest year by default, or

@@ -79,8 +79,9 @@ def clean(value: float) -> float | None:
 
 
 def _read_snapshot(folder: Path) -> tuple[Snapshot, Path]:
-    """A results folder (DESIGN 2.5) back into arrays; the framework comes from the config that
-    run.json names, since the tables hold ids only and the pages need the bilingual names."""
+    """A results folder (architecture.md#output-folder) back into arrays; the framework comes
+    from the config that run.json names, since the tables hold ids only and the pages need the
+    bilingual names."""
     from kaifang.assessment.inputs import load_framework_any
 
     run_json = folder / "run.json"
