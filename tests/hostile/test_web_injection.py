@@ -11,10 +11,8 @@ chromium is required: when it is absent the tests FAIL (they never skip).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 import httpx2 as httpx
 import pytest
@@ -27,23 +25,10 @@ from hostile_dashboard import (
     build_hostile_assessment,
     serving,
 )
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from kaifang.web import Dashboard
 
-CHROMIUM = "/usr/bin/chromium"
-# the launch flags of tests/web/test_browser.py: no background traffic of chromium's own
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-]
 PAGES = {
     "overview": "/",
     "unit": "/unit/520100",
@@ -55,7 +40,7 @@ PAGES = {
     "targets-unit": "/targets?unit=520100",
     "allocation": "/allocation",
     "scenarios": "/scenarios",
-    "scenarios-2": "/scenarios?id=open_weight_x2",
+    "scenarios-2": "/scenarios?id=channels_share_x2",
     "sensitivity": "/sensitivity",
     "api": "/api-docs",
 }
@@ -86,19 +71,6 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config = build_hostile_assessment(tmp_path_factory.mktemp("hostile") / "guizhou")
     with serving(Dashboard.open(config)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail(
-            f"Debian's chromium is required for the browser tests but {CHROMIUM} is missing: "
-            "install it with `apt-get install -y chromium` (never `playwright install`)"
-        )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def _hover_charts(page: Page) -> list[str]:

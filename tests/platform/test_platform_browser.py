@@ -9,18 +9,15 @@ test-artifacts/screenshots/platform_*.png.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import uvicorn
 from platform_support import ADMIN_PASSWORD, GUIZHOU, PASSWORD, actor
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 import kaifang
 from kaifang.platform import accounts, review, workflow
@@ -31,31 +28,6 @@ from kaifang.web import create_app as create_dashboard
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail(
-            f"Debian's chromium is required for the browser tests but {CHROMIUM} is missing: "
-            "install it with `apt-get install -y chromium` (never `playwright install`)"
-        )
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 def _serve(platform: Platform) -> tuple[str, uvicorn.Server, threading.Thread, socket.socket]:

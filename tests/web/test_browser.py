@@ -9,7 +9,6 @@ chromium is required: when it is absent the tests FAIL (they never skip).
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
@@ -20,7 +19,7 @@ from typing import Any
 import httpx2 as httpx  # the HTTP client starlette's TestClient uses (a dev dependency)
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from kaifang.web import Dashboard, create_app
 
@@ -28,20 +27,6 @@ REPO = Path(__file__).resolve().parents[2]
 GUIZHOU = REPO / "examples" / "guizhou" / "assessment.yaml"
 ARTIFACTS = REPO / "test-artifacts"
 SHOTS = ARTIFACTS / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-# flags that stop chromium's own background traffic (updates, sync, safe browsing...), so that
-# every request the test sees comes from the page
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-]
 PAGES = {
     "overview": "/",
     "unit": "/unit/520300",
@@ -75,19 +60,6 @@ def origin() -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail(
-            f"Debian's chromium is required for the browser tests but {CHROMIUM} is missing: "
-            "install it with `apt-get install -y chromium` (never `playwright install`)"
-        )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 class Watched:

@@ -20,7 +20,6 @@ chromium is required: when it is absent the test FAILS (it never skips).
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import threading
 import time
@@ -29,24 +28,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from kaifang.web import Dashboard, create_app
 
 REPO = Path(__file__).resolve().parents[2]
 GUIZHOU = REPO / "examples" / "guizhou" / "assessment.yaml"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-]
 PAGES = [
     "/",
     "/unit/520100",
@@ -126,16 +113,6 @@ def test_english_words_are_found() -> None:
     assert english_words("采用 2024 年 open_economy 得分") == {
         "open_economy": "采用 2024 年 open_economy 得分"
     }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail(f"Debian's chromium is required but {CHROMIUM} is missing")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
