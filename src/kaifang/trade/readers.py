@@ -25,8 +25,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from kaifang.data.guard import workbook_problems
 from kaifang.data.readers import read_text
 from kaifang.errors import InputError, Problem
+from kaifang.limits import current_limits, regular_file_problem
 from kaifang.trade.config import TradeDataSpec
 from kaifang.trade.rates import nbs_cny_per_usd
 
@@ -64,8 +66,16 @@ class _Raw:
         self.path = path
         self.con = con
         suffix = path.suffix.lower()
-        if not path.is_file():
-            raise InputError([Problem(str(path), "file not found")])
+        # a FIFO or /dev/zero would block or feed bytes forever; a folder is a slip
+        not_regular = regular_file_problem(path, str(path))
+        if not_regular is not None:
+            raise InputError([not_regular])
+        if suffix in EXCEL_SUFFIXES:
+            # the Excel reader aborts the process on a sheet that claims a huge extent, and
+            # unpacks zip bombs: measure the workbook first, as the assessment's readers do
+            unsafe = workbook_problems(path, str(path), current_limits())
+            if unsafe:
+                raise InputError(unsafe)
         try:
             if suffix in EXCEL_SUFFIXES:
                 frame = pd.read_excel(

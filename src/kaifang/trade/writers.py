@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from kaifang.atomic import atomic_folder, write_simulated_note
+from kaifang.csvfiles import write_csv
 from kaifang.trade.results import TradeResults
 
 
@@ -19,7 +20,7 @@ def write_trade_results(
     out = Path(outdir)
     with atomic_folder(out) as tmp:
         for name, table in results.tables().items():
-            table.to_csv(tmp / name, index=False)
+            write_csv(table, tmp / name)
         record = dict(results.record)
         record["files"] = sorted(results.tables())
         (tmp / "run.json").write_text(
