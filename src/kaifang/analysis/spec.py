@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kaifang.framework import Name
+from kaifang.problem_messages import LocalValueError
 
 STAGES = ("raw", "denominated", "imputed", "treated", "normalised")
 
@@ -41,9 +42,9 @@ class VariableSpec(Strict):
     @model_validator(mode="after")
     def _one(self) -> VariableSpec:
         if (self.node is None) == (self.indicator is None):
-            raise ValueError("give exactly one of 'node' (a score) or 'indicator' (a series)")
+            raise LocalValueError("v_node_or_indicator")
         if self.node is not None and self.stage != "raw":
-            raise ValueError("'stage' applies to an indicator, not to a node's score")
+            raise LocalValueError("v_stage_for_indicator")
         return self
 
 
@@ -91,9 +92,9 @@ class SpatialSpec(Strict):
     @model_validator(mode="after")
     def _threshold(self) -> SpatialSpec:
         if self.weights == "distance" and self.threshold is None:
-            raise ValueError("weights: distance needs 'threshold' (km when geographic)")
+            raise LocalValueError("v_distance_threshold")
         if self.geojson is not None and self.points is not None:
-            raise ValueError("give 'geojson' or 'points', not both")
+            raise LocalValueError("v_geojson_or_points")
         return self
 
 
@@ -121,9 +122,9 @@ class Subsystem(Strict):
     @model_validator(mode="after")
     def _one(self) -> Subsystem:
         if (self.node is None) == (self.series is None):
-            raise ValueError("give exactly one of 'node' or 'series' for a subsystem")
+            raise LocalValueError("v_node_or_series")
         if self.series is not None and not self.series:
-            raise ValueError("'series' needs at least one series")
+            raise LocalValueError("v_series_empty")
         return self
 
 
@@ -142,15 +143,14 @@ class CouplingSpec(Strict):
     def _check(self) -> CouplingSpec:
         if self.alpha is not None:
             if len(self.alpha) != len(self.subsystems):
-                raise ValueError(
-                    f"alpha needs one value per subsystem ({len(self.subsystems)}); "
-                    f"found {len(self.alpha)}"
+                raise LocalValueError(
+                    "v_alpha_count", expected=len(self.subsystems), found=len(self.alpha)
                 )
             if abs(sum(self.alpha) - 1.0) > 1e-9:
-                raise ValueError(f"alpha must sum to 1; found {sum(self.alpha):g}")
+                raise LocalValueError("v_alpha_sum", found=f"{sum(self.alpha):g}")
         lo, hi = self.range
         if not 0 <= lo < hi <= 1:
-            raise ValueError(f"range [lo, hi] needs 0 <= lo < hi <= 1; found {list(self.range)}")
+            raise LocalValueError("v_unit_range", found=list(self.range))
         return self
 
 
@@ -182,5 +182,5 @@ class DisparityBlock(Strict):
     @classmethod
     def _years(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
         if v is not None and v[0] > v[1]:
-            raise ValueError(f"years [first, last] needs first <= last; found {list(v)}")
+            raise LocalValueError("v_years_order", found=list(v))
         return v

@@ -38,6 +38,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kaifang.framework import Name
+from kaifang.problem_messages import LocalValueError
 
 ID = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
 STATUSES = ("not_started", "on_track", "at_risk", "delayed", "done")
@@ -88,10 +89,10 @@ class OwnTarget(Strict):
     @model_validator(mode="after")
     def _check(self) -> OwnTarget:
         if (self.multiple is None) == (self.level is None):
-            raise ValueError("give exactly one of 'multiple' (2.0 = doubling) or 'level'")
+            raise LocalValueError("v_multiple_or_level")
         if self.target_year <= self.base_year:
-            raise ValueError(
-                f"target_year ({self.target_year}) must come after base_year ({self.base_year})"
+            raise LocalValueError(
+                "v_target_after_base", target_year=self.target_year, base_year=self.base_year
             )
         return self
 
@@ -132,9 +133,8 @@ class Measure(Strict):
     @model_validator(mode="after")
     def _span(self) -> Measure:
         if self.deadline < self.start:
-            raise ValueError(
-                f"deadline {self.deadline} is before start {self.start}; a measure ends after it "
-                "starts"
+            raise LocalValueError(
+                "v_deadline_after_start", deadline=self.deadline, start=self.start
             )
         return self
 

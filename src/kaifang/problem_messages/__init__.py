@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kaifang.problem_messages.blocks import BLOCK_MESSAGES
 from kaifang.problem_messages.config import CONFIG_MESSAGES
 from kaifang.problem_messages.files import FILE_MESSAGES
 from kaifang.problem_messages.tables import TABLE_MESSAGES
@@ -95,4 +96,5 @@ PROBLEM_MESSAGES: dict[str, dict[str, str]] = {
     **FILE_MESSAGES,
     **TABLE_MESSAGES,
     **CONFIG_MESSAGES,
+    **BLOCK_MESSAGES,
 }

@@ -40,6 +40,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from kaifang.assessment.config import config_block
+from kaifang.problem_messages import LocalValueError
 
 __all__ = [
     "DropInput",
@@ -72,13 +73,11 @@ class StepInput(_Strict):
     @model_validator(mode="after")
     def _one_form(self) -> StepInput:
         if (self.options is None) == (self.parameter is None):
-            raise ValueError(
-                "give either 'options' (a list of parameter mappings) or 'parameter' with 'values'"
-            )
+            raise LocalValueError("v_options_or_parameter")
         if self.parameter is not None and not self.values:
-            raise ValueError(f"'parameter: {self.parameter}' needs a non-empty list 'values'")
+            raise LocalValueError("v_values_needed", parameter=self.parameter)
         if self.options is not None and not self.options:
-            raise ValueError("'options' must list at least one variant")
+            raise LocalValueError("v_options_empty")
         return self
 
     @property
@@ -122,9 +121,9 @@ class WeightNoiseInput(_Strict):
     @model_validator(mode="after")
     def _levels(self) -> WeightNoiseInput:
         if not self.noise:
-            raise ValueError("'noise' needs at least one level: {level: a}, e.g. {2: 0.25}")
+            raise LocalValueError("v_noise_levels_needed")
         if any(level < 1 for level in self.noise):
-            raise ValueError("noise levels start at 1 (the root, level 0, has no siblings)")
+            raise LocalValueError("v_noise_level_root")
         return self
 
     @property
@@ -183,7 +182,7 @@ class SensitivitySpec(_Strict):
         labels = [i.label for i in self.inputs]
         dup = sorted({x for x in labels if labels.count(x) > 1})
         if dup:
-            raise ValueError(f"input names must be unique; repeated: {dup} (set 'name:')")
+            raise LocalValueError("v_input_names_unique", dup=dup)
         return self
 
     @property

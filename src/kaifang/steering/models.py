@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kaifang.framework import Name
+from kaifang.problem_messages import LocalValueError
 
 
 class Strict(BaseModel):
@@ -32,7 +33,9 @@ class Thresholds(Strict):
     @model_validator(mode="after")
     def _order(self) -> Thresholds:
         if self.at_risk > self.on_track:
-            raise ValueError(f"at_risk ({self.at_risk}) must not exceed on_track ({self.on_track})")
+            raise LocalValueError(
+                "v_thresholds_order", at_risk=self.at_risk, on_track=self.on_track
+            )
         return self
 
 
@@ -54,10 +57,10 @@ class Target(Strict):
     @model_validator(mode="after")
     def _check(self) -> Target:
         if (self.multiple is None) == (self.level is None):
-            raise ValueError("give exactly one of 'multiple' (2.0 = doubling) or 'level'")
+            raise LocalValueError("v_multiple_or_level")
         if self.target_year <= self.base_year:
-            raise ValueError(
-                f"target_year ({self.target_year}) must come after base_year ({self.base_year})"
+            raise LocalValueError(
+                "v_target_after_base", target_year=self.target_year, base_year=self.base_year
             )
         return self
 
@@ -74,7 +77,7 @@ class TargetsBlock(Strict):
         ids = [t.id for t in self.items]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise ValueError(f"target ids must be unique; repeated: {dup}")
+            raise LocalValueError("v_target_ids_unique", dup=dup)
         return self
 
 
@@ -92,9 +95,9 @@ class WeightChange(Strict):
     @model_validator(mode="after")
     def _one(self) -> WeightChange:
         if (self.multiply is None) == (self.set is None):
-            raise ValueError("give exactly one of 'multiply' (2 = double) or 'set'")
+            raise LocalValueError("v_multiply_or_set")
         if self.kind == "share" and self.set is not None and self.set >= 1:
-            raise ValueError(f"a share must be below 1; found {self.set}")
+            raise LocalValueError("v_share_below_one", found=self.set)
         return self
 
 
@@ -132,18 +135,15 @@ class Grades(Strict):
     @model_validator(mode="after")
     def _check(self) -> Grades:
         if self.by == "score" and self.thresholds is None:
-            raise ValueError("grades by score need 'thresholds: [A, B, C]' (descending)")
+            raise LocalValueError("v_grades_thresholds")
         if self.by == "rank_quantile" and self.quantiles is None:
-            raise ValueError("grades by rank_quantile need 'quantiles: [A, B, C]' (ascending)")
+            raise LocalValueError("v_grades_quantiles")
         missing = [g for g in "ABCD" if g not in self.multipliers]
         if missing:
-            raise ValueError(f"multipliers missing for grade(s) {missing}")
+            raise LocalValueError("v_multipliers_missing", missing=missing)
         m = [self.multipliers[g] for g in "ABCD"]  # type: ignore[index]
         if any(m[i] < m[i + 1] for i in range(3)):
-            raise ValueError(
-                f"multipliers must not increase from A to D (a better grade never earns less); "
-                f"found {m}"
-            )
+            raise LocalValueError("v_multipliers_order", found=m)
         return self
 
 
@@ -155,7 +155,7 @@ class PerformancePart(Strict):
     @model_validator(mode="after")
     def _check(self) -> PerformancePart:
         if self.method == "grades" and self.grades is None:
-            raise ValueError("method 'grades' needs a 'grades' block")
+            raise LocalValueError("v_grades_block_needed")
         return self
 
 
@@ -197,14 +197,12 @@ class AllocationBlock(Strict):
     def _shares(self) -> AllocationBlock:
         parts = [p for p in (self.base, self.performance, self.improvement) if p is not None]
         if not parts:
-            raise ValueError("give at least one part: base, performance, improvement")
+            raise LocalValueError("v_allocation_parts")
         total = sum(p.share for p in parts)
         if abs(total - 1.0) > 1e-9:
-            raise ValueError(
-                f"the shares of base, performance and improvement must sum to 1; found {total:g}"
-            )
+            raise LocalValueError("v_allocation_shares_sum", found=f"{total:g}")
         if self.base is not None:
             wsum = sum(f.weight for f in self.base.factors)
             if abs(wsum - 1.0) > 1e-9:
-                raise ValueError(f"base.factors weights must sum to 1; found {wsum:g}")
+                raise LocalValueError("v_factor_weights_sum", found=f"{wsum:g}")
         return self
