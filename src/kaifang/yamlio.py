@@ -174,6 +174,10 @@ def read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
     except RecursionError:
         raise InputError([Problem.of(file, "yaml_too_deep", depth=_MAX_DEPTH)]) from None
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem or ""):
+            # PyYAML >= 6.0.4 has a nesting limit of its own, which its scanner may reach before
+            # our count of events does: the same refusal, told the same way
+            raise InputError([Problem.of(file, "yaml_too_deep", depth=_MAX_DEPTH)]) from None
         mark = exc.problem_mark or exc.context_mark
         row = mark.line + 1 if mark is not None else None
         raise InputError(

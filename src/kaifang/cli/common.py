@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from kaifang.errors import InputError, KaifangError
+from kaifang.errors import SHOWN_PROBLEMS, InputError, KaifangError
 
 log = logging.getLogger("kaifang")
 
@@ -146,7 +146,9 @@ def _print_error(exc: BaseException, lang: str) -> None:
     if isinstance(exc, InputError):
         # the first problems and a count of the rest: a broken million-row file must not print
         # a million lines
-        _print_lines(lang, [f"• {line}" for line in exc.lines(lang)])
+        lines = exc.lines(lang)
+        shown = min(len(exc.problems), SHOWN_PROBLEMS)
+        _print_lines(lang, [f"• {line}" for line in lines[:shown]] + lines[shown:])
     elif isinstance(exc, OSError):
         log.debug("OSError", exc_info=exc)
         _print_lines(lang, [os_error_message(exc, lang)])

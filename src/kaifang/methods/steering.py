@@ -465,7 +465,7 @@ def scale_share(shares: ArrayLike, matched: ArrayLike, factor: float) -> FloatAr
         return e.copy()
     if factor * total >= 1.0:
         raise MethodError(
-            f"a share of {total:.3f} times {factor:g} is {factor * total:.3f}, leaving nothing "
+            f"a share of {total:.3f} times {factor:g} is {factor * total:.4g}, leaving nothing "
             "for the other indicators (it must stay below 1)"
         )
     out: FloatArray = np.where(m, e * factor, e * ((1.0 - factor * total) / rest))

@@ -310,10 +310,12 @@ UNAVAILABLE_STATUS = {"needs_config": 409, "no_block": 404, "error": 422}
 def endpoint_descriptions(lang: str) -> list[tuple[str, str, str]]:
     """(method, path, description) of every endpoint, described in ``lang`` by the catalogue
     (key ``api_<function name>``): whole sentences rather than docstring fragments."""
+    from kaifang.web import disparity  # its router adds /api/disparity/{table}
+
     return [
         (method, route.path, messages.t(f"api_{route.name}", lang))
-        for route in router.routes
-        if isinstance(route, APIRoute)
+        for route in [*router.routes, *disparity.router.routes]
+        if isinstance(route, APIRoute) and route.include_in_schema
         for method in sorted(route.methods or ())
     ]
 

@@ -60,7 +60,7 @@ def disparity_page(request: Request, lang: Lang = LangQuery) -> HTMLResponse:
 
 
 @router.get("/api/disparity/{table}", tags=["analyses"])
-def disparity_table(request: Request, table: str) -> dict[str, Any]:
+def get_disparity(request: Request, table: str) -> dict[str, Any]:
     """One table of the regional disparity analysis (dagum, theil, sigma, beta, markov, moran,
     lisa, coupling, obstacle, ...) as records, computed from the config's disparity: block."""
     try:

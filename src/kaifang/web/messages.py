@@ -342,6 +342,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Every number on this dashboard is available from the JSON API. OpenAPI schema:",
     },
     "endpoint": {"zh": "接口", "en": "Endpoint"},
+    "api_get_disparity": {
+        "zh": "区域差异分析的一张表（达格姆基尼系数、泰尔指数、σ 收敛、β 收敛、马尔可夫链、"
+        "莫兰指数、局部空间自相关、耦合协调度、障碍度等），按配置中的差异分析设置计算。",
+        "en": "One table of the regional disparity analysis (Dagum Gini, Theil, sigma and beta "
+        "convergence, Markov chains, Moran's I, LISA, coupling coordination, obstacle degree), "
+        "computed from the config's disparity block.",
+    },
     "api_get_meta": {
         "zh": "评估概况：标题、是否为模拟数据、地区、年份、一级指标、处理阶段，"
         "以及能否进行权重模拟。",
