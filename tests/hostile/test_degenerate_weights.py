@@ -71,9 +71,9 @@ def test_a_set_scenario_that_overflows_is_refused(tmp_path: Path, expr: str) -> 
     )
     assert result.returncode == 1, result.text
     # a weight beyond the bound, or a share pushed past the whole index: refused either way
-    assert any(
-        m in result.text for m in ("weights must", "not usable", "it must stay below 1")
-    ), result.text
+    assert any(m in result.text for m in ("weights must", "not usable", "it must stay below 1")), (
+        result.text
+    )
     assert "nan" not in result.stdout
     assert not (tmp_path / "sc").exists()
 
