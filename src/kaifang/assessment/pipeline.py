@@ -215,16 +215,10 @@ class Assessment:
         seconds: float,
     ) -> dict[str, Any]:
         """run.json: everything needed to reproduce the numbers (architecture.md#output-folder)."""
-        import importlib.metadata as md
-
         import kaifang  # the package's version, read on first use (kaifang.__getattr__)
+        from kaifang.provenance import package_versions
 
-        versions = {}
-        for pkg in ("numpy", "pandas", "scipy", "pydantic", "PyYAML"):
-            try:
-                versions[pkg] = md.version(pkg)
-            except md.PackageNotFoundError:  # pragma: no cover - all are dependencies
-                versions[pkg] = "absent"
+        versions = package_versions(("numpy", "pandas", "scipy", "pydantic", "PyYAML"))
         config = self.config
         step_records = []
         for name in STEP_ORDER:

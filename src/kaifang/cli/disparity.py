@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.metadata as md
 import json
 import math
-import platform
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,10 +41,13 @@ def _clean(value: Any) -> Any:
 
 def write_report(report: Any, output: Path, config: Path) -> list[str]:
     """Write every table as CSV and run.json, all or nothing; returns the file names."""
+    import platform
+
     import pandas as pd
 
     from kaifang import __version__
     from kaifang.atomic import atomic_folder, write_simulated_note
+    from kaifang.provenance import package_versions
 
     written = []
     with atomic_folder(output) as tmp:
@@ -63,12 +64,7 @@ def write_report(report: Any, output: Path, config: Path) -> list[str]:
         for name, frame in sorted(tables.items()):
             write_csv(frame, tmp / f"{name}.csv")
             written.append(f"{name}.csv")
-        versions = {}
-        for pkg in ("numpy", "scipy", "pandas", "spreg"):
-            try:
-                versions[pkg] = md.version(pkg)
-            except md.PackageNotFoundError:
-                versions[pkg] = "absent"
+        versions = package_versions(("numpy", "scipy", "pandas", "spreg"))
         record = {
             "kaifang_version": __version__,
             "python": platform.python_version(),

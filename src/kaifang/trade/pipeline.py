@@ -9,7 +9,6 @@ one year's location x product matrices at a time.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata as md
 import logging
 import platform
 import time
@@ -23,6 +22,7 @@ import pyarrow.compute as pc
 
 from kaifang import __version__
 from kaifang.errors import InputError, KaifangError, MethodError, Problem
+from kaifang.provenance import package_versions
 from kaifang.trade import sql
 from kaifang.trade.config import TradeConfig, load_trade_config
 from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, make_engine
@@ -316,12 +316,7 @@ def _record(
     warnings: list[str],
     start: float,
 ) -> dict[str, Any]:
-    versions = {}
-    for pkg in ("numpy", "pandas", "scipy", "duckdb", "pyarrow", "pyspark"):
-        try:
-            versions[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            versions[pkg] = "absent"
+    versions = package_versions(("numpy", "pandas", "scipy", "duckdb", "pyarrow", "pyspark"))
     years = sorted(pc.unique(table["year"]).to_pylist())
     return {
         "kaifang_version": __version__,
