@@ -112,6 +112,21 @@ def test_allocate_with_grades_caps_and_errors(steer_project: Callable[..., Path]
         allocate(kaifang.load(steer_project(allocation=RULE)), budget=1_000_001)
 
 
+def test_a_denormal_amount_next_to_a_large_cap_gets_the_rest_of_the_budget() -> None:
+    # 5.6e-305 and 10,000: the only unit with room is the tiny one, whose scale
+    # 10,000 / 5.6e-305 overflows a float; it must still receive the whole budget
+    a = np.array([1.1125369292536007e-308, 2.0])
+    a = a / a.sum() * 10_000
+    x = ms.fit_to_bounds(a, np.zeros(2), np.array([20_000.0, 0.0]), 10_000)
+    assert x.tolist() == [10_000.0, 0.0]
+    # and with a floor below it: 10,000 floor + 10,000 more, cap 30,000
+    a = np.array([1.1125369292536007e-308, 2.0])
+    a = a / a.sum() * 20_000
+    x = ms.fit_to_bounds(a, np.array([10_000.0, 0.0]), np.array([30_000.0, 0.0]), 20_000)
+    assert x.tolist() == [20_000.0, 0.0]
+    assert ms.largest_remainder(x, 10_000, 20_000).tolist() == [20_000, 0]
+
+
 amounts = st.lists(st.floats(0, 1e6), min_size=1, max_size=12)
 
 

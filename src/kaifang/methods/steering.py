@@ -368,21 +368,36 @@ def fit_to_bounds(
         )
     if np.all((a >= lo) & (a <= hi)):
         return a.copy()
-    breaks = np.unique(np.concatenate([lo[free] / a[free], hi[free] / a[free], [0.0]]))
-    sums = np.clip(breaks[:, None] * a[None, :], lo, hi).sum(axis=1)
-    k = int(np.searchsorted(sums, total, side="left"))
-    if k < len(breaks) and sums[k] == total:
-        c = breaks[k]
-    else:
-        # B lies strictly between breaks[k-1] and breaks[k]: the sum is linear there
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        # a tiny amount next to a large cap overflows its breakpoint to inf: the search below
+        # works on the extended line, and the result is formed without the scale itself
+        breaks = np.unique(np.concatenate([lo[free] / a[free], hi[free] / a[free], [0.0]]))
+        sums = _clip_scaled(breaks[:, None], a, lo, hi).sum(axis=1)
+        k = int(np.searchsorted(sums, total, side="left"))
+        if k < len(breaks) and sums[k] == total:
+            return _clip_scaled(np.float64(breaks[k]), a, lo, hi)
+        # B lies strictly between breaks[k-1] and breaks[k]: the sum is linear there,
+        # x_i = c0 a_i + (B - sum x(c0)) a_i / sum_{between} a_j for the units not at a bound
         c0 = breaks[k - 1]
-        x0 = np.clip(c0 * a, lo, hi)
-        c1 = breaks[k] if k < len(breaks) else np.inf
-        mid = c0 + 1.0 if not np.isfinite(c1) else (c0 + c1) / 2
-        between = free & (mid * a > lo) & (mid * a < hi)
+        x = _clip_scaled(np.float64(c0), a, lo, hi)
+        # no breakpoint lies inside (c0, c1): a unit is between its bounds there iff its floor
+        # is reached by c0 and its cap is not (ratios, as a scale between them may overflow)
+        ratio_lo = np.where(free, lo / np.where(free, a, 1.0), np.inf)
+        ratio_hi = np.where(free, hi / np.where(free, a, 1.0), -np.inf)
+        between = free & (ratio_lo <= c0) & (ratio_hi > c0)
         slope = a[between].sum()
-        c = c0 + (total - x0.sum()) / slope
-    return np.asarray(np.clip(c * a, lo, hi), dtype=np.float64)
+        x[between] = c0 * a[between] + (total - x.sum()) * (a[between] / slope)
+    return np.asarray(np.clip(x, lo, hi), dtype=np.float64)
+
+
+def _clip_scaled(
+    c: FloatArray | np.float64, a: FloatArray, lo: FloatArray, hi: FloatArray
+) -> FloatArray:
+    """``clip(c * a, lo, hi)``, with ``0 * inf`` taken as 0: a unit without an amount stays at its
+    floor."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = np.where(a > 0, c * a, 0.0)
+    return np.asarray(np.clip(scaled, lo, hi), dtype=np.float64)
 
 
 def largest_remainder(amounts: ArrayLike, step: int, total: int) -> IntArray:
