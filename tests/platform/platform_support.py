@@ -35,6 +35,8 @@ USERS = {
     "viewer_gy": ("viewer", ["520100"]),
 }
 BACKENDS = ["sqlite", "postgresql"]
+# the origin of the test clients: the platform answers local host names only
+LOCAL = "http://127.0.0.1"
 
 
 def pg_env() -> dict[str, str]:
