@@ -188,9 +188,7 @@ def sqlite_instance(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "instance"
 
 
-def test_serve_passes_allowed_hosts(
-    sqlite_instance: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_serve_passes_allowed_hosts(sqlite_instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, object] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(app=app, **options))
     result = runner.invoke(
@@ -246,4 +244,3 @@ def test_serve_workers_pass_allowed_hosts(
             assert c.get("/login", headers={"host": host}).status_code == 200, host
         assert_refused(c.get("/login", headers={"host": "evil.example"}), "evil.example")
     worker.state.platform.close()
-

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from platform_support import LOCAL, BACKENDS, PASSWORD, drop_pg_database, login, make_platform
+from platform_support import BACKENDS, LOCAL, PASSWORD, drop_pg_database, login, make_platform
 from sqlalchemy import select
 
 from kaifang.platform import accounts, workflow

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from platform_support import LOCAL, ADMIN_PASSWORD, login
+from platform_support import ADMIN_PASSWORD, LOCAL, login
 from sqlalchemy import inspect, select
 from typer.testing import CliRunner
 
