@@ -188,25 +188,19 @@ def sqlite_instance(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "instance"
 
 
-def test_serve_passes_allowed_hosts(sqlite_instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def serve_cli(monkeypatch: pytest.MonkeyPatch, folder: Path, *options: str) -> object:
+    """``kaifang platform serve FOLDER OPTIONS`` with uvicorn replaced: what it would run."""
     seen: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(app=app, **options))
-    result = runner.invoke(
-        cli,
-        [
-            "platform",
-            "serve",
-            str(sqlite_instance),
-            "--host",
-            "0.0.0.0",
-            "--allowed-host",
-            "plat.intranet",
-            "--allowed-host",
-            "stats.example",
-        ],
-    )
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app))
+    result = runner.invoke(cli, ["platform", "serve", str(folder), *options])
     assert result.exit_code == 0, result.output
-    with TestClient(seen["app"], base_url=LOCAL) as c:  # type: ignore[arg-type]
+    return seen["app"]
+
+
+def test_serve_passes_allowed_hosts(sqlite_instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hosts = ["--allowed-host", "plat.intranet", "--allowed-host", "stats.example"]
+    app = serve_cli(monkeypatch, sqlite_instance, "--host", "0.0.0.0", *hosts)
+    with TestClient(app, base_url=LOCAL) as c:  # type: ignore[arg-type]
         for host in ("plat.intranet:8100", "stats.example", "localhost"):
             assert c.get("/login", headers={"host": host}).status_code == 200, host
         assert_refused(c.get("/login", headers={"host": "evil.example"}), "evil.example")
@@ -220,24 +214,9 @@ def test_serve_workers_pass_allowed_hosts(
     for name in (FOLDER_VARIABLE, DATABASE_VARIABLE, HOSTS_VARIABLE):
         monkeypatch.setenv(name, "")  # restored after the test
     monkeypatch.delenv(DATABASE_VARIABLE)
-    seen: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(app=app, **options))
-    result = runner.invoke(
-        cli,
-        [
-            "platform",
-            "serve",
-            str(sqlite_instance),
-            "--host",
-            "10.1.2.3",
-            "--workers",
-            "2",
-            "--allowed-host",
-            "plat.intranet",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    assert seen["app"] == "kaifang.platform.web.app:app_from_environment"
+    options = ["--host", "10.1.2.3", "--workers", "2", "--allowed-host", "plat.intranet"]
+    app = serve_cli(monkeypatch, sqlite_instance, *options)
+    assert app == "kaifang.platform.web.app:app_from_environment"
     worker = app_from_environment()
     with TestClient(worker, base_url=LOCAL) as c:
         for host in ("plat.intranet", "10.1.2.3:8100", "[::1]"):
