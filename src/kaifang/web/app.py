@@ -15,14 +15,21 @@ from kaifang import __version__
 from kaifang.web import api, disparity, downloads, pages
 from kaifang.web.data import Dashboard
 from kaifang.web.guard import DASHBOARD_GUARD
+from kaifang.web.live import LiveDashboard
 from kaifang.webguard import RequestGuard, ServerLimits
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(dashboard: Dashboard, limits: ServerLimits | None = None) -> FastAPI:
+def create_app(
+    dashboard: Dashboard, limits: ServerLimits | None = None, refresh: float | None = None
+) -> FastAPI:
     """The app serving ``dashboard`` (see ``Dashboard.open``), behind the checks of
-    ``kaifang.webguard`` (by default only local host names are answered)."""
+    ``kaifang.webguard`` (by default only local host names are answered).
+
+    With ``refresh`` (seconds; 0 checks on every request) the app shows new results of the
+    dashboard's source without a restart (see ``kaifang.web.live``); None keeps the first ones.
+    """
     app = FastAPI(
         title="kaifang dashboard API",
         version=__version__,
@@ -30,7 +37,7 @@ def create_app(dashboard: Dashboard, limits: ServerLimits | None = None) -> Fast
         docs_url=None,
         redoc_url=None,
     )
-    app.state.dashboard = dashboard
+    app.state.live = LiveDashboard(dashboard, refresh)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(downloads.router)
