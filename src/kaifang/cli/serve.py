@@ -15,7 +15,7 @@ from kaifang.errors import KaifangError
 MAX_PORT = 65535
 # seconds between two looks for new results (kaifang.web.live.DEFAULT_REFRESH)
 DEFAULT_REFRESH = 2.0
-# the dashboard's default body cap (kaifang.web.guard.DEFAULT_MAX_BODY; the web package is
+# the dashboard's default body cap (kaifang.webguard.DEFAULT_MAX_BODY; the web package is
 # imported only when the server starts, so that `kaifang --help` stays fast)
 DEFAULT_MAX_BODY = 1_000_000
 
@@ -120,7 +120,7 @@ def serve(
     zh = lang == "zh"
     try:
         from kaifang.web import Dashboard, create_app
-        from kaifang.web.guard import ServerLimits
+        from kaifang.webguard import ServerLimits
 
         with console.status("加载评估" if zh else "Loading the assessment"):
             dashboard = Dashboard.open(source)
