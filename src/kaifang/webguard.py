@@ -120,8 +120,11 @@ class RequestGuard:
             await self._too_large(send)
             return
         if profile.refuse_nul:
-            if _has_nul(scope.get("raw_path") or scope.get("path", "").encode()) or _has_nul(
-                scope.get("query_string", b"")
+            # the decoded path too: a server may decode it differently from the raw path
+            if (
+                "\x00" in scope.get("path", "")
+                or _has_nul(scope.get("raw_path") or b"")
+                or _has_nul(scope.get("query_string", b""))
             ):
                 await self._nul(send)
                 return
