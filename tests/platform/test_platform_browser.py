@@ -15,16 +15,22 @@ import threading
 import time
 from pathlib import Path
 
-import pandas as pd
 import uvicorn
 from fastapi import FastAPI
-from platform_support import ADMIN_PASSWORD, GUIZHOU, PASSWORD, actor
+from platform_support import (
+    ADMIN_PASSWORD,
+    GUIZHOU,
+    PASSWORD,
+    actor,
+    publish_year,
+    published_values,
+)
 from playwright.sync_api import Browser, Page
 from typer.testing import CliRunner
 
 import kaifang
 from kaifang.cli import app as cli
-from kaifang.platform import accounts, review, workflow
+from kaifang.platform import accounts, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.web import create_app
 from kaifang.web import Dashboard
@@ -55,7 +61,6 @@ def _serve_app(app: object) -> tuple[str, uvicorn.Server, threading.Thread, sock
 
 def _history(platform: Platform) -> None:
     """2021-2023 published for the nine prefectures (SIMULATED values of the example)."""
-    data = pd.read_csv(GUIZHOU / "data" / "indicators_SIMULATED.csv", dtype={"unit": str})
     admin = actor(platform, "admin")
     with platform.tx(admin) as s:
         accounts.create_user(
@@ -67,27 +72,9 @@ def _history(platform: Platform) -> None:
             role="prefecture_reviewer",
             scope=["520100", "520200"],
         )
+    values = published_values(platform, (2021, 2022, 2023))
     for year in (2021, 2022, 2023):
-        code = str(year)
-        with platform.tx(admin) as s:
-            workflow.create_period(
-                s, admin, platform.framework, code=code, year=year, name_zh=code, name_en=code
-            )
-            workflow.set_period_state(s, admin, code, "open")
-            period = workflow.get_period(s, code)
-            fields = {f.indicator for f in period.fields}
-            part = data[
-                (data["year"] == year) & data["indicator"].isin(fields) & data["value"].notna()
-            ]
-            for region, rows in part.groupby("unit"):
-                cells = dict(zip(rows["indicator"], rows["value"].astype(float), strict=True))
-                sub = workflow.save_values(
-                    s, admin, period, str(region), cells, {i: "SIMULATED" for i in cells}
-                )
-                review.submit(s, admin, sub.id)
-                review.review(s, admin, sub.id, "approve", seen_state="submitted")
-                review.review(s, admin, sub.id, "approve", seen_state="prefecture_approved")
-            review.publish(s, admin, code)
+        publish_year(platform, year, values[year])
 
 
 class Session:
