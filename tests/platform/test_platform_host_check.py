@@ -128,6 +128,17 @@ def test_refused_request_changes_nothing(platform: Platform, client: TestClient)
     assert fresh.get("/periods", follow_redirects=False).status_code == 303  # still logged out
 
 
+@pytest.mark.parametrize("path", ["/login?lang=en", "/static/platform/platform.css", "/periods"])
+def test_head_answered_like_get(client: TestClient, path: str) -> None:
+    """The shared guard answers HEAD on every GET route of the platform too."""
+    login(client, "admin", ADMIN_PASSWORD)
+    get = client.get(path)
+    head = client.head(path)
+    assert get.status_code == head.status_code == 200
+    assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["cache-control"] == "no-store"
+
+
 @pytest.mark.parametrize("host", ["localhost:8100", "127.0.0.1", "[::1]:8100", "LOCALHOST"])
 def test_local_names_answered(client: TestClient, host: str) -> None:
     assert client.get("/login", headers={"host": host}).status_code == 200
