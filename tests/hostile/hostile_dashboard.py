@@ -22,7 +22,7 @@ import uvicorn
 import yaml
 
 from kaifang.web import Dashboard, create_app
-from kaifang.web.guard import ServerLimits
+from kaifang.webguard import ServerLimits
 
 REPO = Path(__file__).resolve().parents[2]
 GUIZHOU = REPO / "examples" / "guizhou"

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from kaifang.cli import app as cli
 from kaifang.web import Dashboard, create_app
-from kaifang.web.guard import DEFAULT_MAX_BODY, ServerLimits, host_name
 from kaifang.web.queue import ComputeQueue, QueueFull
+from kaifang.webguard import DEFAULT_MAX_BODY, ServerLimits, host_name
 
 REPO = Path(__file__).resolve().parents[2]
 GUIZHOU = REPO / "examples" / "guizhou" / "assessment.yaml"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
-from kaifang.platform import accounts
+from kaifang.platform import accounts, review, workflow
 from kaifang.platform.access import Actor
 from kaifang.platform.instance import Platform, init_instance
 from kaifang.platform.models import User
@@ -35,6 +36,8 @@ USERS = {
     "viewer_gy": ("viewer", ["520100"]),
 }
 BACKENDS = ["sqlite", "postgresql"]
+# the origin of the test clients: the platform answers local host names only
+LOCAL = "http://127.0.0.1"
 
 
 def pg_env() -> dict[str, str]:
@@ -142,3 +145,62 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found is not None
     return found.group(1)
+
+
+def published_values(platform: Platform, years: Iterable[int]) -> dict[int, dict[str, dict]]:
+    """The SIMULATED values of the Guizhou example that the platform's forms hold:
+    year -> region -> indicator -> value."""
+    import pandas as pd
+
+    from kaifang.platform.forms import form_fields
+
+    data = pd.read_csv(GUIZHOU / "data" / "indicators_SIMULATED.csv", dtype={"unit": str})
+    fields = {f.indicator for f in form_fields(platform.framework)}
+    found: dict[int, dict[str, dict]] = {}
+    for year in years:
+        part = data[(data["year"] == year) & data["indicator"].isin(fields) & data["value"].notna()]
+        found[year] = {
+            str(region): dict(zip(rows["indicator"], rows["value"].astype(float), strict=True))
+            for region, rows in part.groupby("unit")
+        }
+    return found
+
+
+def publish_year(
+    platform: Platform,
+    year: int,
+    values: dict[str, dict[str, float]],
+    pending: Iterable[str] = (),
+) -> None:
+    """Period ``year`` created, opened and filled with ``values`` (region -> indicator ->
+    value) by the administrator; every submission approved by the prefecture and the province
+    except those of the ``pending`` regions (submitted only); then the period published."""
+    admin = actor(platform, "admin")
+    code = str(year)
+    waiting = set(pending)
+    with platform.tx(admin) as s:
+        workflow.create_period(
+            s, admin, platform.framework, code=code, year=year, name_zh=code, name_en=code
+        )
+        workflow.set_period_state(s, admin, code, "open")
+        period = workflow.get_period(s, code)
+        for region, cells in values.items():
+            sub = workflow.save_values(
+                s, admin, period, region, cells, {i: "SIMULATED test value" for i in cells}
+            )
+            review.submit(s, admin, sub.id)
+            if region not in waiting:
+                review.review(s, admin, sub.id, "approve", seen_state="submitted")
+                review.review(s, admin, sub.id, "approve", seen_state="prefecture_approved")
+        review.publish(s, admin, code)
+
+
+def approve_and_publish(platform: Platform, code: str, region: str) -> None:
+    """A submitted region of period ``code`` approved twice, and the period published again."""
+    admin = actor(platform, "admin")
+    with platform.tx(admin) as s:
+        period = workflow.get_period(s, code)
+        sub = workflow.list_submissions(s, admin, period)[region]
+        review.review(s, admin, sub.id, "approve", seen_state="submitted")
+        review.review(s, admin, sub.id, "approve", seen_state="prefecture_approved")
+        review.publish(s, admin, code)

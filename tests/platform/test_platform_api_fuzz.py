@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from platform_support import actor, login
+from platform_support import LOCAL, actor, login
 
 from kaifang.platform import accounts, workflow
 from kaifang.platform.instance import Platform
@@ -88,7 +88,7 @@ def test_api_never_fails_with_5xx(platform: Platform) -> None:
             s, admin, platform.framework, code="2024", year=2024, name_zh="x", name_en="x"
         )
         workflow.set_period_state(s, admin, "2024", "open")
-    client = TestClient(create_app(platform), raise_server_exceptions=False)
+    client = TestClient(create_app(platform), raise_server_exceptions=False, base_url=LOCAL)
     headers = {"Authorization": f"Bearer {_token(platform, 'filler_gy')}"}
     reviewer = {"Authorization": f"Bearer {_token(platform, 'pref_gy')}"}
 
@@ -135,7 +135,7 @@ def test_api_never_fails_with_5xx(platform: Platform) -> None:
 
 
 def test_pages_never_fail_with_5xx(platform: Platform) -> None:
-    client = TestClient(create_app(platform), raise_server_exceptions=False)
+    client = TestClient(create_app(platform), raise_server_exceptions=False, base_url=LOCAL)
     csrf = login(client, "admin", "admin-password-1")
     paths = [
         "/periods",
@@ -204,7 +204,7 @@ def test_pages_never_fail_with_5xx(platform: Platform) -> None:
 
 def test_nul_characters_are_refused_cleanly(platform: Platform) -> None:
     """PostgreSQL text cannot hold NUL: it must be a 4xx on both backends, never a crash."""
-    client = TestClient(create_app(platform), raise_server_exceptions=False)
+    client = TestClient(create_app(platform), raise_server_exceptions=False, base_url=LOCAL)
     headers = {"Authorization": f"Bearer {_token(platform, 'filler_gy')}"}
     csrf = login(client, "admin", "admin-password-1")
     for response in (

@@ -1,7 +1,8 @@
 """The whole flow in a real browser (Debian chromium driven by Playwright), on SQLite and
 PostgreSQL: the administrator creates a period, two fillers submit (one explaining a soft-rule
 flag), a reviewer returns one and approves the other, the province approves and publishes, and
-the assessment reruns on the published data.
+the assessment reruns on the published data into the results folder that a dashboard has been
+serving since before the flow: the page open there shows the new ranking on its next load.
 
 chromium is required: when it is absent the test FAILS (it never skips). Screenshots go to
 test-artifacts/screenshots/platform_*.png.
@@ -14,13 +15,22 @@ import threading
 import time
 from pathlib import Path
 
-import pandas as pd
 import uvicorn
-from platform_support import ADMIN_PASSWORD, GUIZHOU, PASSWORD, actor
+from fastapi import FastAPI
+from platform_support import (
+    ADMIN_PASSWORD,
+    GUIZHOU,
+    PASSWORD,
+    actor,
+    publish_year,
+    published_values,
+)
 from playwright.sync_api import Browser, Page
+from typer.testing import CliRunner
 
 import kaifang
-from kaifang.platform import accounts, review, workflow
+from kaifang.cli import app as cli
+from kaifang.platform import accounts, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.web import create_app
 from kaifang.web import Dashboard
@@ -51,7 +61,6 @@ def _serve_app(app: object) -> tuple[str, uvicorn.Server, threading.Thread, sock
 
 def _history(platform: Platform) -> None:
     """2021-2023 published for the nine prefectures (SIMULATED values of the example)."""
-    data = pd.read_csv(GUIZHOU / "data" / "indicators_SIMULATED.csv", dtype={"unit": str})
     admin = actor(platform, "admin")
     with platform.tx(admin) as s:
         accounts.create_user(
@@ -63,27 +72,9 @@ def _history(platform: Platform) -> None:
             role="prefecture_reviewer",
             scope=["520100", "520200"],
         )
+    values = published_values(platform, (2021, 2022, 2023))
     for year in (2021, 2022, 2023):
-        code = str(year)
-        with platform.tx(admin) as s:
-            workflow.create_period(
-                s, admin, platform.framework, code=code, year=year, name_zh=code, name_en=code
-            )
-            workflow.set_period_state(s, admin, code, "open")
-            period = workflow.get_period(s, code)
-            fields = {f.indicator for f in period.fields}
-            part = data[
-                (data["year"] == year) & data["indicator"].isin(fields) & data["value"].notna()
-            ]
-            for region, rows in part.groupby("unit"):
-                cells = dict(zip(rows["indicator"], rows["value"].astype(float), strict=True))
-                sub = workflow.save_values(
-                    s, admin, period, str(region), cells, {i: "SIMULATED" for i in cells}
-                )
-                review.submit(s, admin, sub.id)
-                review.review(s, admin, sub.id, "approve", seen_state="submitted")
-                review.review(s, admin, sub.id, "approve", seen_state="prefecture_approved")
-            review.publish(s, admin, code)
+        publish_year(platform, year, values[year])
 
 
 class Session:
@@ -121,6 +112,35 @@ def test_whole_flow_in_the_browser(
     platform: Platform, backend: str, browser: Browser, tmp_path: Path
 ) -> None:
     _history(platform)
+    # the dashboard runs through the whole flow, on the results folder of the published 2023
+    config = tmp_path / "assessment.yaml"
+    _write_config(config, platform, backend, "2023")
+    results = tmp_path / "results"
+    _assess(config, results)
+    dashboard = create_dashboard(Dashboard.open(results), refresh=0)
+    dash_origin, dash_server, dash_thread, dash_sock = _serve_app(dashboard)
+    try:
+        _flow(platform, backend, browser, config, results, dashboard, dash_origin)
+    finally:
+        dash_server.should_exit = True
+        dash_thread.join(timeout=10)
+        dash_sock.close()
+
+
+def _flow(
+    platform: Platform,
+    backend: str,
+    browser: Browser,
+    config: Path,
+    results: Path,
+    dashboard: FastAPI,
+    dash_origin: str,
+) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(f"{dash_origin}/?lang=en")
+    page.wait_for_selector("body[data-ready='1']", timeout=30000)
+    assert "2023" in page.inner_text("#ranking-caption")
     origin, server, thread, sock = _serve(platform)
     try:
         # the administrator creates and opens the 2024 period
@@ -203,20 +223,7 @@ def test_whole_flow_in_the_browser(
         sock.close()
 
     # the assessment reruns on the published data: Guiyang's 2024 values are in it
-    config = tmp_path / "assessment.yaml"
-    database = (
-        str(platform.folder / "platform.db")
-        if backend == "sqlite"
-        else platform.engine.url.render_as_string(hide_password=False)
-    )
-    config.write_text(
-        "title: {en: published data (SIMULATED), zh: 已发布数据（模拟）}\nsimulated: true\n"
-        f"framework: {GUIZHOU / 'framework.yaml'}\nunits: {GUIZHOU / 'units.csv'}\n"
-        f'data: {{database: "{database}", period: "2024"}}\n'
-        "steps:\n  denominate: {}\n  impute: {method: locf}\n"
-        "  normalise: {method: minmax, reference: pooled}\n",
-        encoding="utf-8",
-    )
+    _write_config(config, platform, backend, "2024")
     assessment = kaifang.load(config)
     data = assessment.inputs.data
     gy_2024 = data[(data["unit"] == "520100") & (data["year"] == 2024)]
@@ -225,25 +232,41 @@ def test_whole_flow_in_the_browser(
     scores = assessment.run().scores
     assert (scores["year"] == 2024).any()
 
-    # and the dashboard on that assessment shows the 2024 ranking, Guiyang in it
-    origin, server, thread, sock = _serve_app(create_dashboard(Dashboard.open(config)))
-    try:
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        page.goto(f"{origin}/?lang=en&year=2024")
-        page.wait_for_selector("body[data-ready='1']", timeout=30000)
-        caption = page.inner_text("#ranking-caption")
-        assert "2024" in caption
-        table = page.inner_text("table:has(#ranking-caption)")
-        assert "Guiyang" in table
-        assert "SIMULATED" in page.inner_text("[data-testid=simulated-banner]")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"platform_dashboard_{backend}.png"), full_page=True)
-        context.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    # rerun into the folder the dashboard serves: the same page, opened again, shows the 2024
+    # ranking (now the latest year), Guiyang in it, with no restart
+    _assess(config, results)
+    page.goto(f"{dash_origin}/?lang=en")
+    page.wait_for_selector("body[data-ready='1']", timeout=30000)
+    assert "2024" in page.inner_text("#ranking-caption")
+    table = page.inner_text("table:has(#ranking-caption)")
+    assert "Guiyang" in table
+    assert "SIMULATED" in page.inner_text("[data-testid=simulated-banner]")
+    assert dashboard.state.live.reloads == 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"platform_dashboard_{backend}.png"), full_page=True)
+    context.close()
+
+
+def _write_config(config: Path, platform: Platform, backend: str, period: str) -> None:
+    """The assessment of the published data up to ``period``."""
+    database = (
+        str(platform.folder / "platform.db")
+        if backend == "sqlite"
+        else platform.engine.url.render_as_string(hide_password=False)
+    )
+    config.write_text(
+        "title: {en: published data (SIMULATED), zh: 已发布数据（模拟）}\nsimulated: true\n"
+        f"framework: {GUIZHOU / 'framework.yaml'}\nunits: {GUIZHOU / 'units.csv'}\n"
+        f'data: {{database: "{database}", period: "{period}"}}\n'
+        "steps:\n  denominate: {}\n  impute: {method: locf}\n"
+        "  normalise: {method: minmax, reference: pooled}\n",
+        encoding="utf-8",
+    )
+
+
+def _assess(config: Path, results: Path) -> None:
+    answer = CliRunner().invoke(cli, ["assess", str(config), "-o", str(results), "--lang", "en"])
+    assert answer.exit_code == 0, answer.output
 
 
 def platform_value(platform: Platform, region: str, indicator: str, year: int) -> float:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from platform_support import BACKENDS, PASSWORD, drop_pg_database, login, make_platform
+from platform_support import BACKENDS, LOCAL, PASSWORD, drop_pg_database, login, make_platform
 from sqlalchemy import select
 
 from kaifang.platform import accounts, workflow
@@ -159,7 +159,7 @@ def matrix(
     clients = {}
     app = create_app(platform)
     for r in ROLES:
-        client = TestClient(app, raise_server_exceptions=False)
+        client = TestClient(app, raise_server_exceptions=False, base_url=LOCAL)
         clients[r] = (client, login(client, f"m_{r}"))
     yield platform, clients
     for client, _ in clients.values():

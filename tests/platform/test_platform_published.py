@@ -5,36 +5,28 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
-from platform_support import GUIZHOU, actor
+import pytest
+from fastapi.testclient import TestClient
+from platform_support import (
+    GUIZHOU,
+    LOCAL,
+    actor,
+    approve_and_publish,
+    publish_year,
+    published_values,
+)
 from typer.testing import CliRunner
 
 import kaifang
 from kaifang.cli import app
-from kaifang.platform import review, workflow
+from kaifang.platform import workflow
 from kaifang.platform.instance import Platform
+from kaifang.web import Dashboard
+from kaifang.web import create_app as create_dashboard
 
 runner = CliRunner()
-
-
-def _publish_year(platform: Platform, year: int, values: dict[str, dict[str, float]]) -> None:
-    admin = actor(platform, "admin")
-    code = str(year)
-    with platform.tx(admin) as s:
-        workflow.create_period(
-            s, admin, platform.framework, code=code, year=year, name_zh=code, name_en=code
-        )
-        workflow.set_period_state(s, admin, code, "open")
-        period = workflow.get_period(s, code)
-        for region, cells in values.items():
-            sub = workflow.save_values(
-                s, admin, period, region, cells, {i: "SIMULATED test value" for i in cells}
-            )
-            review.submit(s, admin, sub.id)
-            review.review(s, admin, sub.id, "approve", seen_state="submitted")
-            review.review(s, admin, sub.id, "approve", seen_state="prefecture_approved")
-        review.publish(s, admin, code)
 
 
 def _config(folder: Path, database: str, period: str) -> Path:
@@ -50,20 +42,18 @@ def _config(folder: Path, database: str, period: str) -> Path:
     return path
 
 
-def test_assess_reads_only_published_values(platform: Platform, tmp_path: Path) -> None:
-    data = pd.read_csv(GUIZHOU / "data" / "indicators_SIMULATED.csv", dtype={"unit": str})
-    fields = {f.indicator for f in workflow_fields(platform)}
-    values: dict[int, dict[str, dict[str, float]]] = {}
-    for year in (2022, 2023):
-        part = data[(data["year"] == year) & data["indicator"].isin(fields) & data["value"].notna()]
-        values[year] = {
-            region: dict(zip(rows["indicator"], rows["value"].astype(float), strict=True))
-            for region, rows in part.groupby("unit")
-        }
-        _publish_year(platform, year, values[year])
-    database = platform.engine.url.render_as_string(hide_password=False)
+def _database(platform: Platform) -> str:
+    """How an assessment.yaml names the platform's database: its SQLite file, or its URL."""
     if platform.engine.dialect.name == "sqlite":
-        database = str(platform.folder / "platform.db")
+        return str(platform.folder / "platform.db")
+    return platform.engine.url.render_as_string(hide_password=False)
+
+
+def test_assess_reads_only_published_values(platform: Platform, tmp_path: Path) -> None:
+    values = published_values(platform, (2022, 2023))
+    for year in (2022, 2023):
+        publish_year(platform, year, values[year])
+    database = _database(platform)
     config = _config(tmp_path, database, "2023")
     inputs = kaifang.load(config).inputs
     frame = inputs.data
@@ -84,10 +74,56 @@ def test_assess_reads_only_published_values(platform: Platform, tmp_path: Path) 
     assert answer.exit_code == 1 and "is not published" in " ".join(answer.output.split())
 
 
-def workflow_fields(platform: Platform) -> list:
-    from kaifang.platform.forms import form_fields
+def _guiyang_2023(client: TestClient) -> dict[str, Any]:
+    answer = client.get("/api/scores", params={"year": 2023})
+    assert answer.status_code == 200, answer.text
+    return next(row for row in answer.json() if row["unit"] == "520100")
 
-    return form_fields(platform.framework)
+
+def test_running_dashboard_shows_a_new_publication(platform: Platform, tmp_path: Path) -> None:
+    """2023 is published with Guiyang's submission still waiting; the dashboards already
+    running on that assessment (live, and on a results folder) show Guiyang once the province
+    approves it and publishes again: the live one at once, the folder once the assessment
+    reruns into it."""
+    values = published_values(platform, (2022, 2023))
+    publish_year(platform, 2022, values[2022])
+    publish_year(platform, 2023, values[2023], pending={"520100"})
+    config = _config(tmp_path, _database(platform), "2023")
+    out = tmp_path / "results"
+    assess = ["assess", str(config), "-o", str(out), "--lang", "en"]
+    assert runner.invoke(app, assess).exit_code == 0
+    live_app = create_dashboard(Dashboard.open(config), refresh=0)
+    folder_app = create_dashboard(Dashboard.open(out), refresh=0)
+    with (
+        TestClient(live_app, base_url=LOCAL) as live,
+        TestClient(folder_app, base_url=LOCAL) as folder,
+    ):
+        for client in (live, folder):
+            assert _guiyang_2023(client)["rank"] is None
+        # work on another period is no reason to rerun
+        admin = actor(platform, "admin")
+        with platform.tx(admin) as s:
+            workflow.create_period(
+                s, admin, platform.framework, code="2024", year=2024, name_zh="x", name_en="x"
+            )
+            workflow.set_period_state(s, admin, "2024", "open")
+            workflow.save_values(s, admin, workflow.get_period(s, "2024"), "520100", {"gdp": 1})
+        assert _guiyang_2023(live)["rank"] is None
+        assert live_app.state.live.reloads == 0
+
+        approve_and_publish(platform, "2023", "520100")
+        scores = kaifang.load(config).run().scores
+        expected = scores[
+            (scores["unit"] == "520100") & (scores["year"] == 2023) & (scores["level"] == 0)
+        ]
+        shown = _guiyang_2023(live)
+        assert shown["rank"] == int(expected["rank"].iloc[0])
+        assert shown["score"] == pytest.approx(float(expected["score"].iloc[0]))
+        assert live_app.state.live.reloads == 1
+        # the results folder is what the last run wrote, until the assessment reruns
+        assert _guiyang_2023(folder)["rank"] is None
+        assert runner.invoke(app, assess).exit_code == 0
+        assert _guiyang_2023(folder) == shown
 
 
 def test_platform_init_cli(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from platform_support import ADMIN_PASSWORD, login
+from platform_support import ADMIN_PASSWORD, LOCAL, login
 from sqlalchemy import inspect, select
 from typer.testing import CliRunner
 
@@ -59,7 +59,7 @@ def test_every_message_has_both_languages() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_renders_in_both_languages(platform: Platform, lang: str) -> None:
-    client = TestClient(create_app(platform), raise_server_exceptions=False)
+    client = TestClient(create_app(platform), raise_server_exceptions=False, base_url=LOCAL)
     assert client.get(f"/periods?lang={lang}", follow_redirects=False).status_code == 303
     csrf = login(client, "admin", ADMIN_PASSWORD)
     client.post(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 from fastapi.testclient import TestClient
-from platform_support import actor, csrf_of, login
+from platform_support import LOCAL, actor, csrf_of, login
 from sqlalchemy import func, select
 
 from kaifang.platform import review, workflow
@@ -48,7 +48,7 @@ def _filled(template: bytes, changes: dict[str, object], notes: dict[str, str]) 
 
 def test_template_round_trip_and_bad_upload(platform: Platform) -> None:
     _open_period(platform)
-    client = TestClient(create_app(platform), raise_server_exceptions=False)
+    client = TestClient(create_app(platform), raise_server_exceptions=False, base_url=LOCAL)
     csrf = login(client, "filler_gy")
     template = client.get("/periods/2024/520100/template.xlsx")
     assert template.status_code == 200
@@ -131,7 +131,7 @@ def test_server_killed_mid_upload_leaves_nothing(
     platform: Platform, backend: str, tmp_path: Path
 ) -> None:
     _open_period(platform)
-    client = TestClient(create_app(platform), raise_server_exceptions=False)
+    client = TestClient(create_app(platform), raise_server_exceptions=False, base_url=LOCAL)
     csrf = login(client, "filler_gy")
     cookie = client.cookies.get("kaifang_session")
     template = client.get("/periods/2024/520100/template.xlsx").content

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from platform_support import PASSWORD, actor, csrf_of, login
+from platform_support import LOCAL, PASSWORD, actor, csrf_of, login
 from sqlalchemy import select, text
 
 from kaifang.platform import accounts
@@ -20,7 +20,7 @@ from kaifang.platform.web.security import MAX_BODY
 
 @pytest.fixture
 def client(platform: Platform) -> Iterator[TestClient]:
-    with TestClient(create_app(platform), raise_server_exceptions=False) as c:
+    with TestClient(create_app(platform), raise_server_exceptions=False, base_url=LOCAL) as c:
         yield c
 
 
@@ -125,7 +125,7 @@ def test_api_tokens_are_hashed_and_work(platform: Platform, client: TestClient) 
         hashes = list(session.scalars(select(ApiToken.token_hash)))
         dump = session.execute(text("SELECT token_hash, name FROM api_tokens")).all()
     assert token not in str(dump) and accounts.keyed_hash(platform.secret, token) in hashes
-    anonymous = TestClient(create_app(platform), raise_server_exceptions=False)
+    anonymous = TestClient(create_app(platform), raise_server_exceptions=False, base_url=LOCAL)
     assert anonymous.get("/api/v1/periods").status_code == 401
     listed = anonymous.get("/api/v1/periods", headers={"Authorization": f"Bearer {token}"})
     assert listed.status_code == 200
@@ -134,7 +134,7 @@ def test_api_tokens_are_hashed_and_work(platform: Platform, client: TestClient) 
     # revoked on the account page: refused from then on
     with platform.read() as session:
         token_id = session.scalars(select(ApiToken.id)).one()
-    other = TestClient(create_app(platform), raise_server_exceptions=False)
+    other = TestClient(create_app(platform), raise_server_exceptions=False, base_url=LOCAL)
     login(other, "filler_lps")
     assert (
         other.post(

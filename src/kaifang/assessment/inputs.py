@@ -232,3 +232,36 @@ def _check_units_columns(config: AssessmentConfig, config_path: Path, units: pd.
                 )
             ]
         )
+
+
+def _file_stamp(path: Path) -> str:
+    # a file replaced by a rename has another inode; one rewritten in place another mtime/size
+    try:
+        st = path.stat()
+    except OSError:
+        return f"{path}:absent"
+    return f"{path}:{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
+
+
+def inputs_stamp(inputs: Inputs) -> str:
+    """A short hash that changes when what ``load_inputs`` read may have changed: the config
+    file, the framework, units and data files (their size, time and identity, not their bytes)
+    and, for a ``data: {database, period}`` source, the publication of that period
+    (``kaifang.data.published.publication_stamp``). Raises ``InputError`` when the database
+    cannot be read or the period is no longer published."""
+    config, base = inputs.config, inputs.config_path.parent
+    paths = [inputs.config_path, _resolve(base, config.framework)]
+    if config.units:
+        paths.append(_resolve(base, config.units))
+    parts = [_file_stamp(p) for p in paths]
+    for spec in config.data:
+        if spec.database is None:
+            parts.append(_file_stamp(_resolve(base, spec.path)))
+        else:
+            from kaifang.data.published import publication_stamp
+
+            assert spec.period is not None  # checked by the model
+            parts.append(
+                publication_stamp(spec.database, spec.period, base, str(inputs.config_path))
+            )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]

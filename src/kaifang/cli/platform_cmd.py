@@ -120,11 +120,21 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Server processes (one per core is a good start).")
     ] = 1,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A host name the platform answers besides --host, localhost and 127.0.0.1 "
+            "(repeat for several), e.g. the server's intranet name. Requests naming any other "
+            "host are refused (protection against DNS rebinding).",
+        ),
+    ] = None,
     lang: LangOption = "zh",
 ) -> None:
     """Serve the platform's pages and API."""
     from kaifang.platform.instance import Platform
     from kaifang.platform.web import create_app
+    from kaifang.platform.web.app import default_limits
 
     lang = check_lang(lang)
     try:
@@ -139,15 +149,17 @@ def serve(
         ("平台地址 " if lang == "zh" else "Platform at ")
         + f"[bold]http://{shown}:{port}/login?lang={lang}[/bold]"
     )
+    limits = default_limits(host, allowed_host or ())
     if workers == 1:
-        uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(platform, limits), host=host, port=port, log_level="warning")
         return
     platform.close()
     import os
 
-    from kaifang.platform.web.app import DATABASE_VARIABLE, FOLDER_VARIABLE
+    from kaifang.platform.web.app import DATABASE_VARIABLE, FOLDER_VARIABLE, HOSTS_VARIABLE
 
     os.environ[FOLDER_VARIABLE] = str(folder.resolve())
+    os.environ[HOSTS_VARIABLE] = "\n".join(sorted(limits.allowed_hosts))
     if database:
         os.environ[DATABASE_VARIABLE] = database
     uvicorn.run(

@@ -13,7 +13,9 @@ from kaifang.cli.common import LangOption, app, check_lang, console, esc, fail
 from kaifang.errors import KaifangError
 
 MAX_PORT = 65535
-# the dashboard's default body cap (kaifang.web.guard.DEFAULT_MAX_BODY; the web package is
+# seconds between two looks for new results (kaifang.web.live.DEFAULT_REFRESH)
+DEFAULT_REFRESH = 2.0
+# the dashboard's default body cap (kaifang.webguard.DEFAULT_MAX_BODY; the web package is
 # imported only when the server starts, so that `kaifang --help` stays fast)
 DEFAULT_MAX_BODY = 1_000_000
 
@@ -99,6 +101,18 @@ def serve(
             max=1_000_000_000,
         ),
     ] = DEFAULT_MAX_BODY,
+    refresh: Annotated[
+        float,
+        typer.Option(
+            "--refresh",
+            help="Seconds between two looks for new results: a results folder that "
+            "`kaifang assess` replaced, or (for an assessment.yaml) changed input files or "
+            "newly published platform data, which rerun the assessment. 0: never (the results "
+            "of the start stay).",
+            min=0,
+            max=86_400,
+        ),
+    ] = DEFAULT_REFRESH,
     lang: LangOption = "zh",
 ) -> None:
     """Serve the dashboard: map, ranking, unit profiles, indicators, framework and what-if."""
@@ -106,7 +120,7 @@ def serve(
     zh = lang == "zh"
     try:
         from kaifang.web import Dashboard, create_app
-        from kaifang.web.guard import ServerLimits
+        from kaifang.webguard import ServerLimits
 
         with console.status("加载评估" if zh else "Loading the assessment"):
             dashboard = Dashboard.open(source)
@@ -132,7 +146,15 @@ def serve(
         )
     if dashboard.base.record.get("simulated"):
         console.print("[bold red]模拟数据 SIMULATED DATA[/bold red]")
-    server = uvicorn.Server(uvicorn.Config(create_app(dashboard, limits), log_level="warning"))
+    if refresh > 0:
+        console.print(
+            f"每 {refresh:g} 秒检查一次是否有新结果，有则自动显示。"
+            if zh
+            else f"New results are looked for every {refresh:g} s and shown when found.",
+            highlight=False,
+        )
+    app = create_app(dashboard, limits, refresh if refresh > 0 else None)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     try:
         server.run(sockets=[sock])
     finally:

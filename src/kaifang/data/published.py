@@ -7,12 +7,15 @@ in the data layer and needs nothing from the platform package.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,16 +50,25 @@ def _url(database: str, base: Path) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-def read_published(
-    database: str, period: str, base: Path, units: set[str], indicators: set[str], where: str
-) -> pd.DataFrame:
-    """Published values of every period up to ``period``'s year, in the readers' long form.
+# what the published values of a period depend on: which submissions are published, and
+# their newest value version (a published submission is locked, so the latter is a safeguard)
+PUBLICATION = """
+SELECT s.id AS submission, s.revision AS revision, max(v.id) AS last_version
+FROM submissions s
+JOIN periods p ON p.id = s.period_id
+LEFT JOIN value_versions v ON v.submission_id = s.id
+WHERE s.state = 'published' AND p.year <= :year
+GROUP BY s.id, s.revision
+ORDER BY s.id
+"""
 
-    ``database`` is a SQLAlchemy URL or a SQLite file (relative to ``base``); ``where`` names
-    the config for messages. Regions and indicators the assessment does not know are errors,
-    listed all at once.
-    """
-    label = f"database:{period}"
+
+@contextmanager
+def _published_period(
+    database: str, period: str, base: Path, where: str
+) -> Iterator[tuple[Connection, int]]:
+    """A connection to the platform database and the year of ``period``, which must be
+    published; every failure is an ``InputError`` naming ``where``."""
     try:
         engine = create_engine(_url(database, base))
     except FileNotFoundError as exc:
@@ -75,13 +87,39 @@ def read_published(
                 raise InputError(
                     [Problem(where, f"period {period!r} is not published (state: {found.state})")]
                 )
-            frame = pd.read_sql_query(text(PUBLISHED), conn, params={"year": int(found.year)})
+            yield conn, int(found.year)
     except SQLAlchemyError as exc:
         raise InputError(
             [Problem(where, f"cannot read the platform database: {type(exc).__name__}")]
         ) from None
     finally:
         engine.dispose()
+
+
+def publication_stamp(database: str, period: str, base: Path, where: str) -> str:
+    """A short hash that changes whenever the values ``read_published`` would return may have
+    changed: a submission published or unpublished, a new value version. It reads one row per
+    published submission, not the values, so a server can ask for it every few seconds."""
+    with _published_period(database, period, base, where) as (conn, year):
+        rows = conn.execute(text(PUBLICATION), {"year": year}).all()
+    digest = hashlib.sha256(f"{period}:{year}".encode())
+    for row in rows:
+        digest.update(f"|{row.submission},{row.revision},{row.last_version}".encode())
+    return digest.hexdigest()[:32]
+
+
+def read_published(
+    database: str, period: str, base: Path, units: set[str], indicators: set[str], where: str
+) -> pd.DataFrame:
+    """Published values of every period up to ``period``'s year, in the readers' long form.
+
+    ``database`` is a SQLAlchemy URL or a SQLite file (relative to ``base``); ``where`` names
+    the config for messages. Regions and indicators the assessment does not know are errors,
+    listed all at once.
+    """
+    label = f"database:{period}"
+    with _published_period(database, period, base, where) as (conn, year):
+        frame = pd.read_sql_query(text(PUBLISHED), conn, params={"year": year})
     problems = []
     unknown_units = sorted(set(frame["unit"]) - units)
     if unknown_units:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from kaifang.errors import KaifangError
 from kaifang.web import analyses, messages, views
 from kaifang.web.data import Dashboard
+from kaifang.web.live import dashboard_of
 from kaifang.web.queue import QueueFull
 
 
@@ -325,8 +326,7 @@ def _unavailable(exc: analyses.Unavailable) -> HTTPException:
 
 
 def _dash(request: Request) -> Dashboard:
-    dash: Dashboard = request.app.state.dashboard
-    return dash
+    return dashboard_of(request)
 
 
 def _check_year(dash: Dashboard, year: int | None) -> None:

@@ -14,14 +14,22 @@ from fastapi.staticfiles import StaticFiles
 from kaifang import __version__
 from kaifang.web import api, disparity, downloads, pages
 from kaifang.web.data import Dashboard
-from kaifang.web.guard import ServerGuard, ServerLimits
+from kaifang.web.guard import DASHBOARD_GUARD
+from kaifang.web.live import LiveDashboard
+from kaifang.webguard import RequestGuard, ServerLimits
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(dashboard: Dashboard, limits: ServerLimits | None = None) -> FastAPI:
+def create_app(
+    dashboard: Dashboard, limits: ServerLimits | None = None, refresh: float | None = None
+) -> FastAPI:
     """The app serving ``dashboard`` (see ``Dashboard.open``), behind the checks of
-    ``kaifang.web.guard`` (by default only local host names are answered)."""
+    ``kaifang.webguard`` (by default only local host names are answered).
+
+    With ``refresh`` (seconds; 0 checks on every request) the app shows new results of the
+    dashboard's source without a restart (see ``kaifang.web.live``); None keeps the first ones.
+    """
     app = FastAPI(
         title="kaifang dashboard API",
         version=__version__,
@@ -29,11 +37,11 @@ def create_app(dashboard: Dashboard, limits: ServerLimits | None = None) -> Fast
         docs_url=None,
         redoc_url=None,
     )
-    app.state.dashboard = dashboard
+    app.state.live = LiveDashboard(dashboard, refresh)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(downloads.router)
     app.include_router(disparity.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(ServerGuard, limits=limits or ServerLimits())
+    app.add_middleware(RequestGuard, limits=limits or ServerLimits(), profile=DASHBOARD_GUARD)
     return app

@@ -25,6 +25,7 @@ from kaifang.errors import KaifangError
 from kaifang.web import analyses, views
 from kaifang.web.api import endpoint_descriptions
 from kaifang.web.data import Dashboard
+from kaifang.web.live import dashboard_of
 from kaifang.web.messages import t
 from kaifang.web.queue import QueueFull
 
@@ -464,8 +465,7 @@ def download(request: Request, filename: str) -> Response:
     lang = request.query_params.get("lang", "zh")
     if lang not in ("zh", "en"):
         raise HTTPException(422, "lang: zh or en")
-    dash: Dashboard = request.app.state.dashboard
-    table = BUILDERS[table_id](dash, lang, dict(request.query_params))
+    table = BUILDERS[table_id](dashboard_of(request), lang, dict(request.query_params))
     body = to_csv(table) if fmt == "csv" else to_xlsx(table)
     # the file name is ASCII (ids and numbers only): no header injection, no encoding issue
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", table.name)[:80]

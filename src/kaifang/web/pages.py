@@ -15,6 +15,7 @@ from kaifang.web import analyses, messages, views
 from kaifang.web.api import RETRY_AFTER_S, endpoint_descriptions
 from kaifang.web.data import Dashboard
 from kaifang.web.downloads import download_links
+from kaifang.web.live import dashboard_of
 from kaifang.web.queue import QueueFull
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -43,8 +44,7 @@ MAX_WHATIF_WEIGHT = 100
 
 
 def _dash(request: Request) -> Dashboard:
-    dash: Dashboard = request.app.state.dashboard
-    return dash
+    return dashboard_of(request)
 
 
 def _render(request: Request, template: str, lang: str, page: str, **context: Any) -> HTMLResponse:

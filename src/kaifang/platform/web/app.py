@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from kaifang.platform.instance import Platform
 from kaifang.platform.web import admin_pages, api, pages
 from kaifang.platform.web.messages import t
 from kaifang.platform.web.render import error_response, lang_of, render
-from kaifang.platform.web.security import Guard, viewer_of
+from kaifang.platform.web.security import MAX_BODY, PLATFORM_GUARD, viewer_of
+from kaifang.webguard import RequestGuard, ServerLimits
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -32,16 +34,29 @@ def dashboard_static() -> Path:
 
 FOLDER_VARIABLE = "KAIFANG_PLATFORM_FOLDER"
 DATABASE_VARIABLE = "KAIFANG_PLATFORM_DATABASE"
+# the host names a worker answers (``ServerLimits.allowed_hosts``), one a line
+HOSTS_VARIABLE = "KAIFANG_PLATFORM_ALLOWED_HOSTS"
+
+
+def default_limits(host: str = "127.0.0.1", extra: Iterable[str] = ()) -> ServerLimits:
+    """The platform's limits when listening on ``host``: local names, ``host`` and ``extra``
+    answered; bodies up to ``MAX_BODY``."""
+    return ServerLimits.for_host(host, extra, MAX_BODY)
 
 
 def app_from_environment() -> FastAPI:
     """The app of the instance named by ``KAIFANG_PLATFORM_FOLDER`` (and, optionally, the URL in
-    ``KAIFANG_PLATFORM_DATABASE``): the factory each uvicorn worker process calls."""
+    ``KAIFANG_PLATFORM_DATABASE``), answering the host names of
+    ``KAIFANG_PLATFORM_ALLOWED_HOSTS``: the factory each uvicorn worker process calls."""
     folder = os.environ[FOLDER_VARIABLE]
-    return create_app(Platform.open(folder, database=os.environ.get(DATABASE_VARIABLE) or None))
+    platform = Platform.open(folder, database=os.environ.get(DATABASE_VARIABLE) or None)
+    hosts = os.environ.get(HOSTS_VARIABLE, "").split("\n")
+    return create_app(platform, default_limits("", hosts))
 
 
-def create_app(platform: Platform) -> FastAPI:
+def create_app(platform: Platform, limits: ServerLimits | None = None) -> FastAPI:
+    """The app serving ``platform``, behind the checks of ``kaifang.webguard`` (by default only
+    local host names are answered, bodies up to ``MAX_BODY``)."""
     app = FastAPI(
         title="kaifang platform API",
         version=__version__,
@@ -100,5 +115,5 @@ def create_app(platform: Platform) -> FastAPI:
             status_code=500,
         )
 
-    app.add_middleware(Guard)
+    app.add_middleware(RequestGuard, limits=limits or default_limits(), profile=PLATFORM_GUARD)
     return app

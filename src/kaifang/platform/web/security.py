@@ -1,5 +1,6 @@
-"""What guards every request: security headers (a Content-Security-Policy without inline script),
-a cap on the body size, session cookies, CSRF tokens and API tokens."""
+"""The platform's profile of the request guard (``kaifang.webguard``: Host check, body cap, NUL
+refusal, HEAD, security headers; refusals as JSON), and what guards a request once accepted:
+session cookies, CSRF tokens and API tokens."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kaifang.platform import accounts
 from kaifang.platform.access import Actor
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import User
+from kaifang.webguard import GuardProfile
 
 SESSION_COOKIE = "kaifang_session"
 LOGIN_CSRF_COOKIE = "kaifang_login_csrf"
@@ -24,132 +25,16 @@ CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "object-src 'none'"
 )
-HEADERS = [
+HEADERS = (
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
-]
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-class Guard:
-    """ASGI middleware: refuse bodies above ``MAX_BODY`` (declared or streamed) with 413, and add
-    the security headers to every response."""
-
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
-        self.app = app
-        self.max_body = max_body
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-            await self._too_large(send)
-            return
-        if (
-            "\x00" in scope.get("path", "")
-            or _has_nul(scope.get("raw_path") or b"")
-            or _has_nul(scope.get("query_string", b""))
-        ):
-            await self._refuse(send, 400, b'{"error":"bad_request"}')
-            return
-        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if content_type in TEXT_BODIES:
-            # text bodies are read whole (they are capped) to refuse NUL characters, which
-            # PostgreSQL cannot store in text, before any handler sees them
-            body, too_large = await _read_body(receive, self.max_body)
-            if too_large:
-                await self._too_large(send)
-                return
-            if b"\\u0000" in body or _has_nul(body):
-                await self._refuse(send, 400, b'{"error":"bad_request"}')
-                return
-            receive = _replay(body)
-        seen = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_body:
-                    raise BodyTooLarge
-            return message
-
-        async def with_headers(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                names = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [
-                    (k, v) for k, v in HEADERS if k not in names
-                ]
-            await send(message)
-
-        try:
-            await self.app(scope, counted, with_headers)
-        except BodyTooLarge:
-            if not started:
-                await self._too_large(send)
-
-    async def _too_large(self, send: Send) -> None:
-        await self._refuse(send, 413, b'{"error":"too_large"}')
-
-    async def _refuse(self, send: Send, status: int, body: bytes) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-type", b"application/json"), *HEADERS],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-
-TEXT_BODIES = (b"application/json", b"application/x-www-form-urlencoded")
-
-
-def _has_nul(raw: bytes) -> bool:
-    return b"\x00" in raw or b"%00" in raw
-
-
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    chunks = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return b"", True
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks), False
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
-
-    return receive
+)
+PLATFORM_GUARD = GuardProfile(
+    name_zh="平台", name_en="platform", headers=HEADERS, json_refusals=True, refuse_nul=True
+)
 
 
 @dataclass(frozen=True)
