@@ -219,6 +219,20 @@ def check_change(change: RuleChange, field: FieldLike | None) -> list[Finding]:
     return found
 
 
+def check_changes(changes: Sequence[RuleChange], fields: Sequence[FieldLike]) -> list[Finding]:
+    """Every problem of a set of changes (:func:`check_change`, and an indicator given twice)."""
+    by_id = {f.indicator: f for f in fields}
+    problems: list[Finding] = []
+    seen: set[str] = set()
+    for change in changes:
+        if change.indicator in seen:
+            names = _names(by_id.get(change.indicator), change.indicator)
+            problems.append(Finding(change.indicator, "hard", "duplicate_rule", names))
+        seen.add(change.indicator)
+        problems += check_change(change, by_id.get(change.indicator))
+    return problems
+
+
 def parse_change(
     indicator: str,
     low: str | None,
@@ -297,21 +311,7 @@ def save_rules(
             raise Refused("not_found", what="period")
         if period.state == "published":
             raise Refused("period_published", code=period.code)
-    by_id = {f.indicator: f for f in fields}
-    problems: list[Finding] = []
-    seen: set[str] = set()
-    for change in changes:
-        if change.indicator in seen:
-            problems.append(
-                Finding(
-                    change.indicator,
-                    "hard",
-                    "duplicate_rule",
-                    _names(by_id.get(change.indicator), change.indicator),
-                )
-            )
-        seen.add(change.indicator)
-        problems += check_change(change, by_id.get(change.indicator))
+    problems = check_changes(changes, fields)
     if problems:
         raise Invalid("rules_invalid", problems)
     rows = _rows(session, period.id if period is not None else None, lock=True)

@@ -146,13 +146,17 @@ async def _save(request: Request, code: str | None) -> Response:
             period = workflow.get_period(session, code) if code is not None else None
             fields = _fields(request, period)
             if problems:
+                # every problem at once: the texts that are no numbers and what is wrong
+                # with the rows that parsed
                 by_id = {f.indicator: f for f in fields}
+                parsed = {c.indicator for c in changes}
                 unknown = [
                     Finding(i, "hard", "unknown_indicator", {})
                     for i in indicators
-                    if i not in by_id
+                    if i not in by_id and i not in parsed
                 ]
-                raise Invalid("rules_invalid", indicator_rules.named(problems + unknown, by_id))
+                found = problems + unknown + indicator_rules.check_changes(changes, fields)
+                raise Invalid("rules_invalid", indicator_rules.named(found, by_id))
             changed = indicator_rules.save_rules(session, viewer.actor, fields, period, changes)
     except Invalid as exc:
         return _page(
