@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from platform_support import ADMIN_PASSWORD, actor, login
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from test_platform_workflow import approve_fully, enter, open_period
 
 from kaifang.platform import indicator_rules, review, rules, workflow
@@ -422,3 +422,23 @@ def test_filler_reads_the_rules_and_sees_the_range_fire(platform: Platform) -> N
         headers={"X-CSRF-Token": csrf},
     )
     assert saved.status_code == 200, saved.text
+
+
+def test_migration_matches_the_model(platform: Platform, backend: str) -> None:
+    """Alembic finds nothing to change in the rules table the migration made (the partial
+    unique index and the checks included)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kaifang.platform.models import Base
+
+    owner = Platform.open(platform.folder) if backend == "postgresql" else platform
+    with owner.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    if owner is not platform:
+        owner.close()
+    ours = [d for d in diff if "indicator_rules" in repr(d)]
+    assert ours == []
+    with platform.tx() as s:
+        names = {i["name"] for i in inspect(s.connection()).get_indexes("indicator_rules")}
+    assert "uq_indicator_rules_global" in names
