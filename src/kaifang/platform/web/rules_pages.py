@@ -98,6 +98,7 @@ def _page(
         stray=[f for f in findings or [] if f.indicator not in shown],
         message=message,
         plain=plain_number,
+        plain_percent=plain_percent,
     )
 
 
