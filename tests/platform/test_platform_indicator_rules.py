@@ -3,6 +3,7 @@ applied on SQLite and PostgreSQL, over the service, the page and the API."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -442,3 +443,85 @@ def test_migration_matches_the_model(platform: Platform, backend: str) -> None:
     with platform.tx() as s:
         names = {i["name"] for i in inspect(s.connection()).get_indexes("indicator_rules")}
     assert "uq_indicator_rules_global" in names
+
+
+NUMBER = (
+    st.none()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.integers(-(2**70), 2**70)
+    | st.text(max_size=12)
+    | st.booleans()
+)
+RULE = st.fixed_dictionaries(
+    {},
+    optional={
+        "low": NUMBER,
+        "high": NUMBER,
+        "yoy_threshold": NUMBER,
+        "history_band": NUMBER,
+        "extra": NUMBER,
+    },
+)
+INDICATOR = st.sampled_from(["trade_total", "gdp", "fdi_actual", "nope", "", "%00"]) | st.text(
+    min_size=1, max_size=70
+)
+FORM_TEXT = st.sampled_from(["", "0", "-1", "1e400", "nan", "inf", "abc", "50", "1,000", "NA"])
+
+
+def test_rules_api_and_page_never_fail_and_never_store_a_bad_rule(platform: Platform) -> None:
+    """Fuzzed as the administrator (who passes the role check and reaches the parsing): no 5xx,
+    no traceback, and every stored row is a valid rule."""
+    from urllib.parse import quote
+
+    from hypothesis import HealthCheck, settings
+
+    open_period(platform, "2024", 2024)
+    client = TestClient(create_app(platform), raise_server_exceptions=False)
+    csrf = login(client, "admin", ADMIN_PASSWORD)
+    headers = {"X-CSRF-Token": csrf, "content-type": "application/json"}
+
+    @settings(
+        max_examples=120,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        st.sampled_from(["PUT", "DELETE", "GET"]),
+        st.sampled_from(["/api/v1/rules/{i}", "/api/v1/periods/{p}/rules/{i}"]),
+        st.sampled_from(["2024", "nope", ""]) | st.text(max_size=25),
+        INDICATOR,
+        RULE,
+        st.dictionaries(
+            st.sampled_from(["low", "high", "yoy", "band", "reset", "row"]),
+            FORM_TEXT | st.text(max_size=30),
+            max_size=6,
+        ),
+        st.sampled_from(["/rules", "/rules/periods/2024", "/rules/periods/nope"]),
+    )
+    def run(
+        method: str,
+        template: str,
+        period: str,
+        indicator: str,
+        body: dict[str, object],
+        form: dict[str, str],
+        page: str,
+    ) -> None:
+        path = template.format(p=quote(period, safe=""), i=quote(indicator, safe=""))
+        answer = client.request(method, path, content=json.dumps(body).encode(), headers=headers)
+        assert answer.status_code < 500, answer.text[:300]
+        assert "Traceback" not in answer.text
+        fields = {f"{k}:{indicator[:20]}": v for k, v in form.items()}
+        posted = client.post(page, data={**fields, "csrf": csrf}, follow_redirects=False)
+        assert posted.status_code < 500, posted.text[:300]
+        assert "Traceback" not in posted.text
+
+    run()
+    admin = actor(platform, "admin")
+    with platform.tx() as s:
+        for row in s.scalars(select(IndicatorRule)):
+            for bound in (row.low, row.high):
+                assert bound is None or math.isfinite(bound)
+            assert row.low is None or row.high is None or row.low <= row.high
+            assert row.yoy_threshold is None or 0 < row.yoy_threshold <= 10
+        assert review.verify_audit(s, admin) is None
