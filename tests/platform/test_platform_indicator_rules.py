@@ -3,12 +3,15 @@ applied on SQLite and PostgreSQL, over the service, the page and the API."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
+from urllib.parse import quote
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from platform_support import ADMIN_PASSWORD, actor, login
 from sqlalchemy import func, inspect, select
@@ -386,6 +389,12 @@ def test_filler_reads_the_rules_and_sees_the_range_fire(platform: Platform) -> N
     )
     form = filler.get("/api/v1/periods/2024/form").json()
     assert next(f for f in form if f["indicator"] == "trade_total")["high"] == 10
+    # the Excel template lists the range that applies now
+    book = openpyxl.load_workbook(
+        io.BytesIO(filler.get("/periods/2024/520100/template.xlsx?lang=en").content)
+    )
+    listed_rows = {r[0]: r for r in book["indicators"].iter_rows(min_row=2, values_only=True)}
+    assert listed_rows["trade_total"][4:6] == (0, 10)
     refused = filler.put(
         "/api/v1/periods/2024/regions/520100/values?lang=en",
         json={"values": {"trade_total": 12}},
@@ -471,10 +480,6 @@ FORM_TEXT = st.sampled_from(["", "0", "-1", "1e400", "nan", "inf", "abc", "50", 
 def test_rules_api_and_page_never_fail_and_never_store_a_bad_rule(platform: Platform) -> None:
     """Fuzzed as the administrator (who passes the role check and reaches the parsing): no 5xx,
     no traceback, and every stored row is a valid rule."""
-    from urllib.parse import quote
-
-    from hypothesis import HealthCheck, settings
-
     open_period(platform, "2024", 2024)
     client = TestClient(create_app(platform), raise_server_exceptions=False)
     csrf = login(client, "admin", ADMIN_PASSWORD)

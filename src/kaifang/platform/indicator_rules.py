@@ -360,7 +360,8 @@ def save_rules(
             actor=actor.username,
             action=action,
             object_type="indicator_rule",
-            object_id=f"{scope}/{change.indicator}",
+            # the log's object column holds 80 characters; period codes and ids are far shorter
+            object_id=f"{scope}/{change.indicator}"[:80],
             before=before,
             after=after,
         )
