@@ -274,3 +274,57 @@ def platform_value(platform: Platform, region: str, indicator: str, year: int) -
     with platform.tx(admin) as s:
         history = workflow.value_history(s, admin, region, year + 1, [indicator])
     return history[indicator][year]
+
+
+def test_administrator_narrows_a_range_and_the_filler_sees_it_fire(
+    platform: Platform, backend: str, browser: Browser
+) -> None:
+    """The administrator changes trade_total's maximum with the keyboard only (type, Enter);
+    the filler's instant validation then names the value and the new range, and saving is
+    refused."""
+    admin_actor = actor(platform, "admin")
+    with platform.tx(admin_actor) as s:
+        workflow.create_period(
+            s,
+            admin_actor,
+            platform.framework,
+            code="2024",
+            year=2024,
+            name_zh="2024",
+            name_en="2024",
+        )
+        workflow.set_period_state(s, admin_actor, "2024", "open")
+    origin, server, thread, sock = _serve(platform)
+    try:
+        admin = Session(browser, origin, "admin", ADMIN_PASSWORD)
+        admin.page.click("nav.site-nav >> text=Validation rules")
+        admin.page.click("[data-testid=level-2024]")
+        admin.page.focus("#high-trade_total")
+        admin.page.keyboard.type("10")
+        admin.page.keyboard.press("Enter")
+        admin.page.wait_for_selector("[data-testid=message]")
+        assert "1 rule changes saved" in admin.page.inner_text("[data-testid=message]")
+        row = admin.page.locator("tr[data-indicator=trade_total]")
+        assert row.get_attribute("data-source") == "period"
+        assert "admin" in row.inner_text()
+        admin.shot(f"rules_{backend}")
+
+        gy = Session(browser, origin, "filler_gy", PASSWORD)
+        gy.go("/periods/2024/520100?lang=en")
+        assert "0–10" in gy.page.inner_text("tr[data-indicator=trade_total]")
+        gy.page.fill("#v_trade_total", "12")
+        gy.page.wait_for_selector("tr[data-indicator=trade_total] .finding-hard", timeout=15000)
+        message = gy.page.inner_text("#f_trade_total")
+        assert "12 is above the maximum (allowed range [0, 10])" in message
+        gy.page.click("[data-testid=save]")
+        assert "nothing was saved" in gy.page.inner_text("[data-testid=error]")
+        gy.shot(f"rule_fires_{backend}")
+        for session in (admin, gy):
+            session.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+    with platform.tx(admin_actor) as s:
+        period = workflow.get_period(s, "2024")
+        assert workflow.list_submissions(s, admin_actor, period) == {}

@@ -123,6 +123,47 @@ GLOBAL: dict[str, tuple[str, str, str, dict[str, Any] | None, set[str]]] = {
         {"admin"},
     ),
     "account": ("GET", "/account", "draft", None, ALL),
+    # the per-indicator validation rules: everyone reads them, the administrator edits them
+    "rules": ("GET", "/rules", "draft", None, ALL),
+    "period_rules": ("GET", "/rules/periods/2024", "draft", None, ALL),
+    "save_rules": (
+        "POST",
+        "/rules",
+        "draft",
+        {"row:fdi_actual": "1", "low:fdi_actual": "0", "yoy:fdi_actual": "1.{n}"},
+        {"admin"},
+    ),
+    "save_period_rules": (
+        "POST",
+        "/rules/periods/2024",
+        "draft",
+        {"row:fdi_actual": "1", "low:fdi_actual": "0", "yoy:fdi_actual": "2.{n}"},
+        {"admin"},
+    ),
+    "api_rules": ("GET", "/api/v1/rules", "draft", None, ALL),
+    "api_period_rules": ("GET", "/api/v1/periods/2024/rules", "draft", None, ALL),
+    "api_put_rule": (
+        "PUT",
+        "/api/v1/rules/fdi_actual",
+        "draft",
+        {"json": {"low": 0, "high": None, "yoy_threshold": 0.7}},
+        {"admin"},
+    ),
+    "api_put_period_rule": (
+        "PUT",
+        "/api/v1/periods/2024/rules/fdi_actual",
+        "draft",
+        {"json": {"low": 0, "high": None, "history_band": False}},
+        {"admin"},
+    ),
+    "api_reset_rule": ("DELETE", "/api/v1/rules/fdi_actual", "draft", {"json": None}, {"admin"}),
+    "api_reset_period_rule": (
+        "DELETE",
+        "/api/v1/periods/2024/rules/fdi_actual",
+        "draft",
+        {"json": None},
+        {"admin"},
+    ),
 }
 
 

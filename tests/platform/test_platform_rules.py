@@ -22,12 +22,15 @@ def test_parse_value_accepts_what_the_readers_accept() -> None:
 
 
 def test_hard_rules_by_hand() -> None:
-    share = FieldSpec("s", 0.0, 100.0)
+    share = FieldSpec("s", 0.0, 100.0, name_zh="占比", name_en="Share")
     assert rules.hard_findings(share, "100") == []
+    named = {"low": 0.0, "high": 100.0, "range": "[0, 100]", "name_zh": "占比", "name_en": "Share"}
     assert rules.hard_findings(share, "100.01") == [
-        Finding("s", "hard", "above_range", {"high": 100.0})
+        Finding("s", "hard", "above_range", {"value": 100.01, **named})
     ]
-    assert rules.hard_findings(share, "-1") == [Finding("s", "hard", "below_range", {"low": 0.0})]
+    assert rules.hard_findings(share, "-1") == [
+        Finding("s", "hard", "below_range", {"value": -1.0, **named})
+    ]
     logged = FieldSpec("l", 0.0, None, positive=True)
     assert [f.rule for f in rules.hard_findings(logged, "0")] == ["not_positive"]
     assert [f.rule for f in rules.hard_findings(logged, "x")] == ["not_a_number"]

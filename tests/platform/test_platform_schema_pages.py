@@ -75,6 +75,8 @@ def test_every_page_renders_in_both_languages(platform: Platform, lang: str) -> 
         "/users",
         "/account",
         "/login",
+        "/rules",
+        "/rules/periods/2024",
         "/no-such-page",
     ):
         page = client.get(f"{path}?lang={lang}")

@@ -22,6 +22,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_periods": frozenset({"admin"}),
     "manage_users": frozenset({"admin"}),
     "read_audit": frozenset({"admin", "province_reviewer", "prefecture_reviewer"}),
+    # the per-indicator validation rules: everyone reads them, the administrator edits them
+    "manage_rules": frozenset({"admin"}),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,12 @@ def template_bytes(
     fields: list[FormField],
     values: dict[str, tuple[float | None, str | None]],
     lang: str,
+    ranges: Mapping[str, tuple[float | None, float | None]] | None = None,
 ) -> bytes:
-    """The .xlsx template of ``region`` for ``period``, with the current values filled in."""
+    """The .xlsx template of ``region`` for ``period``, with the current values filled in.
+
+    ``ranges`` (indicator -> low, high) are the ranges that apply now (the administrator's
+    rules); without them the fields' derived ranges are listed."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#DDE2E8"})
@@ -73,7 +78,10 @@ def template_bytes(
             row,
             0,
             [field.indicator, field.name_zh, field.name_en, field.unit]
-            + ["" if x is None else x for x in (field.low, field.high)],
+            + [
+                "" if x is None else x
+                for x in (ranges or {}).get(field.indicator, (field.low, field.high))
+            ],
         )
     guide.set_column(0, 0, 32)
     guide.set_column(1, 2, 48)

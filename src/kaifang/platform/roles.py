@@ -21,8 +21,9 @@ UPDATABLE = (
     "submissions",
     "audit_head",
     "api_tokens",
+    "indicator_rules",
 )
-DELETABLE = ("sessions", "login_failures", "user_scopes")
+DELETABLE = ("sessions", "login_failures", "user_scopes", "indicator_rules")
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

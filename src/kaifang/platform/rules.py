@@ -5,6 +5,9 @@ missing-value markers decide), a value outside the indicator's range, a non-posi
 indicator the framework log-transforms. Soft rules ask for a written explanation: a year-on-year
 change beyond a threshold, a value outside the min-max of the last five years.
 
+The range, the threshold and whether the five-year band applies are per indicator (a
+:class:`FieldSpec`); the administrator edits them (:mod:`kaifang.platform.indicator_rules`).
+
 Every finding is a :class:`Finding` with a message key and its parameters, so that the web layer
 shows it in Chinese or English and the API returns it as data.
 """
@@ -30,16 +33,23 @@ MAX_EXPLANATION = 2000
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field of a form: an indicator with its hard range.
+    """One field of a form: an indicator with its hard range and its soft rules.
 
     ``low``/``high`` are inclusive bounds (``None``: unbounded); ``positive`` asks for a value
-    strictly above zero (the framework takes its logarithm).
+    strictly above zero (the framework takes its logarithm). ``yoy_threshold`` is the
+    indicator's own year-on-year threshold (``None``: the one given to :func:`check_values`);
+    ``history_band`` says whether the five-year min-max rule applies. The names go into the
+    findings so that a message names the indicator in the reader's language.
     """
 
     indicator: str
     low: float | None = None
     high: float | None = None
     positive: bool = False
+    yoy_threshold: float | None = None
+    history_band: bool = True
+    name_zh: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,14 @@ def default_range(unit: str | None, transform: str | None) -> tuple[float | None
     if text == "%" or "0-100" in text:
         return 0.0, 100.0
     return 0.0, None
+
+
+def range_text(low: float | None, high: float | None) -> str:
+    """An inclusive range in interval notation, the same in every language: ``[0, 100]``,
+    ``[0, +∞)``, ``(-∞, 5]``."""
+    left = "(-∞" if low is None else f"[{low:.10g}"
+    right = "+∞)" if high is None else f"{high:.10g}]"
+    return f"{left}, {right}"
 
 
 def parse_value(text: str | float | None) -> tuple[float | None, bool]:
@@ -90,10 +108,23 @@ def hard_findings(spec: FieldSpec, text: str | float | None) -> list[Finding]:
     if value is None:
         return []
     found = []
-    if spec.low is not None and value < spec.low:
-        found.append(Finding(spec.indicator, "hard", "below_range", {"low": spec.low}))
-    if spec.high is not None and value > spec.high:
-        found.append(Finding(spec.indicator, "hard", "above_range", {"high": spec.high}))
+    if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
+        # the message names the indicator, the value and the whole range
+        found.append(
+            Finding(
+                spec.indicator,
+                "hard",
+                "below_range" if spec.low is not None and value < spec.low else "above_range",
+                {
+                    "value": value,
+                    "low": spec.low,
+                    "high": spec.high,
+                    "range": range_text(spec.low, spec.high),
+                    "name_zh": spec.name_zh or spec.indicator,
+                    "name_en": spec.name_en or spec.indicator,
+                },
+            )
+        )
     if spec.positive and value <= 0:
         found.append(Finding(spec.indicator, "hard", "not_positive", {}))
     return found
@@ -105,12 +136,13 @@ def soft_findings(
     year: int,
     history: Mapping[int, float],
     threshold: float = YOY_THRESHOLD,
+    band: bool = True,
 ) -> list[Finding]:
     """Soft-rule findings of one value against its own history (year -> value).
 
     Year-on-year: :math:`|x_t / x_{t-1} - 1| > \\text{threshold}` when the previous year is known
-    and non-zero. Band: :math:`x_t < \\min` or :math:`x_t > \\max` over the values of the five
-    years before ``year`` (at least three of them known).
+    and non-zero. Band (when ``band``): :math:`x_t < \\min` or :math:`x_t > \\max` over the
+    values of the five years before ``year`` (at least three of them known).
     """
     if value is None:
         return []
@@ -131,7 +163,7 @@ def soft_findings(
         [v for y, v in history.items() if year - HISTORY_YEARS <= y < year and v is not None],
         dtype=np.float64,
     )
-    if window.size >= MIN_HISTORY:
+    if band and window.size >= MIN_HISTORY:
         low, high = float(window.min()), float(window.max())
         if value < low or value > high:
             found.append(
@@ -154,7 +186,8 @@ def check_values(
 ) -> list[Finding]:
     """Every finding of a set of entered cells (indicator -> text), in form order.
 
-    A cell for an indicator that is not a field of the form is a hard finding.
+    A cell for an indicator that is not a field of the form is a hard finding. A field's own
+    ``yoy_threshold`` takes precedence over ``threshold``.
     """
     found: list[Finding] = []
     for indicator, text in cells.items():
@@ -166,7 +199,10 @@ def check_values(
         found += hard
         if not hard:
             value, _ = parse_value(text)
-            found += soft_findings(indicator, value, year, history.get(indicator, {}), threshold)
+            own = spec.yoy_threshold if spec.yoy_threshold is not None else threshold
+            found += soft_findings(
+                indicator, value, year, history.get(indicator, {}), own, spec.history_band
+            )
     order = {name: i for i, name in enumerate(specs)}
     return sorted(found, key=lambda f: order.get(f.indicator, len(order)))
 

@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from kaifang.framework import Framework
-from kaifang.platform import audit, rules
+from kaifang.platform import audit, indicator_rules, rules
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Invalid, NotFound, Refused
 from kaifang.platform.forms import form_fields
@@ -128,10 +128,10 @@ def get_period(session: Session, code: str) -> Period:
     return period
 
 
-def field_specs(period: Period) -> dict[str, rules.FieldSpec]:
-    return {
-        f.indicator: rules.FieldSpec(f.indicator, f.low, f.high, f.positive) for f in period.fields
-    }
+def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
+    """The period's fields with the rules that apply to them (the administrator's per-indicator
+    rules over the derived ones)."""
+    return indicator_rules.field_specs(session, period)
 
 
 # ------------------------------------------------------------------------------------ regions
@@ -286,7 +286,7 @@ def check_cells(
     cells: Mapping[str, str | float | None],
 ) -> list[rules.Finding]:
     """Hard and soft findings of entered cells (for instant validation and before saving)."""
-    specs = field_specs(period)
+    specs = field_specs(session, period)
     history = value_history(session, actor, region, period.year, list(cells))
     return rules.check_values(specs, cells, period.year, history, period.yoy_threshold)
 
@@ -335,7 +335,7 @@ def save_values(
         raise Refused("stale_form", revision=submission.revision)
     # Only hard rules block saving, and they need no history: the write lock (SQLite's one
     # writer) is held for as short a time as possible. Soft rules are checked on submit.
-    hard = rules.check_values(field_specs(period), cells, period.year, {})
+    hard = rules.check_values(field_specs(session, period), cells, period.year, {})
     if hard:
         raise Invalid("hard_rules", hard)
     current = current_values(session, [submission.id])[submission.id]

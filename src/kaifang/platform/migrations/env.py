@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from kaifang.platform.models import Base
+from kaifang.platform.rule_models import IndicatorRule  # noqa: F401 (completes the metadata)
 
 config = context.config
 target_metadata = Base.metadata

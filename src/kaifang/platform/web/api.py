@@ -87,13 +87,15 @@ def form(request: Request, code: str) -> list[dict[str, Any]]:
     viewer = _viewer(request, None, False)
     with platform_of(request).read(viewer.actor) as session:
         period = workflow.get_period(session, code)
+        # the range that applies: the administrator's per-indicator rules over the derived one
+        specs = workflow.field_specs(session, period)
         return [
             {
                 "indicator": f.indicator,
                 "name": {"zh": f.name_zh, "en": f.name_en},
                 "unit": f.unit,
-                "low": f.low,
-                "high": f.high,
+                "low": specs[f.indicator].low,
+                "high": specs[f.indicator].high,
                 "positive": f.positive,
             }
             for f in period.fields

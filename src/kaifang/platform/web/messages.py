@@ -109,10 +109,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Problems in the file (nothing imported):",
     },
     "rule_not_a_number": {"zh": "不是数字：“{text}”", "en": "not a number: '{text}'"},
-    "rule_below_range": {"zh": "低于下限 {low}", "en": "below the minimum {low}"},
-    "rule_above_range": {"zh": "高于上限 {high}", "en": "above the maximum {high}"},
+    "rule_below_range": {
+        "zh": "{name}：{value} 低于下限（允许范围 {range}）",
+        "en": "{name}: {value} is below the minimum (allowed range {range})",
+    },
+    "rule_above_range": {
+        "zh": "{name}：{value} 高于上限（允许范围 {range}）",
+        "en": "{name}: {value} is above the maximum (allowed range {range})",
+    },
     "rule_not_positive": {"zh": "必须大于 0", "en": "must be above 0"},
-    "rule_unknown_indicator": {"zh": "不是本表单的指标", "en": "not a field of this form"},
+    "rule_unknown_indicator": {
+        "zh": "{name}：不是本表单的指标",
+        "en": "{name}: not a field of this form",
+    },
     "rule_yoy_change": {
         "zh": "同比变动 {change}%，超过 ±{threshold}%，请说明原因",
         "en": "changed {change}% on last year, beyond ±{threshold}%: please explain",
@@ -296,6 +305,86 @@ MESSAGES: dict[str, dict[str, str]] = {
     "revoke": {"zh": "撤销", "en": "Revoke"},
     "validating": {"zh": "正在校验…", "en": "Checking…"},
     "ok": {"zh": "通过", "en": "OK"},
+    # per-indicator validation rules
+    "nav_rules": {"zh": "校验规则", "en": "Validation rules"},
+    "rules_title": {"zh": "指标校验规则", "en": "Validation rules by indicator"},
+    "rules_title_global": {"zh": "通用规则（适用于所有报送期）", "en": "Rules for every period"},
+    "rules_title_period": {"zh": "报送期 {code} 的专用规则", "en": "Rules of period {code} only"},
+    "rules_lead": {
+        "zh": "上下限为硬性规则：超出范围的数值无法保存和提交。"
+        "同比变动阈值与近五年区间为提示性规则：触发时须填写说明。"
+        "报送期专用规则优先于通用规则，未设置时使用由计量单位推导的默认规则和报送期的同比阈值。"
+        "修改只影响今后的保存和提交，已提交的数据不会被重新校验。",
+        "en": "The minimum and maximum are hard rules: a value outside them is neither saved nor "
+        "submitted. The year-on-year threshold and the five-year band are soft rules: a flagged "
+        "value needs an explanation. A period's own rules take precedence over the rules for "
+        "every period; with neither, the range derived from the unit and the period's threshold "
+        "apply. A change applies to what is saved and submitted from now on; data already "
+        "submitted are not checked again.",
+    },
+    "rules_level": {"zh": "规则层级", "en": "Level"},
+    "rules_global": {"zh": "通用", "en": "Every period"},
+    "rule_low": {"zh": "下限", "en": "Minimum"},
+    "rule_high": {"zh": "上限", "en": "Maximum"},
+    "rule_yoy": {"zh": "同比阈值（%）", "en": "Year-on-year threshold (%)"},
+    "rule_band": {"zh": "近五年区间", "en": "Five-year band"},
+    "rule_reset": {"zh": "恢复默认", "en": "Reset"},
+    "rule_source": {"zh": "来源", "en": "Set by"},
+    "rule_changed": {"zh": "最后修改", "en": "Last changed"},
+    "rule_default_range": {"zh": "默认范围", "en": "Default range"},
+    "rule_source_default": {"zh": "默认", "en": "default"},
+    "rule_source_global": {"zh": "通用规则", "en": "every period"},
+    "rule_source_period": {"zh": "本期专用", "en": "this period"},
+    "rule_yoy_inherit": {"zh": "沿用报送期阈值", "en": "the period's threshold"},
+    "rule_unbounded_hint": {
+        "zh": "上下限留空表示不设限；同比阈值留空表示沿用报送期阈值。",
+        "en": "An empty minimum or maximum means no bound; an empty threshold keeps the "
+        "period's threshold.",
+    },
+    "rules_save": {"zh": "保存规则", "en": "Save the rules"},
+    "rules_saved": {"zh": "已保存 {n} 项规则修改。", "en": "{n} rule changes saved."},
+    "rules_read_only": {
+        "zh": "只有省级管理员可以修改校验规则。",
+        "en": "Only the administrator edits the validation rules.",
+    },
+    "rules_frozen": {
+        "zh": "该报送期已发布，其规则不能再修改。",
+        "en": "The period is published: its rules can no longer be changed.",
+    },
+    "rules_invalid": {
+        "zh": "规则设置有误，未保存任何修改：",
+        "en": "Some rules are wrong; nothing was saved:",
+    },
+    "rules_conflict": {
+        "zh": "其他管理员刚刚修改了同一规则，本次修改未保存。请刷新页面后重试。",
+        "en": "Another administrator changed the same rule just now; nothing was saved. "
+        "Reload the page and try again.",
+    },
+    "rule_which_low": {"zh": "下限", "en": "minimum"},
+    "rule_which_high": {"zh": "上限", "en": "maximum"},
+    "rule_which_yoy": {"zh": "同比阈值", "en": "year-on-year threshold"},
+    "rule_bad_rule_number": {
+        "zh": "{name}：{which}“{text}”不是数字",
+        "en": "{name}: the {which} '{text}' is not a number",
+    },
+    "rule_bad_bound": {
+        "zh": "{name}：{which}必须是有限的数",
+        "en": "{name}: the {which} must be a finite number",
+    },
+    "rule_range_reversed": {
+        "zh": "{name}：下限 {low} 大于上限 {high}",
+        "en": "{name}: the minimum {low} is above the maximum {high}",
+    },
+    "rule_bad_rule_threshold": {
+        "zh": "{name}：同比阈值 {text}% 应大于 0 且不超过 1000%",
+        "en": "{name}: the year-on-year threshold {text}% must lie above 0 and up to 1000%",
+    },
+    "rule_duplicate_rule": {
+        "zh": "{name}：同一指标出现了两次",
+        "en": "{name}: the indicator is given twice",
+    },
+    "audit_rule_set": {"zh": "修改校验规则", "en": "validation rule set"},
+    "audit_rule_reset": {"zh": "恢复默认校验规则", "en": "validation rule reset"},
 }
 
 

@@ -221,6 +221,7 @@ def _form_page(
             workflow.current_values(session, [submission.id])[submission.id] if submission else {}
         )
         history = review.reviews_of(session, actor, submission) if submission else []
+        specs = workflow.field_specs(session, period)
         if findings is None and values:
             findings = workflow.check_cells(
                 session, actor, period, region_code, {i: v.value for i, v in values.items()}
@@ -252,6 +253,7 @@ def _form_page(
         editable=editable,
         can_submit=editable and submission is not None and actor.can("submit"),
         values=shown,
+        specs=specs,
         notes=explained,
         findings=by_indicator,
         actions=actions,
@@ -371,12 +373,14 @@ def template(request: Request, code: str, region_code: str) -> Response:
         values = (
             workflow.current_values(session, [submission.id])[submission.id] if submission else {}
         )
+        specs = workflow.field_specs(session, period)
         content = excel.template_bytes(
             period,
             region,
             list(period.fields),
             {i: (v.value, v.explanation) for i, v in values.items()},
             lang_of(request),
+            ranges={i: (s.low, s.high) for i, s in specs.items()},
         )
     name = f"kaifang_{period.code}_{region.code}.xlsx"
     return Response(

@@ -32,6 +32,7 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str, str]]:
         items.append(("audit", "/audit", "nav_audit"))
     if viewer.actor.can("manage_users"):
         items.append(("users", "/users", "nav_users"))
+    items.append(("rules", "/rules", "nav_rules"))
     items.append(("account", "/account", "nav_account"))
     return items
 
@@ -42,11 +43,17 @@ def _relative(request: Request, **params: str) -> str:
 
 
 def _shown(value: object) -> object:
-    return f"{value:g}" if isinstance(value, float) else value
+    # ten significant digits: a bound such as 1234567 reads as itself, not 1.23457e+06
+    return f"{value:.10g}" if isinstance(value, float) else value
 
 
 def finding_text(finding: Finding, lang: str) -> str:
     params = {k: _shown(v) for k, v in finding.params.items()}
+    # the indicator in the reader's language (its id only when no name came with the finding)
+    params["name"] = params.get(f"name_{lang}") or finding.indicator
+    which = f"rule_which_{params.get('which')}"
+    if which in messages.MESSAGES:
+        params["which"] = messages.t(which, lang)
     return messages.t(f"rule_{finding.rule}", lang, **params)
 
 
