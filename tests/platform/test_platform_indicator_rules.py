@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from platform_support import ADMIN_PASSWORD, actor, login
+from platform_support import ADMIN_PASSWORD, LOCAL, actor, login
 from sqlalchemy import func, inspect, select
 from test_platform_workflow import approve_fully, enter, open_period
 
@@ -194,7 +194,7 @@ def test_the_rules_of_a_published_period_are_frozen(platform: Platform) -> None:
 
 
 def test_rules_page_saves_all_or_nothing_in_both_languages(platform: Platform) -> None:
-    client = TestClient(create_app(platform), raise_server_exceptions=False)
+    client = TestClient(create_app(platform), base_url=LOCAL, raise_server_exceptions=False)
     csrf = login(client, "admin", ADMIN_PASSWORD)
     page = client.get("/rules?lang=zh")
     assert page.status_code == 200 and "指标校验规则" in page.text
@@ -258,7 +258,7 @@ def test_rules_page_saves_all_or_nothing_in_both_languages(platform: Platform) -
 
 def test_filler_reads_the_rules_and_sees_the_range_fire(platform: Platform) -> None:
     open_period(platform, "2024", 2024)
-    admin = TestClient(create_app(platform), raise_server_exceptions=False)
+    admin = TestClient(create_app(platform), base_url=LOCAL, raise_server_exceptions=False)
     admin_csrf = login(admin, "admin", ADMIN_PASSWORD)
     answer = admin.put(
         "/api/v1/periods/2024/rules/trade_total",
@@ -268,7 +268,7 @@ def test_filler_reads_the_rules_and_sees_the_range_fire(platform: Platform) -> N
     assert answer.status_code == 200, answer.text
     assert answer.json()["rule"]["source"] == "period"
     assert answer.json()["rule"]["updated_by"] == "admin"
-    filler = TestClient(create_app(platform), raise_server_exceptions=False)
+    filler = TestClient(create_app(platform), base_url=LOCAL, raise_server_exceptions=False)
     csrf = login(filler, "filler_gy")
     listed = filler.get("/api/v1/periods/2024/rules").json()["rules"]
     rule = next(r for r in listed if r["indicator"] == "trade_total")
@@ -375,7 +375,7 @@ def test_rules_api_and_page_never_fail_and_never_store_a_bad_rule(platform: Plat
     """Fuzzed as the administrator (who passes the role check and reaches the parsing): no 5xx,
     no traceback, and every stored row is a valid rule."""
     open_period(platform, "2024", 2024)
-    client = TestClient(create_app(platform), raise_server_exceptions=False)
+    client = TestClient(create_app(platform), base_url=LOCAL, raise_server_exceptions=False)
     csrf = login(client, "admin", ADMIN_PASSWORD)
     headers = {"X-CSRF-Token": csrf, "content-type": "application/json"}
 
