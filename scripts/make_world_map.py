@@ -33,7 +33,7 @@ WORLD_ATLAS = "world-atlas@2.0.2"
 ISO_NAMES = "i18n-iso-countries@7.14.0"
 OUT = Path(__file__).resolve().parents[1] / "src" / "kaifang" / "report" / "world"
 # Natural Earth shapes without an ISO numeric code: their ISO-like alpha-3 codes
-NO_NUMERIC = {"Kosovo": ("XKX", "Kosovo", "科索沃"), "N. Cyprus": ("", "N. Cyprus", "北塞浦路斯")}
+NO_NUMERIC = {"Kosovo": ("XKK", "Kosovo", "科索沃"), "N. Cyprus": ("", "N. Cyprus", "北塞浦路斯")}
 NO_NUMERIC["Somaliland"] = ("", "Somaliland", "索马里兰")
 # names as Chinese official usage has them (the package's are 香港, 澳门, 中国台湾省, Taiwan)
 NAMES = {

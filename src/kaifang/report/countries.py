@@ -34,7 +34,9 @@ ALPHA_ALIASES = {
     "ROM": "ROU",  # Romania before 2002 (UN Comtrade's old code)
     "ZAR": "COD",  # Zaire / DR Congo before 1997
     "TMP": "TLS",  # East Timor before 2002
-    "KSV": "XKX",  # Kosovo in some national tables
+    "XKX": "XKK",  # Kosovo: the World Bank's code (the table has the package's XKK, 983)
+    "KOS": "XKK",  # Kosovo: Natural Earth's code
+    "KSV": "XKK",  # Kosovo in some national tables
     "S19": "TWN",  # "Other Asia, nes" of UN Comtrade and BACI: Taiwan, China
 }
 # numeric codes of UN Comtrade / BACI that differ from ISO 3166-1 numeric
