@@ -143,8 +143,19 @@ def match_partners(codes: Iterable[object], shapes: set[str]) -> PartnerMatch:
 
 def load_world_map(path: Path | str | None = None) -> dict[str, Any]:
     """The world map as GeoJSON: the shipped Natural Earth map, or ``path`` (any GeoJSON whose
-    features carry an ``iso3`` property). A file that is not such GeoJSON is an InputError."""
-    file = Path(path) if path is not None else WORLD_MAP
+    features carry an ``iso3`` property). A file that is not such GeoJSON is an InputError.
+    The shipped map is read once per process (do not modify what is returned)."""
+    if path is None:
+        return _shipped_map()
+    return _read_world_map(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _shipped_map() -> dict[str, Any]:
+    return _read_world_map(WORLD_MAP)
+
+
+def _read_world_map(file: Path) -> dict[str, Any]:
     data, problem = read_bounded(file, str(file))
     if problem is not None:
         raise InputError([problem])

@@ -166,21 +166,28 @@ def _svg(body: str, w: int, h: int, label: str) -> str:
     )
 
 
-def product_space_svg(
-    codes: list[str], proximity: np.ndarray, pci: np.ndarray, present: np.ndarray, label: str
-) -> str:
-    size = 520
-    xy = spectral_layout(proximity) * (size - 40) + 20
+def product_space_edges(proximity: np.ndarray) -> list[tuple[int, int]]:
+    """The links drawn in the product space: the maximum spanning tree of proximity (the
+    backbone, as in Hidalgo et al. 2007) and the strongest 0.5 % of the other links."""
     dist = np.where(proximity > 0, 1.0 - np.nan_to_num(proximity) + 1e-9, 0.0)
     tree = minimum_spanning_tree(dist).tocoo()
     edges = set(zip(tree.row.tolist(), tree.col.tolist(), strict=True))
     upper = np.triu(np.nan_to_num(proximity), 1)
     cut = np.quantile(upper[upper > 0], 0.995) if (upper > 0).any() else 1.0
     edges |= set(zip(*np.nonzero(upper >= cut), strict=True))
+    return sorted((int(a), int(b)) for a, b in edges)
+
+
+def product_space_svg(
+    codes: list[str], proximity: np.ndarray, pci: np.ndarray, present: np.ndarray, label: str
+) -> str:
+    size = 520
+    xy = spectral_layout(proximity) * (size - 40) + 20
+    edges = product_space_edges(proximity)
     lines = "".join(
         f'<line x1="{xy[a, 0]:.1f}" y1="{xy[a, 1]:.1f}" x2="{xy[b, 0]:.1f}" '
         f'y2="{xy[b, 1]:.1f}" stroke="#cbd5e1" stroke-width="0.8"/>'
-        for a, b in sorted(edges)
+        for a, b in edges
     )
     t = _unit_scale(pci)
     dots = "".join(

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
-from kaifang.web import api, disparity, downloads, pages
+from kaifang.web import api, disparity, downloads, pages, trade
 from kaifang.web.data import Dashboard
 from kaifang.web.guard import ServerGuard, ServerLimits
 
@@ -34,6 +34,7 @@ def create_app(dashboard: Dashboard, limits: ServerLimits | None = None) -> Fast
     app.include_router(pages.router)
     app.include_router(downloads.router)
     app.include_router(disparity.router)
+    app.include_router(trade.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(ServerGuard, limits=limits or ServerLimits())
     return app
