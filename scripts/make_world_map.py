@@ -113,9 +113,12 @@ def build(out: Path) -> None:
     def first(name: str | list[str]) -> str:
         return name[0] if isinstance(name, list) else name
 
-    # the short English form where the list gives one (United States, not ...of America)
+    # the common English form where the package lists several: the first without a comma or
+    # an "of" (United States, not United States of America; United Kingdom, not UK)
     def short_en(name: str | list[str]) -> str:
-        return name[1] if isinstance(name, list) and len(name) > 1 else first(name)
+        names = name if isinstance(name, list) else [name]
+        plain = [n for n in names if "," not in n and " of " not in n and len(n) > 3]
+        return plain[0] if plain else first(name)
 
     countries = {
         numeric: {

@@ -93,11 +93,12 @@ def read_trade_folder(folder: Path) -> TradeResults:
     for required in ("locations", "products", "location_product"):
         if tables[required] is None:
             raise KaifangError(f"{folder}: {required}.csv is missing (written by `kaifang trade`)")
+    concentration = tables.pop("concentration")
     results = TradeResults(
         locations=tables.pop("locations"),  # type: ignore[arg-type]
         products=tables.pop("products"),  # type: ignore[arg-type]
         location_product=tables.pop("location_product"),  # type: ignore[arg-type]
-        concentration=tables.pop("concentration") or pd.DataFrame(),
+        concentration=pd.DataFrame() if concentration is None else concentration,
         record=record,
         **tables,  # type: ignore[arg-type]
     )

@@ -3,7 +3,7 @@
 // drawn here is also in the table beside the chart; every name reaching a tooltip goes
 // through esc (the names come from the user's files).
 import {
-  PALETTE, SEQUENTIAL, baseOption, chart, esc, fmt, messages as m, pageData,
+  PALETTE, SEQUENTIAL, baseOption, chart, el, esc, fmt, messages as m, pageData,
 } from "./common.js";
 
 const { section, data } = pageData();
@@ -34,38 +34,71 @@ function lineOption(years, series, yName = "") {
   };
 }
 
-// A world choropleth: shapes by iso3, small countries as dots, quantile-free continuous scale
+// YlGnBu in five classes, as the report's SVG map
+const YLGNBU = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"];
+
+function quantile(sorted, q) {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+// Five quantile classes: market shares are skewed, equal-width classes would paint alike
+function classes(values) {
+  const sorted = values.filter((v) => v !== null).sort((a, b) => a - b);
+  if (!sorted.length) return { breaks: [], colour: () => "#e6e6e6" };
+  const breaks = [0, 0.2, 0.4, 0.6, 0.8, 1].map((q) => quantile(sorted, q));
+  const colour = (v) => {
+    for (let i = breaks.length - 2; i >= 0; i -= 1) if (v >= breaks[i]) return YLGNBU[i];
+    return YLGNBU[0];
+  };
+  return { breaks, colour };
+}
+
+function legend(id, breaks, format) {
+  const box = document.getElementById(id);
+  if (!box || !breaks.length) return;
+  box.replaceChildren(...YLGNBU.map((c, i) => {
+    const item = el("span", { class: "legend-item" });
+    item.append(el("span", { class: "legend-swatch", style: `background:${c}` }));
+    item.append(document.createTextNode(`${format(breaks[i])} – ${format(breaks[i + 1])}`));
+    return item;
+  }));
+}
+
+// A world choropleth: shapes by iso3 (geo regions), small countries as dots
 function worldOption(items, dots, title, format) {
-  const values = items.map((d) => d.value).filter((v) => v !== null);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const { breaks, colour } = classes([...items, ...dots].map((d) => d.value));
+  const byIso = Object.fromEntries(items.map((d) => [d.iso3, d]));
   const tip = (p) => {
-    const v = Array.isArray(p.value) ? p.value[2] : p.value;
-    const name = p.data?.label ?? p.name;
-    return Number.isFinite(v) ? `${esc(name)}<br>${esc(title)}: ${format(v)}` : esc(name);
+    if (p.componentType === "geo") {
+      const d = byIso[p.name];
+      return d ? `${esc(d.label)}<br>${esc(title)}: ${format(d.value)}` : "";
+    }
+    return `${esc(p.data.label)}<br>${esc(title)}: ${format(p.value[2])}`;
   };
   return {
-    ...baseOption,
-    tooltip: { trigger: "item", formatter: tip },
-    // one scale for shapes and dots: the dots' value is their third dimension
-    visualMap: [
-      { min: lo, max: hi, text: [format(hi), format(lo)], left: 8, bottom: 8, calculable: false,
-        itemHeight: 100, itemWidth: 12, inRange: { color: SEQUENTIAL }, seriesIndex: 0 },
-      { show: false, min: lo, max: hi, dimension: 2, inRange: { color: SEQUENTIAL }, seriesIndex: 1 },
-    ],
-    geo: {
-      map: "world", roam: false, nameProperty: "iso3", layoutCenter: ["50%", "50%"],
-      layoutSize: "100%", itemStyle: { areaColor: "#e6e6e6", borderColor: "#ffffff", borderWidth: 0.4 },
-      emphasis: { label: { show: false }, itemStyle: { areaColor: "#f6c667" } },
-      tooltip: { show: false },
+    option: {
+      ...baseOption,
+      tooltip: { trigger: "item", formatter: tip },
+      geo: {
+        map: "world", roam: false, nameProperty: "iso3", left: 4, right: 4, top: 4, bottom: 4,
+        tooltip: { show: true, formatter: tip },
+        label: { show: false },
+        itemStyle: { areaColor: "#e6e6e6", borderColor: "#ffffff", borderWidth: 0.4 },
+        emphasis: { label: { show: false }, itemStyle: { areaColor: "#f6c667" } },
+        regions: items.map((d) => ({ name: d.iso3, itemStyle: { areaColor: colour(d.value) } })),
+      },
+      series: [{
+        type: "scatter", coordinateSystem: "geo", symbolSize: 8,
+        data: dots.map((d) => ({
+          name: d.iso3, label: d.label, value: [d.lon, d.lat, d.value],
+          itemStyle: { color: colour(d.value), borderColor: "#1f2937", borderWidth: 0.7 },
+        })),
+      }],
     },
-    series: [
-      { type: "map", geoIndex: 0, data: items.filter((d) => d.iso3).map((d) => ({
-        name: d.iso3, value: d.value, label: d.label })) },
-      { type: "scatter", coordinateSystem: "geo", symbolSize: 8,
-        itemStyle: { borderColor: "#1f2937", borderWidth: 0.7 },
-        data: dots.map((d) => ({ name: d.iso3, label: d.label, value: [d.lon, d.lat, d.value] })) },
-    ],
+    breaks,
   };
 }
 
@@ -107,8 +140,11 @@ async function overview() {
   }
   if (data.world.length) {
     await worldMap();
-    const items = data.world.map((r) => ({ iso3: r.iso3, value: r.eci, label: r.name }));
-    chart("world-eci-map").setOption(worldOption(items, [], m.eci, (v) => fmt(v, 2)));
+    const items = data.world.filter((r) => r.iso3)
+      .map((r) => ({ iso3: r.iso3, value: r.eci, label: r.name }));
+    const { option, breaks } = worldOption(items, [], m.eci, (v) => fmt(v, 2));
+    chart("world-eci-map").setOption(option);
+    legend("world-eci-legend", breaks, (v) => fmt(v, 2));
   }
 }
 
@@ -172,7 +208,9 @@ async function markets() {
     iso3: r.iso3, value: r.share, label: r.name,
     lon: data.dots[r.partner][0], lat: data.dots[r.partner][1],
   }));
-  chart("market-map").setOption(worldOption(items, dots, m.share, pct));
+  const { option, breaks } = worldOption(items, dots, m.share, pct);
+  chart("market-map").setOption(option);
+  legend("market-legend", breaks, pct);
   chart("market-treemap").setOption({
     ...baseOption,
     tooltip: { formatter: (p) => `${esc(p.name)}<br>${esc(m.share)}: ${pct(p.value)}` },
