@@ -208,7 +208,8 @@ def test_download_is_formula_escaped() -> None:
     with _client(_hostile_view()) as c:
         r = c.get("/download/trade-markets.csv?lang=en")
         assert r.status_code == 200
-        assert r.headers["content-disposition"] == 'attachment; filename="trade-markets-gz-2024.csv"'
+        disposition = r.headers["content-disposition"]
+        assert disposition == 'attachment; filename="trade-markets-gz-2024.csv"'
         text = r.content.decode("utf-8-sig")
         assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
         assert c.get("/download/trade-markets.xlsx?lang=zh").status_code == 200
@@ -248,7 +249,7 @@ def test_a_results_folder_gives_the_same_pages_as_the_config(
 def test_a_folder_not_written_by_trade_is_refused(tmp_path: Path) -> None:
     from kaifang.errors import KaifangError
 
-    with pytest.raises(KaifangError, match="run.json is missing"):
+    with pytest.raises(KaifangError, match=r"run\.json is missing"):
         TradeView.open([tmp_path])
     (tmp_path / "run.json").write_text('{"verb": "assess"}', encoding="utf-8")
     with pytest.raises(KaifangError, match="not written by `kaifang trade`"):
