@@ -204,3 +204,41 @@ def test_an_approved_map_can_replace_the_shipped_one(tmp_path: Path) -> None:
     geo = load_world_map(_write(tmp_path, json.dumps(square)))
     result = world_map_svg(geo, {"chn": 1.0, "usa": 2.0}, {}, "x", "none", str)
     assert result.drawn == ["chn"] and result.unmatched == {"usa": "no_shape"}
+
+
+GUIZHOU_STRUCTURE = Path(__file__).resolve().parents[2] / "examples/guizhou_trade/structure.yaml"
+
+
+def test_trade_cli_draws_the_market_map_on_the_map_given(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kaifang.cli import app
+
+    runner = CliRunner()
+    square = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"iso3": "NLD"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[3, 50], [7, 50], [7, 54], [3, 54], [3, 50]]],
+                },
+            }
+        ],
+    }
+    geo = _write(tmp_path, json.dumps(square))
+    out = tmp_path / "out"
+    args = ["trade", str(GUIZHOU_STRUCTURE), "-o", str(out), "--lang", "en"]
+    result = runner.invoke(app, [*args, "--world-map", str(geo)])
+    assert result.exit_code == 0, result.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count('class="market"') == 1 and 'data-iso3="NLD"' in page
+    # the simulated partners other than the Netherlands are listed, none dropped
+    unmatched = re.search(r"data-testid='map-unmatched'>([^<]*)<", page)
+    assert unmatched is not None and "United States" in unmatched.group(1)
+
+    bad = runner.invoke(app, [*args, "--world-map", str(tmp_path / "none.geojson")])
+    assert bad.exit_code == 1 and "none.geojson" in bad.output
+    assert "Traceback" not in bad.output

@@ -162,6 +162,14 @@ def test_world_trade_overview_map(browser: Browser, world_origin: str, lang: str
         _charts_drawn(page)
         brazil = "巴西" if lang == "zh" else "Brazil"
         assert brazil in _hover_map(page, "world-eci-map", -52.0, -10.0)
+        # keyboard only: Tab reaches the location list, an arrow key picks the next economy
+        # and the page shows it
+        page.focus("#location")
+        first = page.eval_on_selector("#location", "s => s.value")
+        page.keyboard.press("ArrowDown")
+        page.wait_for_url(lambda url: "location=" in url and first not in url.split("location=")[1])
+        page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        assert page.eval_on_selector("#location", "s => s.value") != first
         for path in PAGES[1:]:
             watched.goto(f"{path}?lang={lang}")
         assert page.query_selector("[data-testid=no-partner-data]") is not None
