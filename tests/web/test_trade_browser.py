@@ -137,6 +137,11 @@ def test_guizhou_trade_pages_in_both_languages(
         if path == "/trade/markets":
             # the United States, 4.9 % of the (simulated) exports in 2024
             assert "美国" in _hover_map(page, "market-map", -100.0, 40.0)
+            # by keyboard, the map shows growth instead of share (the tooltip says so)
+            page.focus("#market-metric")
+            page.keyboard.press("End")
+            assert page.eval_on_selector("#market-metric", "s => s.value") == "growth"
+            assert "同比增长" in _hover_map(page, "market-map", -100.0, 40.0)
         # keyboard: the location select and the page links are reachable and labelled
         page.focus("#location")
         assert page.evaluate("document.activeElement.id") == "location"

@@ -102,10 +102,12 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Export markets of {name} ({year})",
     },
     "market_map_note": {
-        "zh": "颜色表示各市场占出口额的份额；太小而无法在图上画出的国家或地区以圆点表示。",
-        "en": "Colour: each market's share of the exports; countries too small for the map are "
-        "dots.",
+        "zh": "颜色表示各市场的份额、出口额或同比增长（五个分位数组）；"
+        "太小而无法在图上画出的国家或地区以圆点表示。",
+        "en": "Colour: each market's share, exports or growth on a year (five quantile classes); "
+        "countries too small for the map are dots.",
     },
+    "map_shows": {"zh": "地图显示", "en": "The map shows"},
     "treemap_title": {"zh": "市场构成", "en": "Composition of markets"},
     "partner": {"zh": "市场", "en": "Market"},
     "exports": {"zh": "出口额", "en": "Exports"},

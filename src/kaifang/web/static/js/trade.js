@@ -9,7 +9,7 @@ import {
 const { section, data } = pageData();
 
 // choosing a location or a year shows it (the form also works with its button, without script)
-for (const id of ["location", "year"]) {
+for (const id of ["location", "market-year"]) {
   const select = document.getElementById(id);
   if (select) select.addEventListener("change", () => select.form.requestSubmit());
 }
@@ -200,17 +200,33 @@ function opportunities() {
   });
 }
 
-async function markets() {
-  await worldMap();
-  const items = data.rows.filter((r) => r.iso3 && !r.dot)
-    .map((r) => ({ iso3: r.iso3, value: r.share, label: r.name }));
-  const dots = data.rows.filter((r) => r.dot).map((r) => ({
-    iso3: r.iso3, value: r.share, label: r.name,
+const METRICS = {
+  share: { title: () => m.share, format: pct },
+  value: { title: () => m.exports, format: (v) => fmt(v, 0) },
+  growth: { title: () => m.growth, format: (v) => (v > 0 ? "+" : "") + pct(v) },
+};
+
+function drawMarketMap(mapChart, metric) {
+  const { title, format } = METRICS[metric];
+  // a market without the measure (growth of a new market) stays grey
+  const rows = data.rows.filter((r) => r.iso3 && r[metric] !== null);
+  const items = rows.filter((r) => !r.dot)
+    .map((r) => ({ iso3: r.iso3, value: r[metric], label: r.name }));
+  const dots = rows.filter((r) => r.dot).map((r) => ({
+    iso3: r.iso3, value: r[metric], label: r.name,
     lon: data.dots[r.partner][0], lat: data.dots[r.partner][1],
   }));
-  const { option, breaks } = worldOption(items, dots, m.share, pct);
-  chart("market-map").setOption(option);
-  legend("market-legend", breaks, pct);
+  const { option, breaks } = worldOption(items, dots, title(), format);
+  mapChart.setOption(option, true);
+  legend("market-legend", breaks, format);
+}
+
+async function markets() {
+  await worldMap();
+  const mapChart = chart("market-map");
+  const metric = document.getElementById("market-metric");
+  drawMarketMap(mapChart, metric.value);
+  metric.addEventListener("change", () => drawMarketMap(mapChart, metric.value));
   chart("market-treemap").setOption({
     ...baseOption,
     tooltip: { formatter: (p) => `${esc(p.name)}<br>${esc(m.share)}: ${pct(p.value)}` },
