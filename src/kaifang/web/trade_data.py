@@ -195,10 +195,3 @@ class TradeView:
         for s in reversed(self.sources):
             out.update((s.results.record.get("config") or {}).get("names") or {})
         return out
-
-    def titles(self) -> list[dict[str, str]]:
-        return [
-            title
-            for s in self.sources
-            if isinstance(title := (s.results.record.get("config") or {}).get("title"), dict)
-        ]

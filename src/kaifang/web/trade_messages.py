@@ -25,7 +25,6 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
     "trade_location": {"zh": "地区", "en": "Location"},
     "trade_year": {"zh": "年份", "en": "Year"},
     "trade_show": {"zh": "显示", "en": "Show"},
-    "trade_sources": {"zh": "数据来源", "en": "Sources"},
     "eci": {"zh": "经济复杂度指数", "en": "ECI"},
     "diversity": {
         "zh": "多样性（具有比较优势的产品数）",
@@ -111,7 +110,6 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
     "treemap_title": {"zh": "市场构成", "en": "Composition of markets"},
     "partner": {"zh": "市场", "en": "Market"},
     "exports": {"zh": "出口额", "en": "Exports"},
-    "share_pct": {"zh": "份额（%）", "en": "Share (%)"},
     "growth": {"zh": "同比增长", "en": "Growth on a year"},
     "map_boundaries": {
         "zh": "底图为公有领域的“自然地球”1:1.1亿世界地图，边界按实际控制线绘制，"
