@@ -199,6 +199,19 @@ def test_uncertainty_queue_kept_across_reloads(config: Path, results: Path) -> N
     assert live.current().sensitivity_queue is first.sensitivity_queue
 
 
+def test_trade_results_kept_across_reloads(config: Path, results: Path) -> None:
+    # the trade view is loaded once from `--trade`; new assessment results must not drop it
+    first = Dashboard.open(results)
+    marker = object()
+    first.trade = marker  # type: ignore[assignment]
+    live = LiveDashboard(first, every=0)
+    lift_unit_two(config)
+    assess(config, results)
+    fresh = live.current()
+    assert fresh is not first
+    assert fresh.trade is marker
+
+
 # ------------------------------------------------------------------- kaifang serve --refresh
 
 

@@ -67,7 +67,8 @@ def _bind_failure(host: str, port: int, exc: OSError, zh: bool) -> str:
 
 @app.command(
     epilog="Example: kaifang serve examples/guizhou/assessment.yaml --port 8000  "
-    "(then open http://127.0.0.1:8000/?lang=zh)"
+    "(then open http://127.0.0.1:8000/?lang=zh). With trade pages: add --trade "
+    "examples/guizhou_trade/trade.yaml --trade examples/guizhou_trade/structure.yaml"
 )
 def serve(
     source: Annotated[
@@ -113,9 +114,28 @@ def serve(
             max=86_400,
         ),
     ] = DEFAULT_REFRESH,
+    trade: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trade",
+            help="Trade results for the trade pages: a trade config (trade.yaml, computed at "
+            "start) or a folder written by `kaifang trade -o DIR`; repeat to show several as "
+            "one (e.g. a region's complexity run and its structure run).",
+        ),
+    ] = None,
+    world_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--world-map",
+            help="GeoJSON of the world for the market map, features keyed by an 'iso3' "
+            "property (default: the shipped Natural Earth 1:110m map; for publication in "
+            "China use an approved standard map).",
+        ),
+    ] = None,
     lang: LangOption = "zh",
 ) -> None:
-    """Serve the dashboard: map, ranking, unit profiles, indicators, framework and what-if."""
+    """Serve the dashboard: map, ranking, unit profiles, indicators, framework and what-if
+    (and the trade pages with --trade)."""
     lang = check_lang(lang)
     zh = lang == "zh"
     try:
@@ -124,6 +144,11 @@ def serve(
 
         with console.status("加载评估" if zh else "Loading the assessment"):
             dashboard = Dashboard.open(source)
+        if trade:
+            from kaifang.web.trade_data import TradeView
+
+            with console.status("加载贸易结果" if zh else "Loading the trade results"):
+                dashboard.trade = TradeView.open(list(trade), world_map)
     except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return

@@ -20,6 +20,15 @@ def trade(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Folder for the CSV tables and run.json.")
     ] = Path("trade"),
+    world_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--world-map",
+            help="GeoJSON of the world for the report's market map, features keyed by an "
+            "'iso3' property (default: the shipped Natural Earth 1:110m map; for publication "
+            "in China use an approved standard map).",
+        ),
+    ] = None,
     lang: LangOption = "zh",
 ) -> None:
     """Compute RCA, ECI/PCI, density, COI/COG (Stata ecomplexity's conventions by default),
@@ -32,8 +41,11 @@ def trade(
     lang = check_lang(lang)
     zh = lang == "zh"
     try:
+        from kaifang.report.countries import load_world_map
+
+        geometry = load_world_map(world_map)
         results = run_trade(config)
-        page = render_trade_page(results, lang)
+        page = render_trade_page(results, lang, world_map=geometry)
         write_trade_results(results, output, {"report.html": page})
     except KaifangError as exc:
         fail(exc, lang)

@@ -5,13 +5,17 @@ each with its table next to it, in Chinese or English. Built from the tables of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import minimum_spanning_tree
 
 from kaifang.report.charts import ACCENT, INK, MUTED, SVG_FONT, ramp
+from kaifang.report.countries import countries, load_world_map, to_iso3
+from kaifang.report.market_map import market_table, world_map_svg
 from kaifang.trade.results import TradeResults
 
 WORDS = {
@@ -49,6 +53,34 @@ WORDS = {
     "value": ("出口额", "Exports"),
     "rank": ("序号", "Rank"),
     "year": ("年份", "Year"),
+    "growth": ("同比增长", "Growth on a year"),
+    "market_map": ("出口市场地图", "Map of export markets"),
+    "market_map_note": (
+        "颜色表示各市场占{who}出口额的份额（五个分位数组）；太小而无法在图上画出的国家或地区以圆点表示。",
+        "Colour: each market's share of {who}'s exports (five quantile classes); countries too "
+        "small for the map are dots.",
+    ),
+    "share_pct": ("份额（%）", "Share (%)"),
+    "no_exports": ("无出口", "No exports"),
+    "eci_map": ("经济复杂度地图", "Map of economic complexity"),
+    "eci_map_note": (
+        "颜色表示各经济体的经济复杂度指数（五个分位数组）。",
+        "Colour: each economy's ECI (five quantile classes).",
+    ),
+    "eci": ("经济复杂度指数", "ECI"),
+    "location": ("经济体", "Economy"),
+    "no_data": ("无数据", "No data"),
+    "boundaries": (
+        "底图为公有领域的“自然地球”1:1.1亿世界地图，边界按实际控制线绘制，仅供分析和内部使用；"
+        "政府部门在中国公开发布的地图必须使用审图号批准的标准地图。",
+        "Boundaries: Natural Earth 1:110m (public domain), drawn de facto, for analysis and "
+        "internal use; a map published by a government body in China must use an approved "
+        "standard map (审图号).",
+    ),
+    "unmatched": (
+        "未能在地图上画出（仍列入表中）：{codes}",
+        "Not on the map (still in the table): {codes}",
+    ),
 }
 
 
@@ -134,21 +166,28 @@ def _svg(body: str, w: int, h: int, label: str) -> str:
     )
 
 
-def product_space_svg(
-    codes: list[str], proximity: np.ndarray, pci: np.ndarray, present: np.ndarray, label: str
-) -> str:
-    size = 520
-    xy = spectral_layout(proximity) * (size - 40) + 20
+def product_space_edges(proximity: np.ndarray) -> list[tuple[int, int]]:
+    """The links drawn in the product space: the maximum spanning tree of proximity (the
+    backbone, as in Hidalgo et al. 2007) and the strongest 0.5 % of the other links."""
     dist = np.where(proximity > 0, 1.0 - np.nan_to_num(proximity) + 1e-9, 0.0)
     tree = minimum_spanning_tree(dist).tocoo()
     edges = set(zip(tree.row.tolist(), tree.col.tolist(), strict=True))
     upper = np.triu(np.nan_to_num(proximity), 1)
     cut = np.quantile(upper[upper > 0], 0.995) if (upper > 0).any() else 1.0
     edges |= set(zip(*np.nonzero(upper >= cut), strict=True))
+    return sorted((int(a), int(b)) for a, b in edges)
+
+
+def product_space_svg(
+    codes: list[str], proximity: np.ndarray, pci: np.ndarray, present: np.ndarray, label: str
+) -> str:
+    size = 520
+    xy = spectral_layout(proximity) * (size - 40) + 20
+    edges = product_space_edges(proximity)
     lines = "".join(
         f'<line x1="{xy[a, 0]:.1f}" y1="{xy[a, 1]:.1f}" x2="{xy[b, 0]:.1f}" '
         f'y2="{xy[b, 1]:.1f}" stroke="#cbd5e1" stroke-width="0.8"/>'
-        for a, b in sorted(edges)
+        for a, b in edges
     )
     t = _unit_scale(pci)
     dots = "".join(
@@ -225,15 +264,19 @@ padding:3px 8px;text-align:right} th:first-child,td:first-child{text-align:left}
 """
 
 
-def render_trade_page(results: TradeResults, lang: str = "zh", focus: str | None = None) -> str:
+def render_trade_page(
+    results: TradeResults,
+    lang: str = "zh",
+    focus: str | None = None,
+    world_map: dict[str, Any] | None = None,
+) -> str:
     """The HTML page. ``focus`` is the location whose opportunities and markets are shown
     (default: the first region of a ``regions:`` block, else the first location). Location and
-    partner codes are shown by the config's ``names:`` where given."""
+    partner codes are shown by the config's ``names:`` where given, else by the country's name.
+    ``world_map`` is the map geometry (default: the shipped Natural Earth map, see
+    :func:`~kaifang.report.countries.load_world_map`)."""
     zh = lang == "zh"
-    names: dict[str, dict[str, str]] = results.record.get("config", {}).get("names", {}) or {}
-
-    def name(code: str) -> str:
-        return names.get(code, {}).get(lang, code)
+    name = code_namer(results.record, lang)
 
     simulated = bool(results.record.get("simulated"))
     sections = []
@@ -315,10 +358,116 @@ def render_trade_page(results: TradeResults, lang: str = "zh", focus: str | None
             )
             + "</div></section>"
         )
+        sections.append(market_map_section(shares, market_who, last, lang, name, world_map))
+    elif not results.locations.dropna(subset=["eci"]).empty:
+        sections.append(eci_map_section(results.locations, lang, name, world_map))
     banner = f"<div class='banner'>{_w('simulated', zh)}</div>" if simulated else ""
     title = _w("title", zh)
     return (
         f"<!DOCTYPE html><html lang='{'zh-CN' if zh else 'en'}'><head><meta charset='utf-8'>"
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>{banner}"
         f"<h1>{escape(title)}</h1>{''.join(sections)}</body></html>"
+    )
+
+
+def code_namer(record: dict[str, Any], lang: str) -> Callable[[str], str]:
+    """A location or partner code's name: the config's ``names:``, else the country's name when
+    the code is a country code, else the code itself."""
+    names: dict[str, dict[str, str]] = (record.get("config") or {}).get("names") or {}
+    table = countries()
+
+    def name(code: str) -> str:
+        given = names.get(code, {}).get(lang)
+        if given:
+            return str(given)
+        iso = to_iso3(code)
+        return table[iso].name(lang) if iso in table else code
+
+    return name
+
+
+def _unmatched_note(unmatched: dict[str, str], name: Callable[[str], str], zh: bool) -> str:
+    if not unmatched:
+        return ""
+    codes = "、".join if zh else ", ".join
+    listed = codes(f"{name(c)} ({c})" if name(c) != c else c for c in sorted(unmatched))
+    return (
+        f"<p class='note unmatched' data-testid='map-unmatched'>"
+        f"{escape(_w('unmatched', zh).format(codes=listed))}</p>"
+    )
+
+
+def market_map_section(
+    shares: pd.DataFrame,
+    location: str,
+    year: int,
+    lang: str,
+    name: Callable[[str], str],
+    world: dict[str, Any] | None = None,
+) -> str:
+    """The world map of ``location``'s export markets in ``year`` with the market table (value,
+    share, growth) beside it; unmatched partners listed under the map."""
+    zh = lang == "zh"
+    table = market_table(shares, location, year)
+    geo = world if world is not None else load_world_map()
+    result = world_map_svg(
+        geo,
+        dict(zip(table["partner"], table["share"] * 100, strict=True)),
+        {str(p): name(str(p)) for p in table["partner"]},
+        _w("share_pct", zh),
+        _w("no_exports", zh),
+        lambda v: f"{v:.1f}%",
+    )
+    shown = table.assign(partner=[name(str(p)) for p in table["partner"]])
+    shown = shown.assign(growth=shown["growth"].map(lambda g: "–" if pd.isna(g) else f"{g:+.1%}"))
+    return (
+        f"<section class='market-map'><h2>{_w('market_map', zh)} ({year})</h2><p class='note'>"
+        f"{escape(_w('market_map_note', zh).format(who=name(location)))}</p>"
+        f"<div class='pair'>{result.svg}"
+        + _table(
+            shown,
+            [_w(k, zh) for k in ("partner", "value", "share", "growth")],
+            ["{}", "{:,.0f}", "{:.1%}", "{}"],
+        )
+        + "</div>"
+        + _unmatched_note(result.unmatched, name, zh)
+        + f"<p class='note'>{escape(_w('boundaries', zh))}</p></section>"
+    )
+
+
+def eci_map_section(
+    locations: pd.DataFrame,
+    lang: str,
+    name: Callable[[str], str],
+    world: dict[str, Any] | None = None,
+) -> str:
+    """The world map of the locations' ECI in the latest year (for world data: locations are
+    countries); locations that are not countries are listed under the map. Empty when fewer
+    than half of the locations are countries."""
+    zh = lang == "zh"
+    rows = locations.dropna(subset=["eci"])
+    year = int(rows["year"].max())
+    rows = rows[rows["year"] == year].sort_values("eci", ascending=False)
+    geo = world if world is not None else load_world_map()
+    codes = [str(c) for c in rows["location"]]
+    result = world_map_svg(
+        geo,
+        dict(zip(codes, rows["eci"].astype(float), strict=True)),
+        {c: name(c) for c in codes},
+        _w("eci", zh),
+        _w("no_data", zh),
+        lambda v: f"{v:.2f}",
+    )
+    if 2 * len(result.drawn) < len(codes):
+        return ""  # the locations are not countries (e.g. a simulated world): no map
+    top = pd.DataFrame(
+        {"rank": range(1, len(rows) + 1), "location": [name(c) for c in codes], "eci": rows["eci"]}
+    ).head(20)
+    return (
+        f"<section class='eci-map'><h2>{_w('eci_map', zh)} ({year})</h2><p class='note'>"
+        f"{escape(_w('eci_map_note', zh))}</p><div class='pair'>{result.svg}"
+        + _table(top, [_w(k, zh) for k in ("rank", "location", "eci")], ["{}", "{}", "{:.3f}"])
+        + "</div>"
+        + _unmatched_note(result.unmatched, name, zh)
+        + f"<p class='note'>{escape(_w('boundaries', zh))}</p></section>"
     )

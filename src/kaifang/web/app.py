@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
-from kaifang.web import api, disparity, downloads, pages
+from kaifang.web import api, disparity, downloads, pages, trade
 from kaifang.web.data import Dashboard
 from kaifang.web.guard import DASHBOARD_GUARD
 from kaifang.web.live import LiveDashboard
@@ -42,6 +42,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(downloads.router)
     app.include_router(disparity.router)
+    app.include_router(trade.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RequestGuard, limits=limits or ServerLimits(), profile=DASHBOARD_GUARD)
     return app

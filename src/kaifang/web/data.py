@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ from kaifang.errors import KaifangError
 from kaifang.framework import Framework
 from kaifang.report.spec import ReportSpec, geojson_path, report_spec
 from kaifang.web.queue import ComputeQueue
+
+if TYPE_CHECKING:
+    from kaifang.web.trade_data import TradeView
 
 # unit code of each map feature, as a string, whatever type the GeoJSON stores it in
 MAP_KEY = "kaifang_unit"
@@ -181,6 +184,8 @@ class Dashboard:
     _analyses: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
     # the uncertainty analysis runs one at a time per server (see ComputeQueue)
     sensitivity_queue: ComputeQueue = field(default_factory=lambda: ComputeQueue(SENSITIVITY_QUEUE))
+    # the trade results of `kaifang serve --trade` (see kaifang.web.trade_data), None without
+    trade: TradeView | None = None
 
     @classmethod
     def open(cls, path: Path | str) -> Dashboard:

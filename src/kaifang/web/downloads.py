@@ -460,12 +460,16 @@ router = APIRouter(include_in_schema=False)
 @router.get("/download/{filename}")
 def download(request: Request, filename: str) -> Response:
     table_id, _, fmt = filename.rpartition(".")
-    if table_id not in BUILDERS or fmt not in FORMATS:
+    # the trade pages' tables (imported here: that module builds on this one's Table)
+    from kaifang.web.trade_downloads import TRADE_BUILDERS
+
+    builder = BUILDERS.get(table_id) or TRADE_BUILDERS.get(table_id)
+    if builder is None or fmt not in FORMATS:
         raise HTTPException(404, f"no table download {filename[:80]!r}")
     lang = request.query_params.get("lang", "zh")
     if lang not in ("zh", "en"):
         raise HTTPException(422, "lang: zh or en")
-    table = BUILDERS[table_id](dashboard_of(request), lang, dict(request.query_params))
+    table = builder(dashboard_of(request), lang, dict(request.query_params))
     body = to_csv(table) if fmt == "csv" else to_xlsx(table)
     # the file name is ASCII (ids and numbers only): no header injection, no encoding issue
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", table.name)[:80]

@@ -125,6 +125,9 @@ class LiveDashboard:
             return
         # one server, one queue for the uncertainty runs, whatever the results
         fresh.sensitivity_queue = old.sensitivity_queue
+        # the trade results come from their own source (`kaifang serve --trade`), loaded once
+        if fresh.trade is None:
+            fresh.trade = old.trade
         self._current = fresh
         self.reloads += 1
         log.info("new results of %s shown", old.source)

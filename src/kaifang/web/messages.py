@@ -7,6 +7,8 @@ tests instead of showing a raw key to the user.
 
 from __future__ import annotations
 
+from kaifang.web.trade_messages import TRADE_MESSAGES
+
 LANGS = ("zh", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -430,6 +432,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "share_after": {"zh": "调整后份额", "en": "Share after"},
     "latest_year": {"zh": "最新年份", "en": "Latest year"},
 }
+
+# the trade pages' words live beside their pages; a key may be defined once only
+if set(TRADE_MESSAGES) & set(MESSAGES):
+    raise RuntimeError(f"message keys defined twice: {set(TRADE_MESSAGES) & set(MESSAGES)}")
+MESSAGES.update(TRADE_MESSAGES)
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -35,6 +35,7 @@ NAV = (
     ("scenarios", "/scenarios", "nav_scenarios"),
     ("sensitivity", "/sensitivity", "nav_sensitivity"),
     ("disparity", "/disparity", "nav_disparity"),
+    ("trade", "/trade", "nav_trade"),
     ("api", "/api-docs", "nav_api"),
 )
 

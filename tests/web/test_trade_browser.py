@@ -1,0 +1,184 @@
+"""The trade pages in a real browser (Debian's chromium through Playwright): every page in both
+languages on the Guizhou trade example (SIMULATED) and the world example, the market map
+hovered, no script error or CSP violation, and no request leaving the app.
+
+Screenshots go to test-artifacts/screenshots/ (kept by CI). chromium is required: without it
+the tests FAIL (they never skip).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page
+
+from kaifang.web import Dashboard, create_app
+from kaifang.web.trade_data import TradeView
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = REPO / "tests" / "fixtures" / "tiny" / "assessment.yaml"
+GUIZHOU_TRADE = REPO / "examples" / "guizhou_trade"
+WORLD_TRADE = REPO / "examples" / "trade_world" / "trade.yaml"
+SHOTS = REPO / "test-artifacts" / "screenshots"
+PAGES = ("/trade", "/trade/space", "/trade/opportunities", "/trade/markets")
+
+
+def _serve(dashboard: Dashboard) -> Iterator[str]:
+    app = create_app(dashboard)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))  # a free port chosen by the OS
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the dashboard server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def guizhou_origin() -> Iterator[str]:
+    dash = Dashboard.open(TINY)
+    dash.trade = TradeView.open([GUIZHOU_TRADE / "trade.yaml", GUIZHOU_TRADE / "structure.yaml"])
+    yield from _serve(dash)
+
+
+@pytest.fixture(scope="module")
+def world_origin() -> Iterator[str]:
+    dash = Dashboard.open(TINY)
+    dash.trade = TradeView.open([WORLD_TRADE])
+    yield from _serve(dash)
+
+
+class Watched:
+    """A page with every request and every script error (CSP violations included) recorded."""
+
+    def __init__(self, page: Page, origin: str) -> None:
+        self.page = page
+        self.origin = origin
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda req: self.requests.append(req.url))
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on(
+            "console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None
+        )
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.origin + path)
+        self.page.wait_for_selector("body[data-ready='1']", timeout=20000)
+
+    def check(self) -> None:
+        local = (self.origin + "/", "data:")
+        foreign = [u for u in self.requests if not u.startswith(local)]
+        assert foreign == [], f"requests to other hosts: {foreign}"
+        assert self.errors == [], f"script errors in the page: {self.errors}"
+
+
+def _watch(browser: Browser, origin: str) -> tuple[Watched, object]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    return Watched(context.new_page(), origin), context
+
+
+def _charts_drawn(page: Page) -> None:
+    charts = page.query_selector_all("div.chart")
+    assert charts, "no chart on the page"
+    for chart in charts:
+        assert chart.get_attribute("role") == "img"
+        assert (chart.get_attribute("aria-label") or "").strip()
+        assert chart.query_selector("svg") is not None, f"chart #{chart.get_attribute('id')}"
+    assert page.query_selector("table.data tbody tr") is not None
+
+
+def _hover_map(page: Page, map_id: str, lon: float, lat: float) -> str:
+    """Move the mouse onto the map at (lon, lat) and return the tooltip's text."""
+    page.locator(f"#{map_id}").scroll_into_view_if_needed()
+    box = page.locator(f"#{map_id}").bounding_box()
+    assert box is not None
+    x, y = page.evaluate(
+        "([id, lon, lat]) => echarts.getInstanceByDom(document.getElementById(id))"
+        ".convertToPixel({geoIndex: 0}, [lon, lat])",
+        [map_id, lon, lat],
+    )
+    page.mouse.move(box["x"] + x - 3, box["y"] + y - 3)
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    tip = page.locator(f"#{map_id} > div").last
+    tip.wait_for(state="visible", timeout=5000)
+    return tip.inner_text()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_guizhou_trade_pages_in_both_languages(
+    browser: Browser, guizhou_origin: str, path: str
+) -> None:
+    watched, context = _watch(browser, guizhou_origin)
+    page = watched.page
+    name = path.strip("/").replace("/", "-")
+    try:
+        watched.goto(f"{path}?lang=zh")
+        assert page.get_attribute("html", "lang") == "zh-CN"
+        assert "模拟数据" in page.inner_text("[data-testid=trade-simulated]")
+        assert page.inner_text("nav.site-nav a[aria-current=page]") == "贸易"
+        _charts_drawn(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}-zh.png"), full_page=True)
+        if path == "/trade/markets":
+            # the United States, 4.9 % of the (simulated) exports in 2024
+            assert "美国" in _hover_map(page, "market-map", -100.0, 40.0)
+            # by keyboard, the map shows growth instead of share (the tooltip says so)
+            page.focus("#market-metric")
+            page.keyboard.press("End")
+            assert page.eval_on_selector("#market-metric", "s => s.value") == "growth"
+            assert "同比增长" in _hover_map(page, "market-map", -100.0, 40.0)
+        # keyboard: the location select and the page links are reachable and labelled
+        page.focus("#location")
+        assert page.evaluate("document.activeElement.id") == "location"
+        page.click("[data-testid=lang-switch]")
+        page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        assert page.get_attribute("html", "lang") == "en"
+        assert "SIMULATED" in page.inner_text("[data-testid=trade-simulated]")
+        _charts_drawn(page)
+        page.screenshot(path=str(SHOTS / f"{name}-en.png"), full_page=True)
+        if path == "/trade/markets":
+            assert "United States" in _hover_map(page, "market-map", -100.0, 40.0)
+        watched.check()
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_world_trade_overview_map(browser: Browser, world_origin: str, lang: str) -> None:
+    watched, context = _watch(browser, world_origin)
+    page = watched.page
+    try:
+        watched.goto(f"/trade?lang={lang}")
+        _charts_drawn(page)
+        brazil = "巴西" if lang == "zh" else "Brazil"
+        assert brazil in _hover_map(page, "world-eci-map", -52.0, -10.0)
+        # keyboard only: Tab reaches the location list, an arrow key picks the next economy
+        # and the page shows it
+        page.focus("#location")
+        first = page.eval_on_selector("#location", "s => s.value")
+        page.keyboard.press("ArrowDown")
+        page.wait_for_url(lambda url: "location=" in url and first not in url.split("location=")[1])
+        page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        assert page.eval_on_selector("#location", "s => s.value") != first
+        for path in PAGES[1:]:
+            watched.goto(f"{path}?lang={lang}")
+        assert page.query_selector("[data-testid=no-partner-data]") is not None
+        assert any(u.endswith("/api/trade/world") for u in watched.requests)
+        watched.check()
+    finally:
+        context.close()  # type: ignore[attr-defined]
