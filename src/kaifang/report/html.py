@@ -27,6 +27,7 @@ from kaifang.report.glossary import (
     method_rows,
     other,
 )
+from kaifang.report.ledger_section import build_section as ledger_section
 from kaifang.report.sections import SECTION_LABELS, analysis_sections
 from kaifang.report.summary import SUMMARY_LABELS, summary_sections
 from kaifang.report.zhtext import balanced, code_ids, source_text
@@ -408,6 +409,9 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
             data.geojson,
             data.spec.id_property,
         ),
+        "ledger": None
+        if data.analyses.ledger is None
+        else ledger_section(data.analyses.ledger, lang),
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
         "alt_html_lang": "en" if lang == "zh" else "zh-Hans",
