@@ -113,7 +113,9 @@ def test_a_computed_targets_summary_is_reused(ledger_project: Callable[..., Path
     off = summary.assign(status="off_track")
     changed = evaluate_block(assessment, off)
     assert changed is not None
-    derived = dict(zip(changed.status.measures["id"], changed.status.measures["derived"]))
+    derived = dict(
+        zip(changed.status.measures["id"], changed.status.measures["derived"], strict=True)
+    )
     assert derived["a"] == "delayed"
 
 

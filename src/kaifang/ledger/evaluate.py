@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -39,7 +39,7 @@ class LedgerStatus:
 
 def _own_scope(
     ledger: Ledger, measure_regions: list[str], indicator: str
-) -> tuple[str, list[str] | None] | None:
+) -> tuple[Literal["units", "total", "both"], list[str] | None] | None:
     """The scope a target set on a measure is evaluated in: only the columns the measure's
     regions look at (each projection fits models, so the others would be wasted time).
     ``None`` when none of them has data."""

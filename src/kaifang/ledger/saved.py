@@ -92,9 +92,7 @@ def _typed(table: pd.DataFrame, path: Path) -> pd.DataFrame:
             elif col in INTEGERS:
                 out[col] = out[col].astype(int)
             elif col in YEARS:
-                out[col] = pd.array(
-                    [int(float(v)) if v else None for v in out[col]], dtype="Int64"
-                )
+                out[col] = pd.array([int(float(v)) if v else None for v in out[col]], dtype="Int64")
             elif col in FLAGS:
                 out[col] = out[col].map({"True": True, "False": False}).astype(bool)
     except (ValueError, TypeError) as exc:
