@@ -143,10 +143,13 @@ def _records(ledger: Ledger) -> dict[str, list[list[Any]]]:
 OFFICIAL_SHEET = "任务台账"
 
 
-def write_official_sheet(book: Any, ledger: Ledger, status: LedgerStatus) -> Any:
+def write_official_sheet(
+    book: Any, ledger: Ledger, status: LedgerStatus, banner: str | None = None
+) -> Any:
     """Add the officials' sheet (任务台账: 序号, 任务, 牵头单位, 配合单位, 完成时限, 进展情况,
     状态, then the derived status and the mismatch flag) to an open XlsxWriter ``book``: the
-    ledger's own workbook and the assessment's results.xlsx share it. Returns the sheet."""
+    ledger's own workbook and the assessment's results.xlsx share it. ``banner``: a warning
+    line under the title (results.xlsx: its data are simulated). Returns the sheet."""
     title_fmt = book.add_format({"bold": True, "font_size": 14, "align": "center"})
     head = _head_format(book)
     cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
@@ -159,7 +162,12 @@ def write_official_sheet(book: Any, ledger: Ledger, status: LedgerStatus) -> Any
     if status.simulated:
         title += "（进展为模拟数据）"
     sheet.merge_range(0, 0, 0, len(columns) - 1, title, title_fmt)
-    sheet.write_row(1, 0, columns, head)
+    top = 1
+    if banner:
+        warn = book.add_format({"bold": True, "font_color": "#B91C1C", "bg_color": "#FEF2F2"})
+        sheet.write_string(1, 0, banner, warn)
+        top = 2
+    sheet.write_row(top, 0, columns, head)
     for i, r in enumerate(status.measures.to_dict("records")):
         values = [
             r["number"],
@@ -173,11 +181,11 @@ def write_official_sheet(book: Any, ledger: Ledger, status: LedgerStatus) -> Any
             r["mismatch_zh"],
         ]
         for j, v in enumerate(values):
-            sheet.write_string(i + 2, j, str(v), flag if j == 8 and v else cell)
+            sheet.write_string(top + 1 + i, j, str(v), flag if j == 8 and v else cell)
     for j, width in enumerate([7, 40, 16, 24, 14, 44, 10, 10, 40]):
         sheet.set_column(j, j, width)
-    sheet.freeze_panes(2, 0)
-    sheet.autofilter(1, 0, 1 + len(status.measures), len(columns) - 1)
+    sheet.freeze_panes(top + 1, 0)
+    sheet.autofilter(top, 0, top + len(status.measures), len(columns) - 1)
     return sheet
 
 

@@ -237,7 +237,9 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
 
         # the officials' layout is Chinese in either language: it is the form they keep
         progress = data.analyses.ledger
-        write_official_sheet(book, progress.ledger, progress.status)
+        write_official_sheet(
+            book, progress.ledger, progress.status, t["simulated"] if simulated else None
+        )
 
     # weights: the tree in depth-first order, indented by level
     ws = book.add_worksheet(t["weights"])

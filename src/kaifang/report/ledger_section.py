@@ -20,6 +20,7 @@ from kaifang.ledger.gantt import COLOURS, gantt_svg
 from kaifang.ledger.model import STATUSES
 from kaifang.ledger.saved import LedgerProgress
 from kaifang.ledger.status import STATUS_NAMES
+from kaifang.report.charts import SVG_FONT
 
 # key -> (en, zh)
 TEXT: dict[str, tuple[str, str]] = {
@@ -164,8 +165,8 @@ def counts_chart(names: list[str], reported: list[int], derived: list[int], lang
     height = top + row * len(names) + 26
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 40} {height}" '
-        f'role="img" class="ledger-counts" font-size="11"><title>{escape(t("counts", lang))}'
-        "</title>"
+        f'role="img" class="ledger-counts" font-size="11" font-family="{escape(SVG_FONT)}">'
+        f"<title>{escape(t('counts', lang))}</title>"
     ]
     for i, (name, r, d, key) in enumerate(zip(names, reported, derived, STATUSES, strict=True)):
         y = top + i * row
@@ -310,7 +311,9 @@ def build_section(progress: LedgerProgress, lang: str) -> LedgerSection:
         no_reminders=lt["no_reminders"],
         timeline_title=lt["timeline"],
         timeline_caption=t("timeline_caption", lang),
-        timeline=gantt_svg(status.measures, status.milestones, status.as_of, lang),
+        timeline=gantt_svg(
+            status.measures, status.milestones, status.as_of, lang, font_family=SVG_FONT
+        ),
         legend=[(COLOURS[s], status_name(s, lang)) for s in STATUSES],
         measures=Table(
             [
