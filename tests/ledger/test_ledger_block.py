@@ -11,6 +11,8 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kaifang
 from kaifang.errors import InputError
@@ -161,3 +163,81 @@ def test_a_damaged_saved_table_is_a_clear_error(
     (tmp_path / "saved" / "evaluation.json").write_text("{", encoding="utf-8")
     with pytest.raises(InputError, match="not a readable JSON file"):
         read_progress(tmp_path / "saved")
+
+
+def test_kaifang_assess_refuses_a_bad_block_and_writes_nothing(
+    ledger_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from kaifang.cli import app
+
+    config = with_block(ledger_project(), {"path": "missing.yaml"})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["assess", str(config), "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    flat = " ".join(result.output.split())
+    assert f"row {block_line(config) + 1}" in flat and "missing.yaml" in flat
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_kaifang_assess_names_the_ledger_files_own_mistakes(
+    ledger_project: Callable[..., Path], ledger_data: dict[str, Any], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from kaifang.cli import app
+
+    ledger_data["measures"][0]["children"][0]["lead"] = "nobody"
+    path = ledger_project(ledger_data)
+    config = with_block(path, "ledger.yaml")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["assess", str(config), "-o", str(out), "--lang", "zh"])
+    assert result.exit_code == 1, result.output
+    flat = "".join(result.output.split())
+    assert "ledger.yaml" in flat and "'nobody'" in flat
+    assert not out.exists()
+
+
+# any text a department may type, hostile to CSV (formula triggers, quotes, line breaks) or not
+names = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s.strip() != "")
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(measure=names, milestone=names, department=names, narrative=names)
+def test_saved_evaluation_reads_back_for_any_names(
+    ledger_data: dict[str, Any], measure: str, milestone: str, department: str, narrative: str
+) -> None:
+    import copy
+    import tempfile
+
+    data = copy.deepcopy(ledger_data)  # the fixture is made once for all the examples
+    data.pop("assessment")
+    data["departments"][1]["name"] = {"zh": department, "en": department}
+    child = data["measures"][0]["children"][2]
+    child["name"] = {"zh": measure, "en": measure}
+    child["milestones"][0]["name"] = {"zh": milestone, "en": milestone}
+    data["progress"][2]["narrative"] = {"zh": narrative, "en": narrative}
+    from kaifang.ledger.load import Ledger, flatten
+    from kaifang.ledger.model import LedgerFile
+
+    model = LedgerFile.model_validate(data)
+    ledger = Ledger(model, Path("ledger.yaml"), flatten(model.measures))
+    status = evaluate_ledger(ledger)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_progress(LedgerProgress(ledger, status), Path(tmp) / "saved")
+        back = read_progress(Path(tmp) / "saved")
+    assert back is not None and back.ledger.file == model
+    for name in TABLES:
+        pd.testing.assert_frame_equal(
+            getattr(back.status, name), getattr(status, name), check_dtype=False
+        )

@@ -77,19 +77,22 @@ def _indicator_rows(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.D
     ]
     links = [(f, link) for f in ledger.measures for link in f.measure.indicators]
     if ledger.assessment is None or not links:
+        # the same types as with evidence: no text is missing, only numbers
         return pd.DataFrame(
             [
                 {
                     "measure": f.measure.id,
                     "indicator": link.indicator,
                     "target": "",
+                    "target_en": "",
+                    "target_zh": "",
                     "unit": "",
                     "status": "no_target",
                 }
                 for f, link in links
             ],
             columns=columns,
-        )
+        ).astype({"latest_year": "Int64", "target_year": "Int64"})
     from kaifang.assessment.config import config_block
     from kaifang.steering.models import Target, TargetsBlock
     from kaifang.steering.targets import evaluate_targets
