@@ -424,3 +424,29 @@ def test_a_ledger_from_elsewhere_feeds_the_same_section(
 def test_periods_in_chinese(period: str, zh: str) -> None:
     assert period_text(period, "zh") == zh
     assert period_text(period, "en") == period
+
+
+def test_the_counts_chart_draws_the_counts_of_its_table() -> None:
+    from kaifang.report.ledger_section import counts_chart
+
+    # the tiny ledger's counts (not started, on track, at risk, delayed, done): the longest bar,
+    # 3, is the full 300 units wide
+    names = ["未启动", "按计划推进", "存在风险", "滞后", "已完成"]
+    svg = counts_chart(names, [0, 2, 1, 0, 0], [0, 1, 0, 3, 0], "zh")
+    widths = [
+        float(w) for w in re.findall(r'<rect x="110" y="\d+" width="([\d.]+)" height="11"', svg)
+    ]
+    assert widths == [0, 0, 200, 100, 100, 0, 0, 300, 0, 0]
+    assert [int(n) for n in re.findall(r'font-size="9">(\d+)</text>', svg)] == [
+        0,
+        0,
+        2,
+        1,
+        1,
+        0,
+        0,
+        3,
+        0,
+        0,
+    ]
+    assert counts_chart(names, [0] * 5, [0] * 5, "en").count('width="0.0"') == 10
