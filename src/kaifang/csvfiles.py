@@ -15,6 +15,7 @@ cell is never a formula).
 from __future__ import annotations
 
 import re
+from csv import QUOTE_NONNUMERIC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,7 +86,20 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, path: Path | str, index: bool = False) -> None:
     """Write ``frame`` as UTF-8 CSV with formula-like text escaped: the one CSV writer of
     kaifang's outputs."""
-    escape_frame(frame).to_csv(path, index=index)
+    escaped = escape_frame(frame)
+    # the csv module quotes a field holding "\n" but not one holding a lone "\r", which every
+    # reader takes for the end of the row: such a table has its text quoted
+    if _has_carriage_return(escaped):
+        escaped.to_csv(path, index=index, quoting=QUOTE_NONNUMERIC)
+    else:
+        escaped.to_csv(path, index=index)
+
+
+def _has_carriage_return(frame: pd.DataFrame) -> bool:
+    names = [str(c) for c in frame.columns]
+    return any("\r" in n for n in names) or any(
+        frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in _text_columns(frame)
+    )
 
 
 def read_csv(path: Path | str, **kwargs: Any) -> pd.DataFrame:

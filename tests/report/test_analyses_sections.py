@@ -52,6 +52,7 @@ def test_guizhou_has_every_section_and_its_tables(guizhou_out: Path) -> None:
         "allocation_rule.csv",
         "rank_intervals.csv",
         "disparity",  # the disparity: block's tables (tests/report/test_disparity_page.py)
+        "ledger",  # the ledger: block's ledger and evaluation (tests/ledger/test_ledger_report.py)
     }
     params = json.loads((guizhou_out / "analyses" / "analyses.json").read_text(encoding="utf-8"))
     # the report's uncertainty analysis: the default N of the report block, the block's seed

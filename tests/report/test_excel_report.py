@@ -37,6 +37,7 @@ def test_sheets_per_level_then_weights_and_methods(gz_book: openpyxl.Workbook) -
         "资金分配",
         "权重情景",
         "排名不确定性",
+        "任务台账",  # the ledger: block's officials' sheet (tests/ledger/test_ledger_report.py)
         "权重",
         "方法",
     ]

@@ -227,6 +227,7 @@ class AssessmentConfig(Strict):
     allocation: Any = None
     report: Any = None
     disparity: Any = None
+    ledger: Any = None
 
     @field_validator("data", mode="before")
     @classmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -37,8 +37,31 @@ class LedgerStatus:
     simulated: bool
 
 
-def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
-    """Target tracking of every linked indicator, one row per link and tracked region."""
+def _own_scope(
+    ledger: Ledger, measure_regions: list[str], indicator: str
+) -> tuple[Literal["units", "total", "both"], list[str] | None] | None:
+    """The scope a target set on a measure is evaluated in: only the columns the measure's
+    regions look at (each projection fits models, so the others would be wasted time).
+    ``None`` when none of them has data."""
+    assert ledger.assessment is not None
+    inputs = ledger.assessment.inputs
+    unit_codes = set(inputs.units["code"].astype(str))
+    wanted = [c if c in unit_codes else "total" for c in measure_regions] or ["total"]
+    if "total" in wanted:
+        # a total sums every unit: listing units would make it the sum of those only
+        return ("both" if len(set(wanted)) > 1 else "total"), None
+    data = inputs.data
+    present = set(data.loc[data["indicator"] == indicator, "unit"].astype(str))
+    units = [c for c in dict.fromkeys(wanted) if c in present]
+    return ("units", units) if units else None
+
+
+def _indicator_rows(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Target tracking of every linked indicator, one row per link and tracked region.
+
+    ``targets`` is the summary the assessment's own ``targets:`` block already gave (as
+    :func:`kaifang.steering.targets.evaluate_targets` returns it), to reuse rather than
+    compute again."""
     columns = [
         "measure",
         "indicator",
@@ -54,19 +77,22 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
     ]
     links = [(f, link) for f in ledger.measures for link in f.measure.indicators]
     if ledger.assessment is None or not links:
+        # the same types as with evidence: no text is missing, only numbers
         return pd.DataFrame(
             [
                 {
                     "measure": f.measure.id,
                     "indicator": link.indicator,
                     "target": "",
+                    "target_en": "",
+                    "target_zh": "",
                     "unit": "",
                     "status": "no_target",
                 }
                 for f, link in links
             ],
             columns=columns,
-        )
+        ).astype({"latest_year": "Int64", "target_year": "Int64"})
     from kaifang.assessment.config import config_block
     from kaifang.steering.models import Target, TargetsBlock
     from kaifang.steering.targets import evaluate_targets
@@ -75,11 +101,14 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
     block = config_block(assessment.inputs.config_path, "targets", TargetsBlock)
     summaries = []
     if block is not None and any(isinstance(link.target, str) for _, link in links):
-        summaries.append(evaluate_targets(assessment, block).summary)
+        summaries.append(
+            targets if targets is not None else evaluate_targets(assessment, block).summary
+        )
     own = {
-        f"{f.measure.id}__{link.indicator}": (link.indicator, link.target)
+        f"{f.measure.id}__{link.indicator}": (link.indicator, link.target, scope)
         for f, link in links
         if isinstance(link.target, OwnTarget)
+        and (scope := _own_scope(ledger, f.measure.regions, link.indicator)) is not None
     }
     if own:
         items = [
@@ -87,13 +116,14 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
                 id=tid,
                 name=t.name,
                 indicator=ind,
-                scope="both",
+                scope=scope[0],
+                units=scope[1],
                 base_year=t.base_year,
                 multiple=t.multiple,
                 level=t.level,
                 target_year=t.target_year,
             )
-            for tid, (ind, t) in own.items()
+            for tid, (ind, t, scope) in own.items()
             if isinstance(t, OwnTarget)
         ]
         own_block = TargetsBlock(
@@ -212,11 +242,15 @@ def _reminders(ledger: Ledger, as_of: dt.date, lang_names: bool = True) -> pd.Da
     return pd.DataFrame(rows, columns=cols)
 
 
-def evaluate_ledger(ledger: Ledger, as_of: dt.date | None = None) -> LedgerStatus:
+def evaluate_ledger(
+    ledger: Ledger, as_of: dt.date | None = None, targets: pd.DataFrame | None = None
+) -> LedgerStatus:
     """Reported and derived status of every measure on ``as_of`` (default: the file's
-    ``as_of``, else today), with the evidence and the reminders."""
+    ``as_of``, else today), with the evidence and the reminders. ``targets``: the summary of
+    the assessment's ``targets:`` block when it is already computed (the report's targets
+    section), so that it is not computed twice."""
     as_of = as_of or ledger.file.as_of or dt.date.today()
-    indicators = _indicator_rows(ledger)
+    indicators = _indicator_rows(ledger, targets)
     reports = _latest_reports(ledger, as_of)
     derived: dict[str, Derived] = {}
     framework = ledger.assessment.inputs.framework if ledger.assessment is not None else None

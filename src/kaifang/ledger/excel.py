@@ -140,53 +140,77 @@ def _records(ledger: Ledger) -> dict[str, list[list[Any]]]:
     return out
 
 
+OFFICIAL_SHEET = "任务台账"
+
+
+def write_official_sheet(
+    book: Any, ledger: Ledger, status: LedgerStatus, banner: str | None = None
+) -> Any:
+    """Add the officials' sheet (任务台账: 序号, 任务, 牵头单位, 配合单位, 完成时限, 进展情况,
+    状态, then the derived status and the mismatch flag) to an open XlsxWriter ``book``: the
+    ledger's own workbook and the assessment's results.xlsx share it. ``banner``: a warning
+    line under the title (results.xlsx: its data are simulated). Returns the sheet."""
+    title_fmt = book.add_format({"bold": True, "font_size": 14, "align": "center"})
+    head = _head_format(book)
+    cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    flag = book.add_format(
+        {"border": 1, "text_wrap": True, "valign": "top", "font_color": "#C00000"}
+    )
+    sheet = book.add_worksheet(OFFICIAL_SHEET)
+    columns = OFFICIAL_COLUMNS + CHECK_COLUMNS
+    title = ledger.file.title.zh
+    if status.simulated:
+        title += "（进展为模拟数据）"
+    sheet.merge_range(0, 0, 0, len(columns) - 1, title, title_fmt)
+    top = 1
+    if banner:
+        warn = book.add_format({"bold": True, "font_color": "#B91C1C", "bg_color": "#FEF2F2"})
+        sheet.write_string(1, 0, banner, warn)
+        top = 2
+    sheet.write_row(top, 0, columns, head)
+    for i, r in enumerate(status.measures.to_dict("records")):
+        values = [
+            r["number"],
+            "　" * r["depth"] + r["name_zh"],
+            r["lead_zh"],
+            r["cooperating_zh"],
+            f"{r['deadline']:%Y年%m月%d日}",
+            _progress_text(r),
+            r["reported_zh"],
+            r["derived_zh"],
+            r["mismatch_zh"],
+        ]
+        for j, v in enumerate(values):
+            sheet.write_string(top + 1 + i, j, str(v), flag if j == 8 and v else cell)
+    for j, width in enumerate([7, 40, 16, 24, 14, 44, 10, 10, 40]):
+        sheet.set_column(j, j, width)
+    sheet.freeze_panes(top + 1, 0)
+    sheet.autofilter(top, 0, top + len(status.measures), len(columns) - 1)
+    return sheet
+
+
+def _head_format(book: Any) -> Any:
+    return book.add_format(
+        {
+            "bold": True,
+            "bg_color": "#DDEBF7",
+            "border": 1,
+            "text_wrap": True,
+            "valign": "vcenter",
+            "align": "center",
+        }
+    )
+
+
 def write_ledger_workbook(path: Path, ledger: Ledger, status: LedgerStatus) -> None:
     """Write the official sheet and the detail sheets to ``path`` (XlsxWriter)."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"remove_timezone": True})
     try:
-        title_fmt = book.add_format({"bold": True, "font_size": 14, "align": "center"})
-        head = book.add_format(
-            {
-                "bold": True,
-                "bg_color": "#DDEBF7",
-                "border": 1,
-                "text_wrap": True,
-                "valign": "vcenter",
-                "align": "center",
-            }
-        )
-        cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-        flag = book.add_format(
-            {"border": 1, "text_wrap": True, "valign": "top", "font_color": "#C00000"}
-        )
+        write_official_sheet(book, ledger, status)
+        head = _head_format(book)
         date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
-        sheet = book.add_worksheet("任务台账")
-        columns = OFFICIAL_COLUMNS + CHECK_COLUMNS
-        title = ledger.file.title.zh
-        if status.simulated:
-            title += "（进展为模拟数据）"
-        sheet.merge_range(0, 0, 0, len(columns) - 1, title, title_fmt)
-        sheet.write_row(1, 0, columns, head)
-        for i, r in enumerate(status.measures.to_dict("records")):
-            values = [
-                r["number"],
-                "　" * r["depth"] + r["name_zh"],
-                r["lead_zh"],
-                r["cooperating_zh"],
-                f"{r['deadline']:%Y年%m月%d日}",
-                _progress_text(r),
-                r["reported_zh"],
-                r["derived_zh"],
-                r["mismatch_zh"],
-            ]
-            for j, v in enumerate(values):
-                sheet.write_string(i + 2, j, str(v), flag if j == 8 and v else cell)
-        for j, width in enumerate([7, 40, 16, 24, 14, 44, 10, 10, 40]):
-            sheet.set_column(j, j, width)
-        sheet.freeze_panes(2, 0)
-        sheet.autofilter(1, 0, 1 + len(status.measures), len(columns) - 1)
         for name, rows in _records(ledger).items():
             ws = book.add_worksheet(name)
             ws.write_row(0, 0, SHEETS[name], head)

@@ -19,9 +19,15 @@ ROW, LEFT, WIDTH, TOP = 22, 260, 620, 28
 
 
 def gantt_svg(
-    measures: pd.DataFrame, milestones: pd.DataFrame, as_of: dt.date, lang: str = "zh"
+    measures: pd.DataFrame,
+    milestones: pd.DataFrame,
+    as_of: dt.date,
+    lang: str = "zh",
+    font_family: str | None = None,
 ) -> str:
-    """The timeline of ``measures`` (rows of :class:`~kaifang.ledger.evaluate.LedgerStatus`)."""
+    """The timeline of ``measures`` (rows of :class:`~kaifang.ledger.evaluate.LedgerStatus`).
+    ``font_family``: the fonts of its text (a PDF renderer takes the system's default font for
+    SVG text without one, which may draw Chinese with Japanese glyphs)."""
     if measures.empty:
         return ""
     first = min(measures["start"].min(), as_of)
@@ -34,7 +40,8 @@ def gantt_svg(
     height = TOP + ROW * len(measures) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LEFT + WIDTH + 20} {height}" '
-        f'role="img" class="gantt" font-size="11">'
+        f'role="img" class="gantt" font-size="11"'
+        + (f' font-family="{escape(font_family)}">' if font_family else ">")
     ]
     for year in range(first.year, last.year + 2):
         day = dt.date(year, 1, 1)

@@ -209,8 +209,12 @@ def check_links(
     return problems
 
 
-def load_ledger(path: Path | str) -> Ledger:
-    """Read, validate and cross-check a ledger file (and the assessment it names)."""
+def load_ledger(path: Path | str, assessment: Assessment | None = None) -> Ledger:
+    """Read, validate and cross-check a ledger file (and the assessment it names).
+
+    With ``assessment`` (the ledger block of an assessment config), the links are checked
+    against that assessment and the file's own ``assessment:`` key is not read: the report
+    shows the measures beside the run it reports on, not beside another one."""
     import kaifang
 
     path = Path(path)
@@ -230,10 +234,9 @@ def load_ledger(path: Path | str) -> Ledger:
     except ValidationError as exc:
         raise InputError(pydantic_problems(str(path), exc, lines, data=data)) from None
     problems = check_ledger(model, str(path), lines)
-    assessment = None
-    if model.assessment is not None:
-        config = (path.parent / model.assessment).resolve()
-        assessment = kaifang.load(config)
+    if assessment is None and model.assessment is not None:
+        assessment = kaifang.load((path.parent / model.assessment).resolve())
+    if assessment is not None:
         problems += check_links(model, assessment, str(path), lines)
     if problems:
         raise InputError(problems)

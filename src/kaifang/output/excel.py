@@ -232,6 +232,14 @@ def write_workbook(data: ReportData, path: Path, lang: str = "en") -> None:
 
     data_sheets(book, data, lang, fmt, lambda ws, what: banner(ws, f"{title} · {what}"))
     analysis_sheets(book, data, lang, fmt, lambda ws, what: banner(ws, f"{title} · {what}"))
+    if data.analyses.ledger is not None:
+        from kaifang.ledger.excel import write_official_sheet
+
+        # the officials' layout is Chinese in either language: it is the form they keep
+        progress = data.analyses.ledger
+        write_official_sheet(
+            book, progress.ledger, progress.status, t["simulated"] if simulated else None
+        )
 
     # weights: the tree in depth-first order, indented by level
     ws = book.add_worksheet(t["weights"])

@@ -133,4 +133,9 @@ BLOCK_MESSAGES: dict[str, dict[str, str]] = {
         "措施应在开始之后结束",
         "en": "deadline {deadline} is before start {start}; a measure ends after it starts",
     },
+    "ledger_file_not_found": {
+        "zh": "'ledger.path'：找不到任务台账文件 {path}（路径相对于配置文件所在的文件夹）",
+        "en": "ledger.path: no ledger file at {path} (the path is relative to the config "
+        "file's folder)",
+    },
 }

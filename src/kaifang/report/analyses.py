@@ -12,6 +12,7 @@ Files (every one optional; a missing file means the analysis was not run)::
     analyses/allocation.csv       AllocationReport.table (one row per unit and a TOTAL check row)
     analyses/allocation_rule.csv  AllocationReport.rule (the rule in words, zh and en)
     analyses/rank_intervals.csv   UncertaintyResult.table (nominal, median, 5th, 95th rank)
+    analyses/ledger/              the ledger block: ledger and evaluation (kaifang.ledger.saved)
 
 A bad block is the user's mistake: its KaifangError propagates and the run writes nothing.
 """
@@ -31,6 +32,7 @@ from kaifang.errors import InputError, Problem
 if TYPE_CHECKING:
     from kaifang.assessment import Assessment
     from kaifang.assessment.results import Results
+    from kaifang.ledger.saved import LedgerProgress
 
 FOLDER = "analyses"
 PARAMS_FILE = "analyses.json"
@@ -70,6 +72,8 @@ class Analyses:
     params: dict[str, Any] = field(default_factory=dict)
     # the tables of the disparity: block (kaifang.analysis), by file name; see report.disparity
     disparity: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # the ledger: block's measures ledger and its evaluation; see report.ledger_section
+    ledger: LedgerProgress | None = None
 
     def table(self, name: str) -> pd.DataFrame | None:
         value: pd.DataFrame | None = getattr(self, name)
@@ -77,7 +81,11 @@ class Analyses:
 
     @property
     def empty(self) -> bool:
-        return all(self.table(n) is None for n in TABLES) and not self.disparity
+        return (
+            all(self.table(n) is None for n in TABLES)
+            and not self.disparity
+            and self.ledger is None
+        )
 
 
 def _block(results: Results, name: str) -> Any:
@@ -92,6 +100,8 @@ def wanted(results: Results, samples: int) -> list[str]:
         names.append("sensitivity")
     if _block(results, "disparity"):
         names.append("disparity")
+    if _block(results, "ledger"):
+        names.append("ledger")
     return names
 
 
@@ -165,7 +175,18 @@ def compute_analyses(
         from kaifang.report.disparity import compute_for_report
 
         disparity, params["disparity"] = compute_for_report(assessment, results)
-    return Analyses(**tables, params=params, disparity=disparity)
+    ledger = None
+    if "ledger" in names:
+        from kaifang.ledger.block import evaluate_block
+
+        # the targets section's tracking, reused: the ledger links the same targets
+        ledger = evaluate_block(assessment, tables.get("targets"))
+        if ledger is not None:
+            params["ledger"] = {
+                "as_of": ledger.status.as_of.isoformat(),
+                "simulated": ledger.status.simulated,
+            }
+    return Analyses(**tables, params=params, disparity=disparity, ledger=ledger)
 
 
 def write_analyses(analyses: Analyses, folder: Path) -> None:
@@ -185,6 +206,10 @@ def write_analyses(analyses: Analyses, folder: Path) -> None:
         from kaifang.report.disparity import write_tables
 
         write_tables(analyses.disparity, out / "disparity")
+    if analyses.ledger is not None:
+        from kaifang.ledger.saved import write_progress
+
+        write_progress(analyses.ledger, out / "ledger")
 
 
 def read_analyses(folder: Path) -> Analyses:
@@ -203,6 +228,12 @@ def read_analyses(folder: Path) -> Analyses:
             head = read_csv(path, nrows=0).columns
             dtype = {c: t for c, t in TEXT_COLUMNS.items() if c in head}
             tables[name] = read_csv(path, dtype=dtype)
+    from kaifang.ledger.saved import read_progress
     from kaifang.report.disparity import read_tables
 
-    return Analyses(**tables, params=params, disparity=read_tables(out / "disparity"))
+    return Analyses(
+        **tables,
+        params=params,
+        disparity=read_tables(out / "disparity"),
+        ledger=read_progress(out / "ledger"),
+    )

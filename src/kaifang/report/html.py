@@ -408,6 +408,7 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
             data.geojson,
             data.spec.id_property,
         ),
+        "ledger": _ledger_section(data, lang),
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
         "alt_html_lang": "en" if lang == "zh" else "zh-Hans",
@@ -452,6 +453,16 @@ def build_context(data: ReportData, lang: str, today: dt.date | None = None) -> 
         "system_family": FAMILY,
         "font_placeholder": FONT_PLACEHOLDER,
     }
+
+
+def _ledger_section(data: ReportData, lang: str) -> Any:
+    """The ledger's section (``None`` without a ledger block); imported only when there is one,
+    so a report without it starts as fast as before."""
+    if data.analyses.ledger is None:
+        return None
+    from kaifang.report.ledger_section import build_section
+
+    return build_section(data.analyses.ledger, lang)
 
 
 def render_html(
