@@ -28,7 +28,7 @@ EDITORS = frozenset({"admin", "filler"})
 REVIEWERS = frozenset({"admin", "province_reviewer", "prefecture_reviewer"})
 
 
-def visible_measures(actor: Actor) -> Select[tuple[str]]:
+def visible_measures(actor: Actor) -> Select[Any]:
     """The ids of the measures the actor sees (a subquery for ``IN``)."""
     return (
         select(LedgerMeasureScope.measure_id)

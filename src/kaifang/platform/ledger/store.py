@@ -236,6 +236,15 @@ def import_ledger(session: Session, actor: Actor, ledger: Ledger, *, source: str
 # -------------------------------------------------------------------------------------- read
 
 
+def instance_assessment(folder: Path) -> Assessment | None:
+    """The instance's ``assessment.yaml`` (the demo writes one reading the published data),
+    loaded for the ledger's indicator evidence; ``None`` when the instance has none."""
+    import kaifang
+
+    config = folder / "assessment.yaml"
+    return kaifang.load(config) if config.is_file() else None
+
+
 def _name(zh: str, en: str) -> dict[str, str]:
     return {"zh": zh, "en": en}
 
@@ -562,6 +571,7 @@ __all__ = [
     "edit_measure",
     "has_ledger",
     "import_ledger",
+    "instance_assessment",
     "measure_regions",
     "read_ledger",
     "set_milestone",
