@@ -58,14 +58,9 @@ def get_measure(
 
 
 def measure_regions(session: Session, measure_id: str) -> list[str]:
-    """The effective regions of a measure."""
-    return sorted(
-        session.scalars(
-            select(LedgerMeasureScope.region_code).where(
-                LedgerMeasureScope.measure_id == measure_id
-            )
-        )
-    )
+    """The effective regions of a measure (all of them, also those outside the scope)."""
+    found = session.get(LedgerMeasure, measure_id)
+    return list(found.effective_regions) if found is not None else []
 
 
 def department_of(session: Session, user_id: int | None) -> str | None:
@@ -101,8 +96,7 @@ def require_reviewer(session: Session, actor: Actor, measure: LedgerMeasure) -> 
         raise Forbidden("ledger_review")
     if actor.role != "prefecture_reviewer" or actor.everywhere:
         return
-    regions = measure_regions(session, measure.id)
-    if not all(scopes.in_scope(actor.scope, code) for code in regions):
+    if not all(scopes.in_scope(actor.scope, code) for code in measure.effective_regions):
         raise Forbidden("ledger_review_outside_prefecture")
 
 

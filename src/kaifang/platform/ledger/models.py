@@ -89,6 +89,10 @@ class LedgerMeasure(Base):
     lead_id: Mapped[str] = mapped_column(ForeignKey("ledger_departments.id"), index=True)
     cooperating: Mapped[list[str]] = mapped_column(JSON, default=list)
     regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # as written (may be empty)
+    # its own regions, else its parent's, else the instance's top regions; the rows of
+    # ledger_measure_scope repeat them for filtering (and row-level security hides some of
+    # those rows, so checks that need them all read this column)
+    effective_regions: Mapped[list[str]] = mapped_column(JSON, default=list)
     home_region: Mapped[str] = mapped_column(String(12))  # first effective region (audit log)
     start: Mapped[dt.date] = mapped_column(Date)
     deadline: Mapped[dt.date] = mapped_column(Date)

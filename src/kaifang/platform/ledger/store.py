@@ -155,6 +155,7 @@ def import_ledger(session: Session, actor: Actor, ledger: Ledger, *, source: str
                 lead_id=m.lead,
                 cooperating=list(m.cooperating),
                 regions=list(m.regions),
+                effective_regions=list(regions),
                 home_region=regions[0],
                 start=m.start,
                 deadline=m.deadline,

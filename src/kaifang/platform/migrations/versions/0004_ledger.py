@@ -111,6 +111,7 @@ def upgrade() -> None:
         sa.Column("lead_id", sa.String(length=64), nullable=False),
         sa.Column("cooperating", sa.JSON(), nullable=False),
         sa.Column("regions", sa.JSON(), nullable=False),
+        sa.Column("effective_regions", sa.JSON(), nullable=False),
         sa.Column("home_region", sa.String(length=12), nullable=False),
         sa.Column("start", sa.Date(), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=False),
