@@ -36,3 +36,16 @@ def import_guizhou(platform: Platform) -> None:
     with platform.tx(admin) as session:
         for username, department in DEPARTMENTS.items():
             store.set_user_department(session, admin, username, department)
+
+
+def token(platform: Platform, username: str) -> dict[str, str]:
+    """Bearer headers of a new personal token of ``username``."""
+    from kaifang.platform import accounts
+    from kaifang.platform.models import User
+
+    with platform.tx() as session:
+        from sqlalchemy import select
+
+        user = session.scalars(select(User).where(User.username == username)).one()
+        plain = accounts.create_token(session, user, "test", platform.secret)
+    return {"Authorization": f"Bearer {plain}"}

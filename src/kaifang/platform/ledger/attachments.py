@@ -83,12 +83,13 @@ def safe_name(name: str) -> str:
     (the extension kept)."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
-    name = _UNSAFE_NAME.sub("_", name).strip().lstrip(". ")
+    name = _UNSAFE_NAME.sub("_", name).strip()
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    ext = ext[:10]
-    stem = stem[: MAX_NAME - len(ext) - 1].rstrip(". ") or "attachment"
+    ext = ext.strip()[:10]
+    # no hidden files (".htaccess"), no names of dots only
+    stem = stem.lstrip(". ")[: MAX_NAME - len(ext) - 1].rstrip(". ") or "attachment"
     return f"{stem}.{ext}" if ext else stem
 
 
