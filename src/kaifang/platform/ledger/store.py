@@ -454,8 +454,8 @@ def edit_measure(
     The same checks as the file's: the deadline not before the start, the milestones and the
     child measures inside the span, the measure inside its parent's, known departments.
     """
+    m = get_measure(session, actor, measure_id, lock=True)  # out of scope: 404 for every role
     require_admin(actor)
-    m = get_measure(session, actor, measure_id, lock=True)
     if revision is not None and revision != m.revision:
         raise Refused("stale_form", revision=m.revision)
     before = _measure_state(m)
@@ -508,8 +508,8 @@ def set_milestone(
     reopen: bool = False,
 ) -> LedgerMilestone:
     """The administrator moves a milestone's due day, marks it done on a day, or reopens it."""
-    require_admin(actor)
     m = get_measure(session, actor, measure_id, lock=True)
+    require_admin(actor)
     ms = session.get(LedgerMilestone, (measure_id, milestone_id), with_for_update=True)
     if ms is None:
         raise NotFound("milestone")
