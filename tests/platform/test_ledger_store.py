@@ -164,3 +164,31 @@ def test_departments_of_users_are_set_by_the_administrator(platform: Platform) -
         last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert last is not None and last.action == "user_department"
         assert last.before == {"department": "commerce"} and last.after == {"department": "drc"}
+
+
+def test_the_demo_seeds_departments_and_reports_in_the_workflow(platform: Platform) -> None:
+    from ledger_support import LEDGER
+    from platform_support import PASSWORD
+
+    from kaifang.platform.ledger.demo import department_user, seed_demo_ledger
+    from kaifang.platform.ledger.models import LedgerReport
+    from kaifang.platform.web.messages import MESSAGES
+
+    admin = actor(platform, "admin")
+    seed_demo_ledger(platform, admin, LEDGER, PASSWORD)
+    with platform.read() as session:
+        states = sorted(
+            session.scalars(select(LedgerReport.state).where(LedgerReport.state != "approved"))
+        )
+        assert states == ["draft", "submitted"]
+        from kaifang.platform.ledger.access import department_of
+
+        who = actor(platform, department_user("commerce"))
+        assert department_of(session, who.id) == "commerce"
+        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    assert audit.verify_chain(entries) is None
+    assert all(f"audit_{e.action}" in MESSAGES for e in entries)
+    with platform.read(who) as session:
+        seen = store.read_ledger(session, who)
+    assert seen.file.simulated_progress
+    assert len(seen.file.progress) == 48  # the file's 47 and the submitted one

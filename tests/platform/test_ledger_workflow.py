@@ -22,6 +22,7 @@ from kaifang.platform.ledger import reports, store
 from kaifang.platform.ledger.models import LedgerReportVersion
 from kaifang.platform.ledger.reports import ReportContent
 from kaifang.platform.models import AuditEntry
+from kaifang.platform.web.messages import MESSAGES
 
 PERIOD = "2025Q1"  # GUIYANG_TASK runs 2024-03-01 to 2025-06-30; the file has no 2025Q1 report
 
@@ -95,6 +96,8 @@ def test_the_whole_round_with_versions_and_audit(platform: Platform) -> None:
     assert log[start + 1].before is not None and log[start + 1].before["percent"] == 80
     assert log[start + 1].after is not None and log[start + 1].after["percent"] == 82
     assert log[start + 3].reason == "补充佐证"
+    # the audit page has words for every action in both languages
+    assert all(f"audit_{e.action}" in MESSAGES for e in log)
 
 
 def test_a_filler_writes_only_its_departments_measures(platform: Platform) -> None:
