@@ -15,6 +15,8 @@ import openpyxl
 import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ledger_support import GUIYANG_TASK, PROVINCE_TASK, import_guizhou, token
 from platform_support import actor
 from sqlalchemy import select
@@ -177,6 +179,7 @@ def test_oversized_files_are_refused(platform: Platform, draft: int) -> None:
         ("..\\..\\windows\\win.csv", "win.csv"),
         ("<script>alert(1)</script>.txt", "script_.txt"),
         ("a\x00b\r\n.txt", "a_b__.txt"),
+        ("report\u202efdp.txt", "report_fdp.txt"),
         ("..txt", "attachment.txt"),
         ("x" * 300 + ".txt", "x" * 116 + ".txt"),
     ],
@@ -267,3 +270,32 @@ def test_reading_stops_at_the_limit() -> None:
     with pytest.raises(Refused, match="attachment_too_large"):
         asyncio.run(read_limited(request, 4096))
     assert pulled == 5  # 5 KiB read of 100 KiB, then refused
+
+
+@given(st.text(max_size=400))
+def test_safe_names_never_escape_or_hide(name: str) -> None:
+    clean = attachments.safe_name(name)
+    assert 0 < len(clean) <= attachments.MAX_NAME
+    assert not clean.startswith((".", " "))
+    assert not any(c in clean for c in '/\\<>:"|?*') and clean.isprintable()
+    assert attachments.safe_name(clean) == clean  # idempotent: what is stored is what is sent
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(max_size=200).map(
+        lambda b: b if b[:2] != b"PK" else b"x" + b
+    )  # zips are covered above
+    | st.sampled_from([b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"]).flatmap(
+        lambda head: st.binary(max_size=50).map(lambda tail: head + tail)
+    ),
+    st.sampled_from(["a.pdf", "a.png", "a.jpg", "a.txt", "a.csv", "a.xlsx", "a"]),
+)
+def test_sniffing_any_bytes_gives_a_kind_or_a_refusal(data: bytes, name: str) -> None:
+    try:
+        kind = attachments.sniff(data, name)
+    except Refused as exc:
+        assert exc.key.startswith("attachment_")
+        return
+    assert kind in attachments.KINDS
+    assert name.lower().endswith(attachments.KINDS[kind][1])

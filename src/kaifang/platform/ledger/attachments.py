@@ -79,11 +79,13 @@ def max_bytes(folder: Path) -> int:
 
 def safe_name(name: str) -> str:
     """A file name that is safe to store and to send back: the last path part only, without
-    control or reserved characters, leading dots or spaces, at most ``MAX_NAME`` characters
+    unprintable or reserved characters, leading dots or spaces, at most ``MAX_NAME`` characters
     (the extension kept)."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
-    name = _UNSAFE_NAME.sub("_", name).strip()
+    # not printable: control characters, and format characters such as U+202E, which
+    # reverses the text after it ("report\u202efdp.exe" would show as "reportexe.pdf")
+    name = "".join(c if c.isprintable() else "_" for c in _UNSAFE_NAME.sub("_", name)).strip()
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
