@@ -75,6 +75,18 @@ ENDPOINTS: list[tuple[str, str, Any]] = [
     ("POST", "/api/v1/ledger/measures/{m}/reports/{p}/review", REVIEW),
     ("POST", "/api/v1/ledger/measures/{m}/reports/{p}/attachments", "raw"),
     ("PATCH", "/api/v1/ledger/measures/{m}", EDIT),
+    (
+        "PATCH",
+        "/api/v1/ledger/measures/{m}/milestones/{p}",
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "due": st.dates().map(str),
+                "done": st.dates().map(str) | st.none(),
+                "reopen": st.booleans(),
+            },
+        ),
+    ),
 ]
 
 

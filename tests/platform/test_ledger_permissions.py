@@ -31,6 +31,7 @@ ROLES = ("admin", "province_reviewer", "prefecture_reviewer", "filler", "viewer"
 ALL = set(ROLES)
 IN, OUT = GUIYANG_TASK, PROVINCE_TASK
 PERIOD = "2025Q1"
+MILESTONE = {IN: "centre_open", OUT: "fdi_events"}
 REPORT = "/api/v1/ledger/measures/{m}/reports/" + PERIOD
 
 # name -> (method, path, report state first, JSON body or raw bytes, roles allowed)
@@ -67,6 +68,13 @@ BY_MEASURE: dict[str, tuple[str, str, str, Any, set[str]]] = {
     ),
     "download": ("GET", "/api/v1/ledger/attachments/{a}", "approved", None, ALL),
     "edit_measure": ("PATCH", "/api/v1/ledger/measures/{m}", "draft", {"reason": "x"}, {"admin"}),
+    "edit_milestone": (
+        "PATCH",
+        "/api/v1/ledger/measures/{m}/milestones/{ms}",
+        "draft",
+        {"reopen": False},
+        {"admin"},
+    ),
 }
 GLOBAL = {
     "measures": "/api/v1/ledger/measures",
@@ -163,14 +171,24 @@ def test_measure_endpoints(matrix: Any, endpoint: str) -> None:
     client = TestClient(create_app(platform), base_url="http://127.0.0.1")
     for role in ROLES:
         _prepare(platform, state)
-        status = _call(client, headers[role], method, path.format(m=IN, a=attachment_ids[IN]), body)
+        status = _call(
+            client,
+            headers[role],
+            method,
+            path.format(m=IN, a=attachment_ids[IN], ms=MILESTONE[IN]),
+            body,
+        )
         if role in allowed:
             assert status == 200, f"{role} {endpoint} in scope: expected allowed, got {status}"
         else:
             assert status == 403, f"{role} {endpoint} in scope: expected 403, got {status}"
         _prepare(platform, state)
         status = _call(
-            client, headers[role], method, path.format(m=OUT, a=attachment_ids[OUT]), body
+            client,
+            headers[role],
+            method,
+            path.format(m=OUT, a=attachment_ids[OUT], ms=MILESTONE[OUT]),
+            body,
         )
         assert status == 404, f"{role} {endpoint} out of scope: expected 404, got {status}"
 

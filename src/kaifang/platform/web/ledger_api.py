@@ -482,3 +482,32 @@ def edit(
             "cooperating": list(m.cooperating),
             "revision": m.revision,
         }
+
+
+class MilestoneEdit(Strict):
+    due: dt.date | None = None
+    done: dt.date | None = None
+    reopen: bool = False
+
+
+@router.patch("/measures/{measure_id}/milestones/{milestone_id}")
+def edit_milestone(
+    request: Request,
+    measure_id: str,
+    milestone_id: str,
+    body: MilestoneEdit,
+    x_csrf_token: CsrfHeader = None,
+) -> dict[str, Any]:
+    """The administrator moves a milestone's due day, marks it done, or reopens it."""
+    viewer = _viewer(request, x_csrf_token, True)
+    with platform_of(request).tx(viewer.actor) as session:
+        ms = store.set_milestone(
+            session,
+            viewer.actor,
+            measure_id,
+            milestone_id[:64],
+            due=body.due,
+            done=body.done,
+            reopen=body.reopen,
+        )
+        return {"id": ms.id, "due": ms.due.isoformat(), "done": _plain(ms.done)}
