@@ -380,7 +380,7 @@ def read_ledger(
             remind_days=head.remind_days,
         ),
         departments=[{"id": d.id, "name": _name(d.name_zh, d.name_en)} for d in departments],  # type: ignore[misc]
-        measures=measures or [_placeholder(head)],
+        measures=measures or [_PLACEHOLDER],
         progress=progress,
     )
     if not measures:
@@ -388,11 +388,15 @@ def read_ledger(
     return Ledger(file, Path(head.source), flatten(file.measures), assessment)
 
 
-def _placeholder(head: LedgerSettings) -> Measure:
-    # LedgerFile wants at least one measure; a user who sees none gets an empty copy made
-    # after validation (model_copy does not validate)
-    today = dt.date(2000, 1, 1)
-    return Measure(id="none", name="-", lead="none", start=today, deadline=today)  # type: ignore[arg-type]
+# LedgerFile wants at least one measure (a file without any is an error); a user who sees none
+# gets a copy emptied after validation (model_copy does not validate)
+_PLACEHOLDER = Measure(
+    id="none",
+    name={"zh": "-", "en": "-"},  # type: ignore[arg-type]
+    lead="none",
+    start=dt.date(2000, 1, 1),
+    deadline=dt.date(2000, 1, 1),
+)
 
 
 # ------------------------------------------------------------------------------- departments
