@@ -212,11 +212,21 @@ def _reminders(ledger: Ledger, as_of: dt.date, lang_names: bool = True) -> pd.Da
     return pd.DataFrame(rows, columns=cols)
 
 
-def evaluate_ledger(ledger: Ledger, as_of: dt.date | None = None) -> LedgerStatus:
+def indicator_evidence(ledger: Ledger) -> pd.DataFrame:
+    """The target tracking of every linked indicator (the slow part of an evaluation: it
+    projects the series). It depends on the links and the assessment only, not on the progress
+    reports, so a caller that evaluates the same ledger again may pass it back in."""
+    return _indicator_rows(ledger)
+
+
+def evaluate_ledger(
+    ledger: Ledger, as_of: dt.date | None = None, indicators: pd.DataFrame | None = None
+) -> LedgerStatus:
     """Reported and derived status of every measure on ``as_of`` (default: the file's
-    ``as_of``, else today), with the evidence and the reminders."""
+    ``as_of``, else today), with the evidence and the reminders. ``indicators``: the
+    :func:`indicator_evidence` of this ledger, when the caller has it already."""
     as_of = as_of or ledger.file.as_of or dt.date.today()
-    indicators = _indicator_rows(ledger)
+    indicators = _indicator_rows(ledger) if indicators is None else indicators
     reports = _latest_reports(ledger, as_of)
     derived: dict[str, Derived] = {}
     framework = ledger.assessment.inputs.framework if ledger.assessment is not None else None

@@ -3,8 +3,10 @@ the page's session cookie with its CSRF token; scope enforced by the service lay
 out of scope is 404, as absent); every refusal is JSON with a message key and text.
 
 The evaluation (reported vs derived status, reminders) runs :func:`kaifang.ledger.evaluate_ledger`
-on the actor's ledger; with the instance's assessment linked it takes seconds, so it is cached
-per scope, day and ledger state (any saved report, review or measure edit changes the state).
+on the actor's ledger; with the instance's assessment linked its indicator evidence takes seconds
+(it projects the series), so the evidence is cached per scope and assessment, and the whole
+evaluation per scope, day and ledger state (any saved report, review or measure edit changes
+the state).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kaifang.ledger import evaluate_ledger
-from kaifang.ledger.evaluate import LedgerStatus
+from kaifang.ledger.evaluate import LedgerStatus, indicator_evidence
 from kaifang.ledger.excel import write_ledger_workbook
 from kaifang.ledger.load import Ledger
 from kaifang.limits import MB
@@ -90,6 +92,7 @@ class TooLarge(Refused):
 _CACHE_SIZE = 32
 _cache: OrderedDict[tuple[Any, ...], tuple[Ledger, LedgerStatus]] = OrderedDict()
 _cache_lock = threading.Lock()
+_evidence: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _assessments: dict[str, tuple[float, Any]] = {}
 
 
@@ -134,7 +137,18 @@ def evaluated(
             _cache.move_to_end(key)
             return _cache[key]
     ledger = store.read_ledger(session, actor, assessment=assessment)
-    status = evaluate_ledger(ledger, as_of)
+    # the indicator evidence (seconds: it projects the series) depends on the links and the
+    # assessment only: a saved report or a review does not recompute it
+    evidence_key = (key[0], key[1], key[4], tuple(f.measure.id for f in ledger.measures))
+    with _cache_lock:
+        evidence = _evidence.get(evidence_key)
+    if evidence is None:
+        evidence = indicator_evidence(ledger)
+        with _cache_lock:
+            _evidence[evidence_key] = evidence
+            while len(_evidence) > _CACHE_SIZE:
+                _evidence.popitem(last=False)
+    status = evaluate_ledger(ledger, as_of, indicators=evidence)
     with _cache_lock:
         _cache[key] = (ledger, status)
         while len(_cache) > _CACHE_SIZE:
