@@ -222,7 +222,7 @@ def import_ledger(session: Session, actor: Actor, ledger: Ledger, *, source: str
         actor,
         "ledger_import",
         "ledger",
-        source or ledger.path.name,
+        (source or ledger.path.name)[:80],  # the log's object ids are short
         None,
         after={
             "departments": len(f.departments),
