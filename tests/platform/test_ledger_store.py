@@ -192,3 +192,32 @@ def test_the_demo_seeds_departments_and_reports_in_the_workflow(platform: Platfo
         seen = store.read_ledger(session, who)
     assert seen.file.simulated_progress
     assert len(seen.file.progress) == 48  # the file's 47 and the submitted one
+
+
+def test_long_texts_are_kept_whole(platform: Platform) -> None:
+    """Names and titles have no length limit in the file: the database keeps them whole."""
+    from kaifang.ledger.load import Ledger, flatten
+
+    ledger = guizhou_ledger()
+    from kaifang.framework import Name
+
+    long_name = Name(zh="很长的任务名称" * 300, en="A long measure name " * 150)
+    first = ledger.file.measures[0].model_copy(update={"name": long_name})
+    departments = [
+        ledger.file.departments[0].model_copy(update={"name": long_name}),
+        *ledger.file.departments[1:],
+    ]
+    changed = ledger.file.model_copy(
+        update={
+            "measures": [first, *ledger.file.measures[1:]],
+            "departments": departments,
+            "title": long_name,
+            "assessment": "x/" * 400 + "assessment.yaml",
+        }
+    )
+    long = Ledger(changed, Path("l" * 200 + ".yaml"), flatten(changed.measures), None)
+    admin = actor(platform, "admin")
+    with platform.tx() as session:
+        store.import_ledger(session, admin, long)
+    with platform.read(admin) as session:
+        assert store.read_ledger(session, admin).file == changed

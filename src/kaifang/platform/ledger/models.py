@@ -48,15 +48,15 @@ class LedgerSettings(Base):
     __tablename__ = "ledger_settings"
     __table_args__ = (CheckConstraint(f"frequency IN ({_in(FREQUENCIES)})", name="frequency"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title_zh: Mapped[str] = mapped_column(String(300))
-    title_en: Mapped[str] = mapped_column(String(300))
-    assessment: Mapped[str | None] = mapped_column(String(300))
+    title_zh: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+    assessment: Mapped[str | None] = mapped_column(Text)
     simulated_progress: Mapped[bool] = mapped_column(Boolean, default=False)
     as_of: Mapped[dt.date | None] = mapped_column(Date)
     frequency: Mapped[str] = mapped_column(String(20), default="quarterly")
     due_days: Mapped[int] = mapped_column(Integer, default=15)
     remind_days: Mapped[int] = mapped_column(Integer, default=30)
-    source: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -64,8 +64,8 @@ class LedgerDepartment(Base):
     __tablename__ = "ledger_departments"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
-    name_zh: Mapped[str] = mapped_column(String(300))
-    name_en: Mapped[str] = mapped_column(String(300))
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
 
 
 class UserDepartment(Base):
@@ -84,8 +84,8 @@ class LedgerMeasure(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("ledger_measures.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    name_zh: Mapped[str] = mapped_column(String(500))
-    name_en: Mapped[str] = mapped_column(String(500))
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
     lead_id: Mapped[str] = mapped_column(ForeignKey("ledger_departments.id"), index=True)
     cooperating: Mapped[list[str]] = mapped_column(JSON, default=list)
     regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # as written (may be empty)
@@ -113,8 +113,8 @@ class LedgerMilestone(Base):
     measure_id: Mapped[str] = mapped_column(ForeignKey("ledger_measures.id"), primary_key=True)
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
-    name_zh: Mapped[str] = mapped_column(String(500))
-    name_en: Mapped[str] = mapped_column(String(500))
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
     due: Mapped[dt.date] = mapped_column(Date)
     done: Mapped[dt.date | None] = mapped_column(Date)
 
