@@ -12,6 +12,7 @@ from kaifang.cli import (  # noqa: F401
     disparity,  # disparity
     ledger,  # ledger
     platform_cmd,  # platform init, serve, demo
+    platform_ledger,  # platform ledger-import, ledger-department
     report,  # report
     schema,  # schema
     sensitivity,  # sensitivity

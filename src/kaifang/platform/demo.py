@@ -141,6 +141,9 @@ def build_demo(folder: Path) -> list[tuple[str, str]]:
                 with platform.tx(admin) as session:
                     review.publish(session, admin, code)
         write_assessment(folder, example, str(CURRENT_YEAR - 1))
+        from kaifang.platform.ledger.demo import seed_demo_ledger
+
+        seed_demo_ledger(platform, admin, example / "ledger.yaml", DEMO_PASSWORD)
         with platform.tx(admin) as session:
             return [(u.username, u.role) for u in accounts.list_users(session, admin)]
     finally:

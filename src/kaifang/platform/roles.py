@@ -11,7 +11,14 @@ import re
 
 from sqlalchemy import Engine, text
 
-APPEND_ONLY = ("value_versions", "reviews", "audit_log")
+APPEND_ONLY = (
+    "value_versions",
+    "reviews",
+    "audit_log",
+    "ledger_report_versions",
+    "ledger_report_reviews",
+    "ledger_attachments",
+)
 UPDATABLE = (
     "regions",
     "users",
@@ -22,8 +29,16 @@ UPDATABLE = (
     "audit_head",
     "api_tokens",
     "indicator_rules",
+    "ledger_settings",
+    "ledger_departments",
+    "user_departments",
+    "ledger_measures",
+    "ledger_measure_scope",
+    "ledger_milestones",
+    "ledger_indicator_links",
+    "ledger_reports",
 )
-DELETABLE = ("sessions", "login_failures", "user_scopes", "indicator_rules")
+DELETABLE = ("sessions", "login_failures", "user_scopes", "indicator_rules", "user_departments")
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

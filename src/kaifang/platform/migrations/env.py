@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import kaifang.platform.ledger.models  # noqa: F401 (registers the ledger's tables)
 from kaifang.platform.models import Base
 from kaifang.platform.rule_models import IndicatorRule  # noqa: F401 (completes the metadata)
 

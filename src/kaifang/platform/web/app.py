@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kaifang import __version__
 from kaifang.platform.errors import Refused
 from kaifang.platform.instance import Platform
-from kaifang.platform.web import admin_pages, api, pages, rules_api, rules_pages
+from kaifang.platform.web import admin_pages, api, ledger_api, pages, rules_api, rules_pages
 from kaifang.platform.web.messages import t
 from kaifang.platform.web.render import error_response, lang_of, render
 from kaifang.platform.web.security import MAX_BODY, PLATFORM_GUARD, viewer_of
@@ -66,6 +66,7 @@ def create_app(platform: Platform, limits: ServerLimits | None = None) -> FastAP
     )
     app.state.platform = platform
     app.include_router(api.router)
+    app.include_router(ledger_api.router)
     app.include_router(pages.router)
     app.include_router(admin_pages.router)
     app.include_router(rules_api.router)

@@ -385,6 +385,82 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "audit_rule_set": {"zh": "修改校验规则", "en": "validation rule set"},
     "audit_rule_reset": {"zh": "恢复默认校验规则", "en": "validation rule reset"},
+    # the measures ledger (refusals of its service layer, its audit actions, report states)
+    "state_returned": {"zh": "已退回", "en": "Returned"},
+    "state_approved": {"zh": "已审核（锁定）", "en": "Approved (locked)"},
+    "ledger_exists": {
+        "zh": "本实例已有任务台账，未导入任何内容。",
+        "en": "This instance has a ledger already: nothing was imported.",
+    },
+    "unknown_department": {
+        "zh": "未知部门：{department}",
+        "en": "Unknown department: {department}",
+    },
+    "deadline_before_start": {
+        "zh": "完成时限 {deadline} 早于开始日期 {start}，未保存。",
+        "en": "The deadline {deadline} is before the start {start}: nothing was saved.",
+    },
+    "outside_span": {
+        "zh": "以下节点、子任务或上级任务与新的起止日期冲突：{items}，未保存。",
+        "en": "These milestones, sub-measures or the parent conflict with the new span: "
+        "{items}. Nothing was saved.",
+    },
+    "bad_report_period": {
+        "zh": "“{period}”不是有效的报告期（本台账按 {frequency} 报告，如 2024Q2）。",
+        "en": "'{period}' is not a reporting period of this ledger ({frequency}, e.g. 2024Q2).",
+    },
+    "period_outside_span": {
+        "zh": "报告期 {period} 不在任务的起止日期（{start} 至 {deadline}）内。",
+        "en": "The period {period} lies outside the measure's span ({start} to {deadline}).",
+    },
+    "bad_status": {"zh": "无效的进展状态：{status}", "en": "Not a progress status: {status}"},
+    "bad_percent": {
+        "zh": "完成百分比应在 0 至 100 之间。",
+        "en": "The percent complete must lie in 0-100.",
+    },
+    "narrative_too_long": {
+        "zh": "进展说明过长（上限 {limit} 个字符）。",
+        "en": "The narrative is too long (limit {limit} characters).",
+    },
+    "report_locked": {
+        "zh": "该进展报告已审核并锁定，您的修改未保存。",
+        "en": "This progress report is approved and locked: your changes were not saved.",
+    },
+    "report_not_editable": {
+        "zh": "该进展报告当前为“{state}”，不能修改。",
+        "en": "This progress report is '{state}' and cannot be changed.",
+    },
+    "attachment_too_large": {
+        "zh": "附件过大（上限 {mb} MB），未保存。",
+        "en": "The attachment is too large (limit {mb} MB): nothing was saved.",
+    },
+    "attachment_empty": {"zh": "附件为空文件。", "en": "The attachment is empty."},
+    "attachment_type": {
+        "zh": "附件类型不允许：只接受 PDF、PNG、JPEG、XLSX、DOCX、纯文本或 CSV（按文件内容判断）。",
+        "en": "Not an allowed kind of file: PDF, PNG, JPEG, XLSX, DOCX, plain text or CSV "
+        "only (judged by the file's contents).",
+    },
+    "attachment_mismatch": {
+        "zh": "文件“{name}”的扩展名与其内容（{kind}）不符，未保存。",
+        "en": "The name '{name}' does not match the file's contents ({kind}): nothing was saved.",
+    },
+    "attachment_unsafe_zip": {
+        "zh": "附件解压后过大或已损坏（疑似压缩炸弹），未保存。",
+        "en": "The attachment unpacks too large or is damaged (a zip bomb?): nothing was saved.",
+    },
+    "attachment_macros": {
+        "zh": "不接受含宏的文件。",
+        "en": "Files with macros are not accepted.",
+    },
+    "audit_ledger_import": {"zh": "导入任务台账", "en": "ledger imported"},
+    "audit_user_department": {"zh": "设置用户所属部门", "en": "user's department set"},
+    "audit_measure_edit": {"zh": "修改任务", "en": "measure changed"},
+    "audit_milestone_edit": {"zh": "修改节点", "en": "milestone changed"},
+    "audit_ledger_report_save": {"zh": "填写进展报告", "en": "progress report written"},
+    "audit_ledger_report_submit": {"zh": "提交进展报告", "en": "progress report submitted"},
+    "audit_ledger_report_approve": {"zh": "审核通过进展报告", "en": "progress report approved"},
+    "audit_ledger_report_return": {"zh": "退回进展报告", "en": "progress report returned"},
+    "audit_ledger_attachment_add": {"zh": "上传附件", "en": "attachment uploaded"},
 }
 
 
