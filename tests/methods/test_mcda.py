@@ -229,6 +229,15 @@ def test_batched_equals_looped(name: str, x: np.ndarray, data: st.DataObject) ->
         assert np.all((batched[finite] >= -1e-12) & (batched[finite] <= 1 + 1e-12))
 
 
+def test_topsis_vector_normalisation_of_tiny_and_huge_columns() -> None:
+    # squares of 1e-162 underflow and of 1e200 overflow; the closeness must not notice the scale
+    x = np.array([[4.9, 1.0], [1.0, 3.0], [2.0, 2.0]])
+    expected = topsis(x, [1.0, 1.0])
+    for scale in (1e-162, 1e-164, 1e150, 1e200):
+        got = topsis(x * np.array([scale, 1.0]), [1.0, 1.0])
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
 @settings(deadline=None)
 @given(
     x=hnp.arrays(

@@ -122,8 +122,12 @@ def topsis(
     stack, single = _as_weight_stack(w, a.shape[1], who)
     filled = np.where(present, a, 0.0)
     if normalisation == "vector":
-        norm = np.sqrt((filled * filled).sum(axis=0))
-        r = np.where(norm > 0, filled / np.where(norm > 0, norm, 1.0), 0.0)
+        # x / ||x|| computed as (x / max|x|) / ||x / max|x|||: squares of tiny values (1e-162)
+        # would underflow and of huge ones overflow (the same scaling as LAPACK's dnrm2)
+        peak = np.abs(filled).max(axis=0)
+        unit = filled / np.where(peak > 0, peak, 1.0)
+        norm = np.sqrt((unit * unit).sum(axis=0))
+        r = np.where(norm > 0, unit / np.where(norm > 0, norm, 1.0), 0.0)
     elif normalisation == "minmax":
         hi, lo = _column_extremes(a, present)
         rng = hi - lo
