@@ -25,7 +25,7 @@ from kaifang.errors import InputError, KaifangError, MethodError, Problem
 from kaifang.provenance import package_versions
 from kaifang.trade import sql
 from kaifang.trade.config import TradeConfig, load_trade_config
-from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, make_engine
+from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, blas_threads, make_engine
 from kaifang.trade.indicators import indicator_table
 from kaifang.trade.openness import openness_table
 from kaifang.trade.readers import read_trade
@@ -120,29 +120,21 @@ def compute_trade(
 
     def presence_rows(year: int) -> pd.DataFrame:
         """One year's RCA and Mcp rows: the panel is streamed year by year."""
-        source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
-        if opts.presence == "manual":
-            return engine.query(
-                "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
-                f"CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END AS m FROM {source}"
-            )
-        return engine.query(sql.rca(source, opts.threshold, opts.strict))
+        return engine.query(sql_rows(year))
 
-    def presence_matrix_rows(year: int) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
-        """One year's rows as integer codes into sorted location and product lists: the
-        strings cross from the engine once per location and product, not once per row."""
-        engine.create_view("year_rows", sql_rows(year))
-        locs = engine.query("SELECT DISTINCT location FROM year_rows ORDER BY location")
-        prods = engine.query("SELECT DISTINCT product FROM year_rows ORDER BY product")
-        codes = engine.query(
-            "SELECT DENSE_RANK() OVER (ORDER BY location) - 1 AS li, "
-            "DENSE_RANK() OVER (ORDER BY product) - 1 AS pi, value, rca, m FROM year_rows"
-        )
-        return (
-            codes,
-            pd.Index(locs["location"].astype(str).to_numpy(dtype=object)),
-            pd.Index(prods["product"].astype(str).to_numpy(dtype=object)),
-        )
+    def presence_matrix_rows(year: int) -> tuple[dict[str, np.ndarray], pd.Index, pd.Index]:
+        """One year's rows as integer codes into sorted location and product lists, in one
+        query: the strings are dictionary-encoded by Arrow, so they cross from the engine once
+        and no sort or window runs in SQL for the codes."""
+        rows = engine.query_arrow(sql_rows(year))
+        loc_codes, locs = _sorted_codes(rows["location"])
+        prod_codes, prods = _sorted_codes(rows["product"])
+        columns = {
+            "li": loc_codes,
+            "pi": prod_codes,
+            **{c: _floats(rows[c]) for c in ("value", "rca", "m")},
+        }
+        return columns, locs, prods
 
     def sql_rows(year: int) -> str:
         source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
@@ -159,7 +151,8 @@ def compute_trade(
     proximity: dict[int, pd.DataFrame] = {}
     year_results: dict[int, tuple[YearComplexity, pd.Index, pd.Index]] = {}
     for y in [] if config.skip_complexity else panel_years:
-        res, locs, prods, values = _year(*presence_matrix_rows(y), config, data_file, y)
+        with blas_threads(config.engine.blas_threads):
+            res, locs, prods, values = _year(*presence_matrix_rows(y), config, data_file, y)
         year_results[y] = (res, locs, prods)
         loc_tables.append(
             pd.DataFrame(
@@ -196,7 +189,7 @@ def compute_trade(
                 }
             )
         )
-        proximity[y] = pd.DataFrame(res.proximity, index=prods, columns=prods)
+        proximity[y] = pd.DataFrame(res.proximity, index=prods, columns=prods, copy=False)
         dropped_c = int((~res.kept_locations).sum())
         dropped_p = int((~res.kept_products).sum())
         if dropped_c or dropped_p:
@@ -225,7 +218,8 @@ def compute_trade(
     if config.structure:
         _structure(results, engine, table, config)
     if config.regions is not None:
-        score_regions(results, config, year_results, base or Path("."))
+        with blas_threads(config.engine.blas_threads):
+            score_regions(results, config, year_results, base or Path("."))
     if config.gdp is not None:
         results.openness = openness_table(engine, config, base or Path("."))
     if config.indicators:
@@ -234,11 +228,35 @@ def compute_trade(
     return results
 
 
+def _sorted_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of ``column`` into its sorted distinct values (code point order)."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    return codes, pd.Index(names[order].astype(str), dtype=object)
+
+
+def _floats(column: pa.ChunkedArray) -> np.ndarray:
+    """A numeric column as float64, NULL as NaN."""
+    return np.asarray(
+        pc.cast(column.combine_chunks(), pa.float64()).to_numpy(zero_copy_only=False),
+        dtype=np.float64,
+    )
+
+
 def _year(
-    part: pd.DataFrame, locs: pd.Index, prods: pd.Index, config: TradeConfig, file: str, year: int
+    part: dict[str, np.ndarray],
+    locs: pd.Index,
+    prods: pd.Index,
+    config: TradeConfig,
+    file: str,
+    year: int,
 ) -> tuple[YearComplexity, pd.Index, pd.Index, np.ndarray]:
-    loc_codes = part["li"].to_numpy(dtype=np.int64)
-    prod_codes = part["pi"].to_numpy(dtype=np.int64)
+    loc_codes = part["li"]
+    prod_codes = part["pi"]
     if len(prods) > config.max_products or len(locs) > config.max_locations:
         raise InputError(
             [
@@ -255,9 +273,9 @@ def _year(
     values = np.zeros(shape)
     rca = np.full(shape, np.nan)
     m = np.zeros(shape)
-    values[loc_codes, prod_codes] = part["value"].to_numpy(dtype=float)
-    rca[loc_codes, prod_codes] = part["rca"].to_numpy(dtype=float)
-    m[loc_codes, prod_codes] = part["m"].to_numpy(dtype=float)
+    values[loc_codes, prod_codes] = part["value"]
+    rca[loc_codes, prod_codes] = part["rca"]
+    m[loc_codes, prod_codes] = part["m"]
     # rectangular like Stata's fillin: a missing pair is 0 exports, RCA 0
     rca = np.where(np.isnan(rca) & (values.sum(axis=1, keepdims=True) > 0), 0.0, rca)
     rca_in = None if config.complexity.presence == "manual" else rca
