@@ -132,10 +132,13 @@ class SparkEngine:
 
     def load(self, name: str, table: pa.Table) -> None:
         frame = table.to_pandas()
-        schema = ", ".join(
-            f"{col} {'INT' if col == 'year' else 'DOUBLE' if col == 'value' else 'STRING'}"
-            for col in frame.columns
-        )
+
+        def kind(field: pa.Field) -> str:
+            if field.name == "year":
+                return "INT"
+            return "DOUBLE" if pa.types.is_floating(field.type) else "STRING"
+
+        schema = ", ".join(f"{field.name} {kind(field)}" for field in table.schema)
         self.spark.createDataFrame(frame, schema=schema).createOrReplaceTempView(name)
 
     def create_view(self, name: str, sql: str) -> None:

@@ -21,13 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kaifang import __version__
-from kaifang.errors import InputError, KaifangError, MethodError, Problem
+from kaifang.errors import InputError, MethodError, Problem
 from kaifang.provenance import package_versions
 from kaifang.trade import sql
 from kaifang.trade.config import TradeConfig, load_trade_config
 from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, blas_threads, make_engine
 from kaifang.trade.indicators import indicator_table
 from kaifang.trade.openness import openness_table
+from kaifang.trade.population import population_table
 from kaifang.trade.readers import read_trade
 from kaifang.trade.regions import score_regions
 from kaifang.trade.results import TradeResults
@@ -103,11 +104,6 @@ def compute_trade(
     start = time.perf_counter()
     table = _check_years(table, config, data_file)
     opts = config.complexity
-    if opts.presence in ("rpop", "both"):
-        raise KaifangError(
-            "presence rpop/both needs populations: use kaifang.trade.year.compute_year "
-            "(the command line supports rca and manual)"
-        )
     if opts.value_precision == "float32":
         # Stata's import delimited stores values as float32: round them as it does
         value = pc.cast(pc.cast(table["value"], pa.float32()), pa.float64())
@@ -117,6 +113,13 @@ def compute_trade(
     if config.min_location_value is not None:
         engine.create_view("cp_all", "SELECT * FROM cp")
         engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
+    per_capita = opts.presence in ("rpop", "both")
+    if per_capita:
+        needed = engine.query(
+            "SELECT year, location FROM cp GROUP BY year, location HAVING SUM(value) > 0"
+        )
+        engine.load("population", population_table(config, table, base, needed, data_file))
+    measures = ("value", "rca", "rpop", "m") if per_capita else ("value", "rca", "m")
 
     def presence_rows(year: int) -> pd.DataFrame:
         """One year's RCA and Mcp rows: the panel is streamed year by year."""
@@ -132,7 +135,7 @@ def compute_trade(
         columns = {
             "li": loc_codes,
             "pi": prod_codes,
-            **{c: _floats(rows[c]) for c in ("value", "rca", "m")},
+            **{c: _floats(rows[c]) for c in measures},
         }
         return columns, locs, prods
 
@@ -143,6 +146,15 @@ def compute_trade(
                 "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
                 f"CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END AS m FROM {source}"
             )
+        if per_capita:
+            return sql.rca_rpop(
+                source,
+                "population",
+                opts.presence,
+                opts.threshold,
+                opts.rpop_threshold,
+                opts.strict,
+            )
         return sql.rca(source, opts.threshold, opts.strict)
 
     panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
@@ -152,7 +164,7 @@ def compute_trade(
     year_results: dict[int, tuple[YearComplexity, pd.Index, pd.Index]] = {}
     for y in [] if config.skip_complexity else panel_years:
         with blas_threads(config.engine.blas_threads):
-            res, locs, prods, values = _year(*presence_matrix_rows(y), config, data_file, y)
+            res, locs, prods, values, rca = _year(*presence_matrix_rows(y), config, data_file, y)
         year_results[y] = (res, locs, prods)
         loc_tables.append(
             pd.DataFrame(
@@ -180,9 +192,8 @@ def compute_trade(
                     ),
                     "year": y,
                     "value": values.reshape(-1),
-                    "rca": (
-                        res.rca if res.rca is not None else np.full(values.shape, np.nan)
-                    ).reshape(-1),
+                    "rca": rca.reshape(-1),
+                    **({"rpop": res.rpop.reshape(-1)} if res.rpop is not None else {}),
                     "m": res.m.reshape(-1),
                     "density": res.density.reshape(-1),
                     "cog": res.cog.reshape(-1),
@@ -202,8 +213,7 @@ def compute_trade(
         loc_tables = [pd.DataFrame(columns=["location", "year", "diversity", "eci", "coi"])]
         prod_tables = [pd.DataFrame(columns=["product", "year", "ubiquity", "pci"])]
         cell_tables = [
-            presence_rows(y)[["location", "product", "year", "value", "rca", "m"]]
-            for y in panel_years
+            presence_rows(y)[["location", "product", "year", *measures]] for y in panel_years
         ]
     results = TradeResults(
         locations=pd.concat(loc_tables, ignore_index=True),
@@ -254,7 +264,8 @@ def _year(
     config: TradeConfig,
     file: str,
     year: int,
-) -> tuple[YearComplexity, pd.Index, pd.Index, np.ndarray]:
+) -> tuple[YearComplexity, pd.Index, pd.Index, np.ndarray, np.ndarray]:
+    """One year's complexity; also the values and RCA as dense (C, P) matrices."""
     loc_codes = part["li"]
     prod_codes = part["pi"]
     if len(prods) > config.max_products or len(locs) > config.max_locations:
@@ -277,10 +288,19 @@ def _year(
     rca[loc_codes, prod_codes] = part["rca"]
     m[loc_codes, prod_codes] = part["m"]
     # rectangular like Stata's fillin: a missing pair is 0 exports, RCA 0
-    rca = np.where(np.isnan(rca) & (values.sum(axis=1, keepdims=True) > 0), 0.0, rca)
-    rca_in = None if config.complexity.presence == "manual" else rca
+    exporter = values.sum(axis=1, keepdims=True) > 0
+    rca = np.where(np.isnan(rca) & exporter, 0.0, rca)
+    rpop = None
+    if "rpop" in part:
+        rpop = np.full(shape, np.nan)
+        rpop[loc_codes, prod_codes] = part["rpop"]
+        rpop = np.where(np.isnan(rpop) & exporter, 0.0, rpop)
+    # continuous proximity correlates the levels presence was tested on: RPOP alone (rpop),
+    # RCA otherwise (Stata)
+    presence = config.complexity.presence
+    rca_in = None if presence in ("manual", "rpop") else rca
     try:
-        res = complexity_from_presence(values, rca_in, None, m, config.complexity)
+        res = complexity_from_presence(values, rca_in, rpop, m, config.complexity)
     except DisconnectedError as exc:
         names_c = [str(locs[i]) for i in exc.locations[:20]]
         names_p = [str(prods[i]) for i in exc.products[:20]]
@@ -295,7 +315,7 @@ def _year(
         ) from None
     except MethodError as exc:
         raise InputError([Problem(file, f"year {year}: {exc}")]) from None
-    return res, locs, prods, values
+    return res, locs, prods, values, rca
 
 
 def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: TradeConfig) -> None:
@@ -325,6 +345,18 @@ def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: T
         )
 
 
+def _presence_rule(config: TradeConfig) -> str:
+    opts = config.complexity
+    op = ">" if opts.strict else ">="
+    rules = {
+        "rca": f"RCA {op} {opts.threshold}",
+        "rpop": f"RPOP {op} {opts.rpop_threshold}",
+        "both": f"RCA {op} {opts.threshold} or RPOP {op} {opts.rpop_threshold}",
+        "manual": "value > 0 (the value column is Mcp)",
+    }
+    return rules[opts.presence]
+
+
 def _record(
     config: TradeConfig,
     engine: Engine,
@@ -349,8 +381,7 @@ def _record(
         "simulated": config.simulated,
         "engine": {"name": engine.name, **getattr(engine, "settings", {})},
         "conventions": {
-            "presence": f"RCA {'>' if config.complexity.strict else '>='} "
-            f"{config.complexity.threshold}",
+            "presence": _presence_rule(config),
             "eci_pci": config.complexity.convention,
             "eigenvector": "numpy.linalg.eigh of D^-1/2 M U^-1 M' D^-1/2 (location side)",
             "cog": "divided by ECI's SD; COI standardised over location x product rows",
