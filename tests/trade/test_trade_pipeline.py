@@ -247,3 +247,15 @@ def test_matrix_size_is_bounded(tmp_path: Path) -> None:
     ]
     msg = _problems(_config(tmp_path, "\n".join(rows) + "\n", "max_products: 20\n"))
     assert "exceed the limits" in msg and "product_digits" in msg
+
+
+def test_location_without_presence_is_refused_with_its_name(tmp_path: Path) -> None:
+    """A location whose exports mirror the world's (every RCA exactly 1) has no presence under
+    the strict threshold: the network is disconnected, and the error names the location."""
+    text = (
+        "c,p,y,v\nmirror,0101,2020,10\nmirror,0202,2020,10\nb,0101,2020,20\n"
+        "c,0202,2020,20\nd,0101,2020,5\nd,0202,2020,5\n"
+    )
+    msg = _problems(_config(tmp_path, text))
+    assert "year 2020" in msg and "no presence" in msg and "['d', 'mirror']" in msg
+    assert "isolated: drop" in msg
