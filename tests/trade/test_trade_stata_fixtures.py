@@ -98,6 +98,8 @@ CASES: list[tuple[str, int, bool, dict[str, Any]]] = [
     ("stata_knn_20", 1996, False, {"knn": 20}),
     ("stata_rca_rpop_combined", 1996, True, {"presence": "both"}),
     ("stata_single_year_1995", 1995, False, {}),
+    # the first 120 rows of the default variant's file: four more countries, every column
+    ("stata_ground_truth_1995_aut_deu", 1995, False, {}),
 ]
 
 
