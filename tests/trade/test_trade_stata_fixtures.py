@@ -109,8 +109,12 @@ CASES: list[tuple[str, int, bool, dict[str, Any]]] = [
 def test_variant_matches_stata(
     name: str, year: int, population: bool, options: dict[str, Any]
 ) -> None:
-    wide, res = _run(year, population, **options)
-    _compare(name, wide, res)
+    """Every row of the file: a slice is one year, a whole file both."""
+    years = pd.read_csv(STATA / f"{name}.csv", usecols=["year"])["year"].unique()
+    assert year in years
+    for y in sorted(int(v) for v in years):
+        wide, res = _run(y, population, **options)
+        _compare(name, wide, res, year=y)
 
 
 @pytest.mark.parametrize("year", [1995, 1996])
