@@ -7,15 +7,23 @@
    from a long table, against ``ecomplexity.ecomplexity`` (py-ecomplexity 0.5.x, dense ``eig``;
    its log-supermodularity check off, as kaifang does not do it). ECI agreement after removing
    its documented convention difference (population SD over locations instead of Stata's SD).
-   The HS6 baseline takes about a minute: it runs once; HS4 takes the best of 3 runs.
+   Both sides run in this process, interleaved round by round after a warm-up round, so that
+   they see the same load; each timing starts after a garbage collection. Printed: median,
+   min and max of the wall time, median CPU time (all threads), the ratio of the medians and
+   its range round by round. The baseline runs as installed (OpenBLAS picks its threads) and
+   with one BLAS thread, as kaifang's matrix work runs by default (``engine.blas_threads``):
+   on shared cores the threads of one BLAS call wait on each other. HS4: ``--repeat`` rounds
+   (default 7); HS6: the baseline takes about a minute, one round as installed.
 3. The Spark engine in local mode on 1M raw rows (time only).
 
-Run: python benchmarks/bench_trade.py [--skip-hs6-baseline] [--skip-spark | --only-spark]
+Run: python benchmarks/bench_trade.py [--repeat N] [--skip-hs6-baseline]
+     [--skip-spark | --only-spark | --only-hs4]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -23,10 +31,13 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from threadpoolctl import threadpool_limits
 
 from kaifang.trade.config import TradeConfig, TradeDataSpec
 from kaifang.trade.engine import DuckDBEngine, SparkEngine
@@ -123,56 +134,116 @@ def long_table(x: np.ndarray, digits: int) -> pd.DataFrame:
     )
 
 
-def ours(frame: pd.DataFrame) -> tuple[float, pd.Series]:
-    start = time.perf_counter()  # end to end: from the long table
-    table = pa.Table.from_pandas(
-        frame.assign(partner="", flow="export")[
-            ["year", "location", "partner", "product", "flow", "value"]
-        ],
-        preserve_index=False,
-    )
-    engine = DuckDBEngine()
-    try:
-        res = compute_trade(_config(), table, engine)
-    finally:
-        engine.close()
-    return time.perf_counter() - start, res.locations.set_index("location")["eci"]
+class Timing(NamedTuple):
+    wall: float  # seconds on the clock
+    cpu: float  # CPU seconds of all threads of the process
 
 
-def theirs(frame: pd.DataFrame) -> tuple[float, pd.Series]:
+def _timed(run: Callable[[], pd.Series]) -> tuple[Timing, pd.Series]:
+    # garbage of the previous run is collected before the clock starts, not during the run
+    gc.collect()
+    start, cpu = time.perf_counter(), time.process_time()
+    eci = run()
+    return Timing(time.perf_counter() - start, time.process_time() - cpu), eci
+
+
+def ours(frame: pd.DataFrame) -> tuple[Timing, pd.Series]:
+    def run() -> pd.Series:  # end to end: from the long table
+        table = pa.Table.from_pandas(
+            frame.assign(partner="", flow="export")[
+                ["year", "location", "partner", "product", "flow", "value"]
+            ],
+            preserve_index=False,
+        )
+        engine = DuckDBEngine()
+        try:
+            res = compute_trade(_config(), table, engine)
+        finally:
+            engine.close()
+        eci: pd.Series = res.locations.set_index("location")["eci"]
+        return eci
+
+    return _timed(run)
+
+
+def theirs(frame: pd.DataFrame, blas_threads: int | None = None) -> tuple[Timing, pd.Series]:
+    """PyPI ``ecomplexity`` as it runs out of the box (``blas_threads=None``), or with its
+    BLAS/LAPACK calls on one thread, as kaifang's matrix work runs by default."""
     from ecomplexity import ecomplexity
 
     cols = {"time": "year", "loc": "location", "prod": "product", "val": "value"}
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = ecomplexity(frame, cols, check_logsupermodularity=False, verbose=False)
-    seconds = time.perf_counter() - start
-    return seconds, out.groupby("location")["eci"].first()
+
+    def run() -> pd.Series:
+        with warnings.catch_warnings(), threadpool_limits(limits=blas_threads, user_api="blas"):
+            warnings.simplefilter("ignore")
+            out = ecomplexity(frame, cols, check_logsupermodularity=False, verbose=False)
+        eci: pd.Series = out.groupby("location")["eci"].first()
+        return eci
+
+    return _timed(run)
 
 
-def compare(label: str, n_prod: int, digits: int, run_baseline: bool, repeat: int = 1) -> None:
-    """Best of ``repeat`` runs each (short runs are noisy on a shared machine)."""
+def _spread(label: str, runs: list[Timing]) -> str:
+    wall = np.array([r.wall for r in runs])
+    cpu = np.array([r.cpu for r in runs])
+    return (
+        f"{label}: wall median {np.median(wall):.3f} s (min {wall.min():.3f}, max "
+        f"{wall.max():.3f}), CPU median {np.median(cpu):.3f} s"
+    )
+
+
+def compare(
+    label: str, n_prod: int, digits: int, run_baseline: bool, repeat: int, short: bool = False
+) -> None:
+    """Both sides in this process on the same long table, ``repeat`` interleaved rounds after
+    one warm-up round (imports, first DuckDB connection, first BLAS call), so that both see
+    the same load; medians and spreads of wall and CPU time, and the ratio of the medians.
+    The baseline runs as installed and with one BLAS thread; ``short`` (HS6, about a minute a
+    run) runs it as installed only, without its own warm-up round."""
     x = synthetic_matrix(N_EXPORTERS, n_prod, seed=3)
     frame = long_table(x, digits)
-    runs = [ours(frame) for _ in range(max(repeat, 2))]  # the first run warms imports up
-    t_ours, eci_ours = min(runs[1:], key=lambda r: r[0])
-    print(f"{label} ({N_EXPORTERS} x {n_prod}): kaifang {t_ours:.2f} s", flush=True)
-    load = os.getloadavg()[0]
+    configs: dict[str, int | None] = {"ecomplexity": None, "ecomplexity 1 BLAS thread": 1}
+    if short:
+        configs = {"ecomplexity": None}
     if not run_baseline:
-        print(f"{label}: ecomplexity baseline skipped")
+        configs = {}
+    load_start = os.getloadavg()[0]
+    _, eci_ours = ours(frame)
+    for threads in [] if short else configs.values():
+        theirs(frame, threads)
+    mine: list[Timing] = []
+    base: dict[str, list[Timing]] = {name: [] for name in configs}
+    eci_theirs = None
+    for _ in range(repeat):
+        mine.append(ours(frame)[0])
+        for name, threads in configs.items():
+            timing, eci_theirs = theirs(frame, threads)
+            base[name].append(timing)
+    load = f"load average {load_start:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    print(f"{label} ({N_EXPORTERS} x {n_prod}), {repeat} rounds, {load}", flush=True)
+    print("  " + _spread("kaifang", mine), flush=True)
+    if not configs:
+        print(f"  {label}: ecomplexity baseline skipped", flush=True)
         return
-    t_theirs, eci_theirs = min((theirs(frame) for _ in range(repeat)), key=lambda r: r[0])
+    med = float(np.median([r.wall for r in mine]))
+    med_cpu = float(np.median([r.cpu for r in mine]))
+    for name, runs in base.items():
+        pair = np.array([t.wall / m.wall for t, m in zip(runs, mine, strict=True)])
+        print(
+            "  "
+            + _spread(name, runs)
+            + f"; ratio of medians {np.median([r.wall for r in runs]) / med:.1f}x "
+            f"(round by round {pair.min():.1f}-{pair.max():.1f}x), CPU "
+            f"{np.median([r.cpu for r in runs]) / med_cpu:.1f}x",
+            flush=True,
+        )
+    assert eci_theirs is not None
     eci_theirs = eci_theirs.reindex(eci_ours.index)
     n_rows = N_EXPORTERS * n_prod
     # theirs: population SD over locations; Stata's: sample SD over the C x P rows
     rescaled = eci_theirs / np.sqrt(n_rows / (n_rows - 1.0))
     gap = float(np.nanmax(np.abs(rescaled - eci_ours)))
-    print(
-        f"{label}: ecomplexity {t_theirs:.2f} s; ratio {t_theirs / t_ours:.1f}x; "
-        f"max |ECI diff| after rescaling {gap:.2e} (load average {load:.1f})",
-        flush=True,
-    )
+    print(f"  max |ECI diff| after rescaling {gap:.2e}", flush=True)
 
 
 def part_spark() -> None:
@@ -218,12 +289,17 @@ def main() -> None:
     parser.add_argument("--skip-hs6-baseline", action="store_true")
     parser.add_argument("--skip-spark", action="store_true")
     parser.add_argument("--only-spark", action="store_true")
+    parser.add_argument("--only-hs4", action="store_true")
+    parser.add_argument("--repeat", type=int, default=7, help="rounds at HS4 (default 7)")
     args = parser.parse_args()
     if args.part == "baci":
         print(json.dumps(part_baci()))
         return
     if args.only_spark:
         part_spark()
+        return
+    if args.only_hs4:
+        compare("HS4", N_PRODUCTS_HS4, 4, True, repeat=args.repeat)
         return
     child = subprocess.run(
         [sys.executable, __file__, "--part", "baci"], capture_output=True, text=True, check=True
@@ -236,8 +312,8 @@ def main() -> None:
         f"(target 4 GiB); {baci['locations']:.0f} locations, {baci['products']:.0f} products",
         flush=True,
     )
-    compare("HS4", N_PRODUCTS_HS4, 4, True, repeat=3)
-    compare("HS6", N_PRODUCTS_HS6, 6, not args.skip_hs6_baseline)
+    compare("HS4", N_PRODUCTS_HS4, 4, True, repeat=args.repeat)
+    compare("HS6", N_PRODUCTS_HS6, 6, not args.skip_hs6_baseline, repeat=1, short=True)
     if not args.skip_spark:
         part_spark()
 

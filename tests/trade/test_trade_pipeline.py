@@ -42,16 +42,32 @@ def test_cli_writes_stata_columns_matching_stata(sample_config: Path, tmp_path: 
     got = cells.merge(
         expected, left_on=["location", "product", "year"], right_on=["origin", "hs92", "year"]
     )
-    assert len(got) == 30
+    assert len(got) == 600  # the default variant's whole file: both years, every row
     for ours, theirs in (("rca", "rca_y"), ("density", "density_y"), ("cog", "cog_y")):
         np.testing.assert_allclose(
             got[ours + "_x"] if ours + "_x" in got else got[ours], got[theirs], atol=1e-9
         )
-    svn = locations[(locations["location"] == "svn") & (locations["year"] == 1996)].iloc[0]
-    assert svn["eci"] == pytest.approx(expected["eci"].iloc[0], abs=1e-9)
-    assert svn["coi"] == pytest.approx(expected["coi"].iloc[0], abs=1e-9)
-    pci = products[products["year"] == 1996].set_index("product")["pci"]
-    np.testing.assert_allclose(pci[expected["hs92"]].to_numpy(), expected["pci"], atol=1e-9)
+    np.testing.assert_array_equal(got["m"], got["M"])
+    per_location = locations.merge(
+        expected.drop_duplicates(["origin", "year"]),
+        left_on=["location", "year"],
+        right_on=["origin", "year"],
+    )
+    assert len(per_location) == 20
+    for column in ("eci", "coi", "diversity"):
+        np.testing.assert_allclose(
+            per_location[column + "_x"], per_location[column + "_y"], atol=1e-9, err_msg=column
+        )
+    per_product = products.merge(
+        expected.drop_duplicates(["hs92", "year"]),
+        left_on=["product", "year"],
+        right_on=["hs92", "year"],
+    )
+    assert len(per_product) == 60
+    for column in ("pci", "ubiquity"):
+        np.testing.assert_allclose(
+            per_product[column + "_x"], per_product[column + "_y"], atol=1e-9, err_msg=column
+        )
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["engine"]["name"] == "duckdb"
     assert record["engine"]["memory_limit"] == "2GB"
@@ -247,3 +263,15 @@ def test_matrix_size_is_bounded(tmp_path: Path) -> None:
     ]
     msg = _problems(_config(tmp_path, "\n".join(rows) + "\n", "max_products: 20\n"))
     assert "exceed the limits" in msg and "product_digits" in msg
+
+
+def test_location_without_presence_is_refused_with_its_name(tmp_path: Path) -> None:
+    """A location whose exports mirror the world's (every RCA exactly 1) has no presence under
+    the strict threshold: the network is disconnected, and the error names the location."""
+    text = (
+        "c,p,y,v\nmirror,0101,2020,10\nmirror,0202,2020,10\nb,0101,2020,20\n"
+        "c,0202,2020,20\nd,0101,2020,5\nd,0202,2020,5\n"
+    )
+    msg = _problems(_config(tmp_path, text))
+    assert "year 2020" in msg and "no presence" in msg and "['d', 'mirror']" in msg
+    assert "isolated: drop" in msg

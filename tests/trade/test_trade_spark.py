@@ -96,3 +96,34 @@ def test_spark_equals_duckdb_partners_and_imports(tmp_path: Path, spark: SparkEn
     assert a.growth_partners is not None and b.growth_partners is not None
     _same(a.growth_partners, b.growth_partners, ["location", "year", "partner"])
     _same(a.location_product, b.location_product, ["location", "product", "year"])
+
+
+@pytest.mark.parametrize("complexity", ["presence: rpop", "presence: both, proximity: continuous"])
+def test_spark_equals_duckdb_with_populations(
+    tmp_path: Path, spark: SparkEngine, complexity: str
+) -> None:
+    """RPOP (presence rpop | both) in the same SQL on both engines, populations from a file."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ecomplexity"
+    trade = pd.read_csv(fixture / "trade_data_sample.csv", dtype={"hs92": str})
+    trade[trade["origin"] != "blx"].to_csv(tmp_path / "trade.csv", index=False)
+    (tmp_path / "pop.csv").write_bytes((fixture / "population_data_sample.csv").read_bytes())
+    config_path = tmp_path / "t.yaml"
+    config_path.write_text(
+        "data: {path: trade.csv, columns: {location: origin, product: hs92, year: year, "
+        "value: export_val}}\npopulation: {path: pop.csv, columns: {location: origin}}\n"
+        f"complexity: {{value_precision: float32, {complexity}}}\n",
+        encoding="utf-8",
+    )
+    config = load_trade_config(config_path)
+    table = read_trade(config.data, tmp_path)
+    duck = DuckDBEngine()
+    try:
+        a = compute_trade(config, table, duck, base=tmp_path)
+    finally:
+        duck.close()
+    b = compute_trade(config, table, spark, base=tmp_path)
+    assert "rpop" in b.location_product.columns
+    assert b.location_product["rpop"].notna().all()
+    _same(a.location_product, b.location_product, ["location", "product", "year"])
+    _same(a.locations, b.locations, ["location", "year"])
+    _same(a.products, b.products, ["product", "year"])

@@ -50,8 +50,11 @@ def _compare(
     res: Any,
     skip_density: frozenset[str] = frozenset(),
     skip_columns: frozenset[str] = frozenset(),
+    year: int | None = None,
 ) -> None:
     expected = pd.read_csv(STATA / f"{name}.csv", dtype={"hs92": str})
+    if year is not None:
+        expected = expected[expected["year"] == year].reset_index(drop=True)
     rows = [list(wide.index).index(o) for o in expected["origin"]]
     cols = [list(wide.columns).index(h) for h in expected["hs92"]]
     cell = {
@@ -87,7 +90,6 @@ def _compare(
 
 
 CASES: list[tuple[str, int, bool, dict[str, Any]]] = [
-    ("stata_ground_truth", 1996, False, {}),
     ("stata_rca_05", 1996, False, {"threshold": 0.5}),
     ("stata_rpop_default", 1996, True, {"presence": "rpop"}),
     ("stata_discrete_asymmetric", 1996, False, {"proximity": "asymmetric"}),
@@ -107,8 +109,28 @@ CASES: list[tuple[str, int, bool, dict[str, Any]]] = [
 def test_variant_matches_stata(
     name: str, year: int, population: bool, options: dict[str, Any]
 ) -> None:
-    wide, res = _run(year, population, **options)
-    _compare(name, wide, res)
+    """Every row of the file: a slice is one year, a whole file both."""
+    years = pd.read_csv(STATA / f"{name}.csv", usecols=["year"])["year"].unique()
+    assert year in years
+    for y in sorted(int(v) for v in years):
+        wide, res = _run(y, population, **options)
+        _compare(name, wide, res, year=y)
+
+
+@pytest.mark.parametrize("year", [1995, 1996])
+def test_default_variant_every_row(year: int) -> None:
+    """The default variant's whole file (600 rows, both years, every column) to 1e-9."""
+    expected = pd.read_csv(STATA / "stata_ground_truth.csv", dtype={"hs92": str})
+    assert len(expected) == 600 and (expected["year"] == year).sum() == 300
+    wide, res = _run(year)
+    _compare("stata_ground_truth", wide, res, year=year)
+    # export_val as Stata stored it: float32, printed with 8 significant digits
+    part = expected[expected["year"] == year]
+    got = wide.to_numpy()[
+        [list(wide.index).index(o) for o in part["origin"]],
+        [list(wide.columns).index(h) for h in part["hs92"]],
+    ].astype(np.float32)
+    np.testing.assert_allclose(got, part["export_val"], rtol=1e-7)
 
 
 def test_manual_mcp_matches_stata() -> None:

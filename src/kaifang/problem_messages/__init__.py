@@ -18,6 +18,7 @@ from kaifang.problem_messages.blocks import BLOCK_MESSAGES
 from kaifang.problem_messages.config import CONFIG_MESSAGES
 from kaifang.problem_messages.files import FILE_MESSAGES
 from kaifang.problem_messages.tables import TABLE_MESSAGES
+from kaifang.problem_messages.trade import TRADE_MESSAGES
 
 LANGS = ("zh", "en")
 
@@ -97,4 +98,5 @@ PROBLEM_MESSAGES: dict[str, dict[str, str]] = {
     **TABLE_MESSAGES,
     **CONFIG_MESSAGES,
     **BLOCK_MESSAGES,
+    **TRADE_MESSAGES,
 }

@@ -13,9 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kaifang.errors import InputError, Problem
+from kaifang.problem_messages import LocalValueError
 from kaifang.trade.options import ComplexityOptions
 from kaifang.yamlio import pydantic_problems, read_yaml
 
@@ -48,6 +49,9 @@ class EngineSpec(_Strict):
     temp_directory: str | None = None
     threads: int | None = Field(default=None, ge=1)
     master: str = "local[2]"
+    # BLAS/LAPACK threads of the matrix work (eigenvectors, proximity, density): one keeps the
+    # time steady on shared cores; None leaves the library's own choice
+    blas_threads: int | None = Field(default=1, ge=1)
 
 
 class GdpSpec(_Strict):
@@ -57,6 +61,16 @@ class GdpSpec(_Strict):
     columns: dict[str, str] = Field(default_factory=dict)
     currency: Literal["USD", "CNY"] = "CNY"
     scale: float = Field(default=1.0, gt=0)  # e.g. 1e8 for 亿元
+
+
+class PopulationSpec(_Strict):
+    """Population by location and year for presence by RCA per capita (``presence: rpop`` or
+    ``both``): a long CSV/Excel table, one row per location and year."""
+
+    path: str
+    columns: dict[str, str] = Field(default_factory=dict)  # location, year, population
+    sheet: str | None = None
+    scale: float = Field(default=1.0, gt=0)  # e.g. 1e4 for 万人
 
 
 class RegionSpec(_Strict):
@@ -102,11 +116,28 @@ class TradeConfig(_Strict):
     partner_floor: float = Field(default=0.01, gt=0, lt=1)
     regions: RegionSpec | None = None
     gdp: GdpSpec | None = None  # openness, export and import dependence (trade in USD)
+    # populations for presence: rpop | both (or a population column of data)
+    population: PopulationSpec | None = None
     simulated: bool = False
     # display names of location and partner codes in the report page: code -> {en, zh}
     names: dict[str, dict[Literal["en", "zh"], str]] = Field(default_factory=dict)
     # results as assessment indicators: measure -> indicator id, written to indicators.csv
     indicators: dict[IndicatorMeasure, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _population(self) -> TradeConfig:
+        presence = self.complexity.presence
+        column = "population" in self.data.columns
+        if column and self.data.format != "long":
+            raise LocalValueError("v_population_column_format", format=self.data.format)
+        if column and self.population is not None:
+            raise LocalValueError("v_population_twice")
+        if presence in ("rpop", "both"):
+            if not column and self.population is None:
+                raise LocalValueError("v_rpop_needs_population", presence=presence)
+            if self.regions is not None:
+                raise LocalValueError("v_rpop_regions", presence=presence)
+        return self
 
 
 def load_trade_config(path: Path) -> TradeConfig:

@@ -21,13 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kaifang import __version__
-from kaifang.errors import InputError, KaifangError, MethodError, Problem
+from kaifang.errors import InputError, MethodError, Problem
 from kaifang.provenance import package_versions
 from kaifang.trade import sql
 from kaifang.trade.config import TradeConfig, load_trade_config
-from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, make_engine
+from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, blas_threads, make_engine
 from kaifang.trade.indicators import indicator_table
 from kaifang.trade.openness import openness_table
+from kaifang.trade.population import population_table
 from kaifang.trade.readers import read_trade
 from kaifang.trade.regions import score_regions
 from kaifang.trade.results import TradeResults
@@ -103,11 +104,6 @@ def compute_trade(
     start = time.perf_counter()
     table = _check_years(table, config, data_file)
     opts = config.complexity
-    if opts.presence in ("rpop", "both"):
-        raise KaifangError(
-            "presence rpop/both needs populations: use kaifang.trade.year.compute_year "
-            "(the command line supports rca and manual)"
-        )
     if opts.value_precision == "float32":
         # Stata's import delimited stores values as float32: round them as it does
         value = pc.cast(pc.cast(table["value"], pa.float32()), pa.float64())
@@ -117,32 +113,31 @@ def compute_trade(
     if config.min_location_value is not None:
         engine.create_view("cp_all", "SELECT * FROM cp")
         engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
+    per_capita = opts.presence in ("rpop", "both")
+    if per_capita:
+        needed = engine.query(
+            "SELECT year, location FROM cp GROUP BY year, location HAVING SUM(value) > 0"
+        )
+        engine.load("population", population_table(config, table, base, needed, data_file))
+    measures = ("value", "rca", "rpop", "m") if per_capita else ("value", "rca", "m")
 
     def presence_rows(year: int) -> pd.DataFrame:
         """One year's RCA and Mcp rows: the panel is streamed year by year."""
-        source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
-        if opts.presence == "manual":
-            return engine.query(
-                "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
-                f"CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END AS m FROM {source}"
-            )
-        return engine.query(sql.rca(source, opts.threshold, opts.strict))
+        return engine.query(sql_rows(year))
 
-    def presence_matrix_rows(year: int) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
-        """One year's rows as integer codes into sorted location and product lists: the
-        strings cross from the engine once per location and product, not once per row."""
-        engine.create_view("year_rows", sql_rows(year))
-        locs = engine.query("SELECT DISTINCT location FROM year_rows ORDER BY location")
-        prods = engine.query("SELECT DISTINCT product FROM year_rows ORDER BY product")
-        codes = engine.query(
-            "SELECT DENSE_RANK() OVER (ORDER BY location) - 1 AS li, "
-            "DENSE_RANK() OVER (ORDER BY product) - 1 AS pi, value, rca, m FROM year_rows"
-        )
-        return (
-            codes,
-            pd.Index(locs["location"].astype(str).to_numpy(dtype=object)),
-            pd.Index(prods["product"].astype(str).to_numpy(dtype=object)),
-        )
+    def presence_matrix_rows(year: int) -> tuple[dict[str, np.ndarray], pd.Index, pd.Index]:
+        """One year's rows as integer codes into sorted location and product lists, in one
+        query: the strings are dictionary-encoded by Arrow, so they cross from the engine once
+        and no sort or window runs in SQL for the codes."""
+        rows = engine.query_arrow(sql_rows(year))
+        loc_codes, locs = _sorted_codes(rows["location"])
+        prod_codes, prods = _sorted_codes(rows["product"])
+        columns = {
+            "li": loc_codes,
+            "pi": prod_codes,
+            **{c: _floats(rows[c]) for c in measures},
+        }
+        return columns, locs, prods
 
     def sql_rows(year: int) -> str:
         source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
@@ -150,6 +145,15 @@ def compute_trade(
             return (
                 "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
                 f"CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END AS m FROM {source}"
+            )
+        if per_capita:
+            return sql.rca_rpop(
+                source,
+                "population",
+                opts.presence,
+                opts.threshold,
+                opts.rpop_threshold,
+                opts.strict,
             )
         return sql.rca(source, opts.threshold, opts.strict)
 
@@ -159,7 +163,8 @@ def compute_trade(
     proximity: dict[int, pd.DataFrame] = {}
     year_results: dict[int, tuple[YearComplexity, pd.Index, pd.Index]] = {}
     for y in [] if config.skip_complexity else panel_years:
-        res, locs, prods, values = _year(*presence_matrix_rows(y), config, data_file, y)
+        with blas_threads(config.engine.blas_threads):
+            res, locs, prods, values, rca = _year(*presence_matrix_rows(y), config, data_file, y)
         year_results[y] = (res, locs, prods)
         loc_tables.append(
             pd.DataFrame(
@@ -187,16 +192,15 @@ def compute_trade(
                     ),
                     "year": y,
                     "value": values.reshape(-1),
-                    "rca": (
-                        res.rca if res.rca is not None else np.full(values.shape, np.nan)
-                    ).reshape(-1),
+                    "rca": rca.reshape(-1),
+                    **({"rpop": res.rpop.reshape(-1)} if res.rpop is not None else {}),
                     "m": res.m.reshape(-1),
                     "density": res.density.reshape(-1),
                     "cog": res.cog.reshape(-1),
                 }
             )
         )
-        proximity[y] = pd.DataFrame(res.proximity, index=prods, columns=prods)
+        proximity[y] = pd.DataFrame(res.proximity, index=prods, columns=prods, copy=False)
         dropped_c = int((~res.kept_locations).sum())
         dropped_p = int((~res.kept_products).sum())
         if dropped_c or dropped_p:
@@ -209,8 +213,7 @@ def compute_trade(
         loc_tables = [pd.DataFrame(columns=["location", "year", "diversity", "eci", "coi"])]
         prod_tables = [pd.DataFrame(columns=["product", "year", "ubiquity", "pci"])]
         cell_tables = [
-            presence_rows(y)[["location", "product", "year", "value", "rca", "m"]]
-            for y in panel_years
+            presence_rows(y)[["location", "product", "year", *measures]] for y in panel_years
         ]
     results = TradeResults(
         locations=pd.concat(loc_tables, ignore_index=True),
@@ -225,7 +228,8 @@ def compute_trade(
     if config.structure:
         _structure(results, engine, table, config)
     if config.regions is not None:
-        score_regions(results, config, year_results, base or Path("."))
+        with blas_threads(config.engine.blas_threads):
+            score_regions(results, config, year_results, base or Path("."))
     if config.gdp is not None:
         results.openness = openness_table(engine, config, base or Path("."))
     if config.indicators:
@@ -234,11 +238,36 @@ def compute_trade(
     return results
 
 
+def _sorted_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of ``column`` into its sorted distinct values (code point order)."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    return codes, pd.Index(names[order].astype(str), dtype=object)
+
+
+def _floats(column: pa.ChunkedArray) -> np.ndarray:
+    """A numeric column as float64, NULL as NaN."""
+    return np.asarray(
+        pc.cast(column.combine_chunks(), pa.float64()).to_numpy(zero_copy_only=False),
+        dtype=np.float64,
+    )
+
+
 def _year(
-    part: pd.DataFrame, locs: pd.Index, prods: pd.Index, config: TradeConfig, file: str, year: int
-) -> tuple[YearComplexity, pd.Index, pd.Index, np.ndarray]:
-    loc_codes = part["li"].to_numpy(dtype=np.int64)
-    prod_codes = part["pi"].to_numpy(dtype=np.int64)
+    part: dict[str, np.ndarray],
+    locs: pd.Index,
+    prods: pd.Index,
+    config: TradeConfig,
+    file: str,
+    year: int,
+) -> tuple[YearComplexity, pd.Index, pd.Index, np.ndarray, np.ndarray]:
+    """One year's complexity; also the values and RCA as dense (C, P) matrices."""
+    loc_codes = part["li"]
+    prod_codes = part["pi"]
     if len(prods) > config.max_products or len(locs) > config.max_locations:
         raise InputError(
             [
@@ -255,14 +284,23 @@ def _year(
     values = np.zeros(shape)
     rca = np.full(shape, np.nan)
     m = np.zeros(shape)
-    values[loc_codes, prod_codes] = part["value"].to_numpy(dtype=float)
-    rca[loc_codes, prod_codes] = part["rca"].to_numpy(dtype=float)
-    m[loc_codes, prod_codes] = part["m"].to_numpy(dtype=float)
+    values[loc_codes, prod_codes] = part["value"]
+    rca[loc_codes, prod_codes] = part["rca"]
+    m[loc_codes, prod_codes] = part["m"]
     # rectangular like Stata's fillin: a missing pair is 0 exports, RCA 0
-    rca = np.where(np.isnan(rca) & (values.sum(axis=1, keepdims=True) > 0), 0.0, rca)
-    rca_in = None if config.complexity.presence == "manual" else rca
+    exporter = values.sum(axis=1, keepdims=True) > 0
+    rca = np.where(np.isnan(rca) & exporter, 0.0, rca)
+    rpop = None
+    if "rpop" in part:
+        rpop = np.full(shape, np.nan)
+        rpop[loc_codes, prod_codes] = part["rpop"]
+        rpop = np.where(np.isnan(rpop) & exporter, 0.0, rpop)
+    # continuous proximity correlates the levels presence was tested on: RPOP alone (rpop),
+    # RCA otherwise (Stata)
+    presence = config.complexity.presence
+    rca_in = None if presence in ("manual", "rpop") else rca
     try:
-        res = complexity_from_presence(values, rca_in, None, m, config.complexity)
+        res = complexity_from_presence(values, rca_in, rpop, m, config.complexity)
     except DisconnectedError as exc:
         names_c = [str(locs[i]) for i in exc.locations[:20]]
         names_p = [str(prods[i]) for i in exc.products[:20]]
@@ -277,7 +315,7 @@ def _year(
         ) from None
     except MethodError as exc:
         raise InputError([Problem(file, f"year {year}: {exc}")]) from None
-    return res, locs, prods, values
+    return res, locs, prods, values, rca
 
 
 def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: TradeConfig) -> None:
@@ -307,6 +345,18 @@ def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: T
         )
 
 
+def _presence_rule(config: TradeConfig) -> str:
+    opts = config.complexity
+    op = ">" if opts.strict else ">="
+    rules = {
+        "rca": f"RCA {op} {opts.threshold}",
+        "rpop": f"RPOP {op} {opts.rpop_threshold}",
+        "both": f"RCA {op} {opts.threshold} or RPOP {op} {opts.rpop_threshold}",
+        "manual": "value > 0 (the value column is Mcp)",
+    }
+    return rules[opts.presence]
+
+
 def _record(
     config: TradeConfig,
     engine: Engine,
@@ -331,8 +381,7 @@ def _record(
         "simulated": config.simulated,
         "engine": {"name": engine.name, **getattr(engine, "settings", {})},
         "conventions": {
-            "presence": f"RCA {'>' if config.complexity.strict else '>='} "
-            f"{config.complexity.threshold}",
+            "presence": _presence_rule(config),
             "eci_pci": config.complexity.convention,
             "eigenvector": "numpy.linalg.eigh of D^-1/2 M U^-1 M' D^-1/2 (location side)",
             "cog": "divided by ECI's SD; COI standardised over location x product rows",

@@ -207,12 +207,14 @@ def read_trade(spec: TradeDataSpec, base: Path, memory_limit: str = "2GB") -> pa
     return table
 
 
-def _finish(raw: _Raw, select: str, where: str, problems: list[Problem]) -> pa.Table:
+def _finish(
+    raw: _Raw, select: str, where: str, problems: list[Problem], extra: str = ""
+) -> pa.Table:
     if problems:
         raise InputError(problems)
     sql = f"""
 SELECT CAST(year AS INTEGER) AS year, location, partner, product, flow,
-       CAST(value AS DOUBLE) AS value
+       CAST(value AS DOUBLE) AS value{extra}
 FROM ({select}) WHERE {where}
 """
     table: pa.Table = raw.con.sql(sql).to_arrow_table()
@@ -271,12 +273,60 @@ def _long(raw: _Raw, spec: TradeDataSpec, base: Path) -> pa.Table:
     else:
         flow = _literal(spec.flow)
     value = f"TRY_CAST({_text(cols['value'])} AS DOUBLE) * {float(spec.scale)!r}"
+    population, extra = "", ""
+    if "population" in cols:
+        problems += _population_problems(raw, cols)
+        population = f", TRY_CAST({_text(cols['population'])} AS DOUBLE) AS population"
+        extra = ", population"
     select = (
         f"SELECT {_text(cols['year'])} AS year, {_text(cols['location'])} AS location, "
         f"{partner} AS partner, {_text(cols['product'])} AS product, {flow} AS flow, "
-        f"{value} AS value FROM raw"
+        f"{value} AS value{population} FROM raw"
     )
-    return _finish(raw, select, "value IS NOT NULL", problems)
+    return _finish(raw, select, "value IS NOT NULL", problems, extra)
+
+
+def _population_problems(raw: _Raw, cols: dict[str, str]) -> list[Problem]:
+    """A population column (presence by RCA per capita): a positive number on every row with a
+    value, the same on every row of a location and year."""
+    col = cols["population"]
+    p, v = _text(col), _text(cols["value"])
+    loc, year = _text(cols["location"]), _text(cols["year"])
+    file = str(raw.path)
+
+    def rows(sql: str) -> list[Any]:
+        return raw.con.execute(sql + f" ORDER BY 1 LIMIT {MAX_PROBLEMS}").fetchall()
+
+    found = [
+        Problem.of(file, "population_missing", line, col, location=where, year=when)
+        for line, where, when in rows(
+            f"SELECT _line, {loc}, {year} FROM raw WHERE NOT {_missing(v)} AND {_missing(p)}"
+        )
+    ]
+    found += [
+        Problem.of(file, "not_a_number", line, col, found=text)
+        for line, text in rows(
+            f"SELECT _line, {p} FROM raw WHERE NOT {_missing(p)} "
+            f"AND TRY_CAST({p} AS DOUBLE) IS NULL"
+        )
+    ]
+    found += [
+        Problem.of(file, "population_not_positive", line, col, found=text)
+        for line, text in rows(
+            f"SELECT _line, {p} FROM raw WHERE TRY_CAST({p} AS DOUBLE) <= 0 "
+            f"OR isinf(TRY_CAST({p} AS DOUBLE))"
+        )
+    ]
+    found += [
+        Problem.of(file, "population_differs", line, col, location=where, year=when, values=seen)
+        for line, where, when, seen in rows(
+            f"SELECT MIN(_line), {loc}, {year}, "
+            f"STRING_AGG(DISTINCT {p}, ', ' ORDER BY {p}) FROM raw "
+            f"WHERE TRY_CAST({p} AS DOUBLE) IS NOT NULL GROUP BY {loc}, {year} "
+            f"HAVING COUNT(DISTINCT TRY_CAST({p} AS DOUBLE)) > 1"
+        )
+    ]
+    return found
 
 
 def _baci(raw: _Raw, spec: TradeDataSpec, base: Path) -> pa.Table:

@@ -63,6 +63,53 @@ FROM ratios
 """
 
 
+def rca_rpop(
+    source: str,
+    population: str,
+    presence: str,
+    threshold: float,
+    rpop_threshold: float,
+    strict: bool = True,
+) -> str:
+    """Balassa RCA, RCA per capita and Mcp of every (year, location, product) row of ``source``.
+
+    ``RPOP = (value / product_total) / (population / world_population)``, the world population
+    summed once per location over the locations of the year with exports (Stata's ``rpop``).
+    Mcp is ``RPOP > rpop_threshold`` (``presence='rpop'``) or ``RCA > threshold OR RPOP >
+    rpop_threshold`` (``'both'``, Stata's union); ``>=`` when not ``strict``. ``population``
+    is a table of (year, location, population) with a row for every location of ``source``."""
+    if presence not in ("rpop", "both"):
+        raise ValueError(presence)
+    op = ">" if strict else ">="
+    rpop_test = f"rpop {op} {float(rpop_threshold)!r}"
+    test = rpop_test if presence == "rpop" else f"(rca {op} {float(threshold)!r} OR {rpop_test})"
+    return f"""
+WITH src AS (
+  SELECT year, location, product, value FROM {source}
+), totals AS (
+  SELECT s.year, s.location, s.product, s.value, p.population,
+         SUM(s.value) OVER (PARTITION BY s.year, s.location) AS location_total,
+         SUM(s.value) OVER (PARTITION BY s.year, s.product) AS product_total,
+         SUM(s.value) OVER (PARTITION BY s.year) AS world_total
+  FROM src s JOIN {population} p ON s.year = p.year AND s.location = p.location
+), kept AS (
+  SELECT * FROM totals WHERE location_total > 0 AND product_total > 0
+), people AS (
+  SELECT year, SUM(population) AS world_population
+  FROM (SELECT DISTINCT year, location, population FROM kept) AS located
+  GROUP BY year
+), ratios AS (
+  SELECT k.year, k.location, k.product, k.value,
+         (k.value / k.location_total) / (k.product_total / k.world_total) AS rca,
+         (k.value / k.product_total) / (k.population / w.world_population) AS rpop
+  FROM kept k JOIN people w ON k.year = w.year
+)
+SELECT year, location, product, value, rca, rpop,
+       CASE WHEN {test} THEN 1.0 ELSE 0.0 END AS m
+FROM ratios
+"""
+
+
 def export_concentration(source: str) -> str:
     """Per (year, location): HHI over products, the number of products of the year, UNCTAD's
     concentration and diversification indices and Finger-Kreinin similarity with the world."""
