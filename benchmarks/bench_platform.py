@@ -228,6 +228,7 @@ class Recorder:
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
+        self.what: dict[str, int] = {}  # what went wrong: status code or exception, counted
         self.lock = threading.Lock()
 
     def call(self, name: str, fn, ok=(200,)) -> httpx.Response | None:
@@ -235,13 +236,16 @@ class Recorder:
         try:
             response = fn()
             failed = response.status_code not in ok
-        except httpx.HTTPError:
+            what = f"{name}: HTTP {response.status_code} {response.text[:80]!r}"
+        except httpx.HTTPError as exc:
             response, failed = None, True
+            what = f"{name}: {type(exc).__name__} {str(exc)[:80]}"
         elapsed = time.perf_counter() - start
         with self.lock:
             self.times.setdefault(name, []).append(elapsed)
             if failed:
                 self.errors[name] = self.errors.get(name, 0) + 1
+                self.what[what] = self.what.get(what, 0) + 1
         return response
 
 
@@ -303,6 +307,7 @@ def reviewer(
     rec: Recorder,
     seed: int,
     think: float = 0.0,
+    run_once: bool = False,
 ) -> None:
     rng = random.Random(seed)
     auth = {"Authorization": f"Bearer {token}"}
@@ -314,6 +319,8 @@ def reviewer(
                 "review: submissions",
                 lambda: client.get("/api/v1/periods/2024/submissions", headers=auth),
             )
+            if run_once:
+                break
             pause(rng, think)
 
 
@@ -329,7 +336,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        instance, app_url, creds = setup(Path(tmp), args.backend, args.users, args.indicators)
+        # one more region than users: its filler warms the server up before the measured window
+        instance, app_url, creds = setup(Path(tmp), args.backend, args.users + 1, args.indicators)
+        warm_code, warm_token, warm_cookie = creds["fillers"].pop()
         port = free_port()
         server = start_server(instance, app_url, port, args.workers)
         origin = f"http://127.0.0.1:{port}"
@@ -349,6 +358,15 @@ def main() -> None:
                 )
                 for i, (code, t, c) in enumerate(creds["fillers"])
             ]
+            # warm-up, not measured: one user's whole round and a reviewer's reads, so that the
+            # figures are of a running server, not of its first template and query compilations
+            # (a new connection each time, so that every worker process is likely to get some;
+            # the warm-up's own refusals, such as a save after its submit, do not matter)
+            warm = Recorder()
+            _, r_token, r_cookie = creds["reviewers"][0]
+            for _ in range(3 * args.workers):
+                filler(origin, warm_code, warm_token, warm_cookie, 1, args.indicators, warm, -1)
+                reviewer(origin, r_token, r_cookie, stop, warm, -1, run_once=True)
             dbname = app_url.rsplit("/", 1)[1] if app_url else None
             cpu_before = cpu_counters(server.pid, dbname)
             start = time.perf_counter()
@@ -385,6 +403,8 @@ def main() -> None:
         f"{np.percentile(all_ms, 95):>9.1f}{np.percentile(all_ms, 99):>9.1f}"
         f"{sum(rec.errors.values()):>9}"
     )
+    for what, n in sorted(rec.what.items()):
+        print(f"error x{n}: {what}")
     count = len(all_ms)
     cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
     users = args.users + 5
