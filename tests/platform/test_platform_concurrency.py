@@ -211,3 +211,25 @@ def test_the_writer_gate_admits_one_writer_across_threads_and_processes(tmp_path
         process.join(timeout=120)
         assert process.exitcode == 0
     assert int(counter.read_text()) == 5 * 150
+
+
+def test_a_submit_checked_before_a_change_is_not_written(platform: Platform) -> None:
+    open_period(platform)
+    filler = actor(platform, "filler_gy")
+    with platform.tx(filler) as s:
+        sub = workflow.save_values(
+            s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "1"}
+        )
+    with platform.read(filler) as s:
+        checked = review.check_submit(s, filler, sub.id)
+    with platform.tx(filler) as s:  # a value changes after the checks
+        workflow.save_values(s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "2"})
+    with platform.tx(filler) as s:
+        assert review.submit_checked(s, filler, sub.id, checked) is None
+        assert s.get(Submission, sub.id).state == "draft"
+    done = saving.submit(platform, filler, "2024", "520100")
+    assert (done.state, done.revision) == ("submitted", checked + 2)
+    with pytest.raises(Refused) as refused:
+        saving.submit(platform, filler, "2024", "520100")
+    assert refused.value.key == "state_changed"
+    assert whole_chain(platform)[0] is None

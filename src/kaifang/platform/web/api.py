@@ -172,13 +172,8 @@ def submit(
     request: Request, code: str, region: str, body: SubmitIn, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
     viewer = _viewer(request, x_csrf_token, True)
-    with platform_of(request).tx(viewer.actor) as session:
-        period = workflow.get_period(session, code)
-        found = workflow.find_submission(session, viewer.actor, period, region)
-        if found is None:
-            raise Refused("nothing_entered")
-        done = review.submit(session, viewer.actor, found.id, body.revision)
-        return {"region": region, "state": done.state, "revision": done.revision}
+    done = saving.submit(platform_of(request), viewer.actor, code, region, body.revision)
+    return {"region": region, "state": done.state, "revision": done.revision}
 
 
 @router.post("/periods/{code}/regions/{region}/review")
