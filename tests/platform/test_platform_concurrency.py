@@ -233,3 +233,26 @@ def test_a_submit_checked_before_a_change_is_not_written(platform: Platform) -> 
         saving.submit(platform, filler, "2024", "520100")
     assert refused.value.key == "state_changed"
     assert whole_chain(platform)[0] is None
+
+
+def test_logins_sent_side_by_side_cannot_slip_past_the_throttle(platform: Platform) -> None:
+    # every attempt passes the first check before any failure is recorded (side by side) ...
+    checked = []
+    for _ in range(accounts.THROTTLE_PER_USER + 2):
+        with platform.read() as s:
+            checked.append(accounts.verify_login(s, "filler_gy", "wrong-password-1", "c1"))
+    assert checked == [None] * (accounts.THROTTLE_PER_USER + 2)
+    outcomes = []
+    for user in checked:
+        try:
+            with platform.tx() as s:
+                accounts.record_login(s, "filler_gy", "c1", user)
+            outcomes.append("failed")
+        except Refused as exc:
+            outcomes.append(exc.key)
+    # ... but the second check stops the ones beyond the limit
+    assert outcomes == ["failed"] * accounts.THROTTLE_PER_USER + ["login_throttled"] * 2
+    # and then even the right password is refused
+    with pytest.raises(Refused) as refused, platform.read() as s:
+        accounts.verify_login(s, "filler_gy", PASSWORD, "c2")
+    assert refused.value.key == "login_throttled"

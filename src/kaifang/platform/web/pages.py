@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from kaifang.errors import InputError
-from kaifang.platform import accounts, excel, review, workflow
+from kaifang.platform import accounts, excel, review, saving, workflow
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import SUBMISSION_STATES, Submission
 from kaifang.platform.web.render import error_response, lang_of, refusal_text, render
@@ -74,10 +75,18 @@ async def login(request: Request) -> Response:
     platform = platform_of(request)
     username = str(form.get("username") or "")[:64]
     password = str(form.get("password") or "")[:256]
-    try:
+    client = client_of(request)
+
+    def log_in() -> accounts.NewSession | None:
+        # the password hash is checked outside the write transaction (and off the event loop)
+        with platform.read() as session:
+            user = accounts.verify_login(session, username, password, client)
         with platform.tx() as session:
-            user = accounts.authenticate(session, username, password, client_of(request))
-            opened = None if user is None else accounts.open_session(session, user, platform.secret)
+            accounts.record_login(session, username, client, user)
+            return None if user is None else accounts.open_session(session, user, platform.secret)
+
+    try:
+        opened = await run_in_threadpool(log_in)
         if opened is None:  # the failure is committed above, so that the throttle counts it
             raise Refused("login_failed")
     except Refused as exc:
@@ -286,11 +295,17 @@ async def save_values(request: Request, code: str, region_code: str) -> Response
     revision = int(revision_text) if revision_text.isdigit() else None
     platform = platform_of(request)
     try:
-        with platform.tx(viewer.actor) as session:
-            period = workflow.get_period(session, code)
-            workflow.save_values(
-                session, viewer.actor, period, region_code, cells, notes, revision=revision
-            )
+        # in a worker thread: the database work must not stop the event loop
+        await run_in_threadpool(
+            saving.save_values,
+            platform,
+            viewer.actor,
+            code,
+            region_code,
+            cells,
+            notes,
+            revision=revision,
+        )
     except Invalid as exc:
         return _form_page(
             request,
@@ -321,14 +336,14 @@ async def submit(request: Request, code: str, region_code: str) -> Response:
     revision_text = str(form.get("revision", ""))
     platform = platform_of(request)
     try:
-        with platform.tx(viewer.actor) as session:
-            submission = _submission_id(session, viewer, code, region_code)
-            review.submit(
-                session,
-                viewer.actor,
-                submission.id,
-                int(revision_text) if revision_text.isdigit() else None,
-            )
+        await run_in_threadpool(
+            saving.submit,
+            platform,
+            viewer.actor,
+            code,
+            region_code,
+            int(revision_text) if revision_text.isdigit() else None,
+        )
     except Invalid as exc:
         return _form_page(
             request,
