@@ -411,21 +411,21 @@ async def upload(request: Request, code: str, region_code: str) -> Response:
     content = await file.read(excel.MAX_UPLOAD + 1)
     platform = platform_of(request)
     lang = lang_of(request)
-    try:
-        with platform.tx(viewer.actor) as session:
+    filename = str(file.filename or "")
+
+    def store() -> None:
+        # the workbook is read outside the write transaction, in a worker thread
+        with platform.read(viewer.actor) as session:
             period = workflow.get_period(session, code)
             region = workflow.get_region(session, viewer.actor, region_code)
             indicators = {f.indicator for f in period.fields}
-            data = excel.read_upload(content, str(file.filename or ""), period, region, indicators)
-            workflow.save_values(
-                session,
-                viewer.actor,
-                period,
-                region_code,
-                data.cells,
-                data.notes,
-                source="upload",
-            )
+            data = excel.read_upload(content, filename, period, region, indicators)
+        saving.save_values(
+            platform, viewer.actor, code, region_code, data.cells, data.notes, source="upload"
+        )
+
+    try:
+        await run_in_threadpool(store)
     except InputError as exc:
         from kaifang.platform.web.messages import t
 
