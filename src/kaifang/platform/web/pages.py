@@ -104,8 +104,15 @@ async def logout(request: Request) -> Response:
     viewer = need_viewer(request)
     await form_data(request, viewer)
     platform = platform_of(request)
-    with platform.tx() as session:
-        accounts.close_session(session, request.cookies.get(SESSION_COOKIE, ""), platform.secret)
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+
+    def close() -> None:
+        with platform.tx() as session:
+            accounts.close_session(session, cookie, platform.secret)
+
+    # database writes of the async pages run in a worker thread: a writer waiting for its turn
+    # must not stop the event loop, and with it every other request of this process
+    await run_in_threadpool(close)
     response = redirect(request, "/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -140,17 +147,21 @@ async def create_period(request: Request) -> Response:
         raise Refused("bad_year") from None
     if not math.isfinite(threshold):
         raise Refused("bad_threshold")
-    with platform.tx(viewer.actor) as session:
-        workflow.create_period(
-            session,
-            viewer.actor,
-            platform.framework,
-            code=str(form.get("code", "")),
-            year=year,
-            name_zh=str(form.get("name_zh", "")),
-            name_en=str(form.get("name_en", "")),
-            yoy_threshold=threshold,
-        )
+
+    def create() -> None:
+        with platform.tx(viewer.actor) as session:
+            workflow.create_period(
+                session,
+                viewer.actor,
+                platform.framework,
+                code=str(form.get("code", "")),
+                year=year,
+                name_zh=str(form.get("name_zh", "")),
+                name_en=str(form.get("name_en", "")),
+                yoy_threshold=threshold,
+            )
+
+    await run_in_threadpool(create)
     return redirect(request, "/periods")
 
 
@@ -159,8 +170,12 @@ async def period_state(request: Request, code: str) -> Response:
     viewer = need_viewer(request)
     form = await form_data(request, viewer)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
-        workflow.set_period_state(session, viewer.actor, code, str(form.get("state", "")))
+
+    def change() -> None:
+        with platform.tx(viewer.actor) as session:
+            workflow.set_period_state(session, viewer.actor, code, str(form.get("state", "")))
+
+    await run_in_threadpool(change)
     return redirect(request, "/periods")
 
 
@@ -169,8 +184,12 @@ async def publish(request: Request, code: str) -> Response:
     viewer = need_viewer(request)
     await form_data(request, viewer)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
-        result = review.publish(session, viewer.actor, code)
+
+    def publish_period() -> review.PublishResult:
+        with platform.tx(viewer.actor) as session:
+            return review.publish(session, viewer.actor, code)
+
+    result = await run_in_threadpool(publish_period)
     lang = lang_of(request)
     none = "—" if lang == "zh" else "none"
     return render(
@@ -362,16 +381,20 @@ async def review_action(request: Request, code: str, region_code: str) -> Respon
     viewer = need_viewer(request)
     form = await form_data(request, viewer)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
-        submission = _submission_id(session, viewer, code, region_code)
-        review.review(
-            session,
-            viewer.actor,
-            submission.id,
-            str(form.get("action", "")),
-            seen_state=str(form.get("seen_state", "")),
-            comment=str(form.get("comment", "")),
-        )
+
+    def act() -> None:
+        with platform.tx(viewer.actor) as session:
+            submission = _submission_id(session, viewer, code, region_code)
+            review.review(
+                session,
+                viewer.actor,
+                submission.id,
+                str(form.get("action", "")),
+                seen_state=str(form.get("seen_state", "")),
+                comment=str(form.get("comment", "")),
+            )
+
+    await run_in_threadpool(act)
     return redirect(request, f"/periods/{code}/{region_code}", message="review_done")
 
 
