@@ -8,10 +8,19 @@ Prints p50/p95/p99 latency and errors per operation, and each operation's p50 as
 baseline measured in the same run: an authenticated GET of the period list (the lightest request
 that still opens a transaction).
 
+The loop is closed: every user sends the next request as soon as the last one is answered
+(``--think 0``, the default), or after an exponentially distributed pause of mean ``--think``
+seconds (a separate, gentler figure; it never replaces the zero-think one). With zero think time
+latency is set by throughput (Little's law: mean latency = users / requests per second), and
+throughput by the CPU each request costs, so the benchmark also prints the CPU seconds the
+server processes, the PostgreSQL backends and this client used in the measured window, per
+request, and the mean latency those costs alone allow on this machine's cores.
+
 SQLite by default; --backend postgresql uses the PG* environment (run it under pg_virtualenv),
 connecting as a non-owner role so that row-level security applies.
 
 Run: python benchmarks/bench_platform.py [--backend sqlite|postgresql] [--users 50 --rounds 3]
+     [--workers 2] [--think 0]
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -181,10 +191,44 @@ def start_server(
     raise SystemExit("the server did not start")
 
 
+def process_cpu(match) -> float:
+    """CPU seconds (user + system) of the processes whose /proc entry satisfies ``match``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if match(int(entry.name), int(fields[1]), cmdline):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def cpu_counters(server_pid: int, dbname: str | None) -> dict[str, float]:
+    """CPU seconds so far of the server (its process and its worker processes), of the
+    PostgreSQL backends serving ``dbname`` and of this client process."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    counters = {
+        "server": process_cpu(lambda pid, ppid, _cmd: server_pid in (pid, ppid)),
+        "client": own.ru_utime + own.ru_stime,
+    }
+    if dbname:
+        counters["postgres"] = process_cpu(
+            lambda _pid, _ppid, cmd: cmd.startswith("postgres:") and f" {dbname} " in cmd
+        )
+    return counters
+
+
 class Recorder:
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
+        self.what: dict[str, int] = {}  # what went wrong: status code or exception, counted
         self.lock = threading.Lock()
 
     def call(self, name: str, fn, ok=(200,)) -> httpx.Response | None:
@@ -192,39 +236,61 @@ class Recorder:
         try:
             response = fn()
             failed = response.status_code not in ok
-        except httpx.HTTPError:
+            what = f"{name}: HTTP {response.status_code} {response.text[:80]!r}"
+        except httpx.HTTPError as exc:
             response, failed = None, True
+            what = f"{name}: {type(exc).__name__} {str(exc)[:80]}"
         elapsed = time.perf_counter() - start
         with self.lock:
             self.times.setdefault(name, []).append(elapsed)
             if failed:
                 self.errors[name] = self.errors.get(name, 0) + 1
+                self.what[what] = self.what.get(what, 0) + 1
         return response
 
 
+def pause(rng: random.Random, think: float) -> None:
+    """A user's think time between two requests: exponential with mean ``think`` seconds."""
+    if think > 0:
+        time.sleep(rng.expovariate(1 / think))
+
+
 def filler(
-    origin: str, code: str, token: str, cookie: str, rounds: int, n: int, rec: Recorder, seed: int
+    origin: str,
+    code: str,
+    token: str,
+    cookie: str,
+    rounds: int,
+    n: int,
+    rec: Recorder,
+    seed: int,
+    think: float = 0.0,
 ) -> None:
     rng = random.Random(seed)
     auth = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=origin, timeout=60, cookies={"kaifang_session": cookie}) as client:
         for _round in range(rounds):
+            pause(rng, think)
             rec.call("entry page", lambda: client.get(f"/periods/2024/{code}"))
             values = {f"i{k:02d}": round(rng.uniform(1, 99), 2) for k in range(n)}
             body: dict[str, object] = {"values": values}
+            pause(rng, think)
             rec.call(
                 "validate 60",
                 lambda body=body: client.post(
                     f"/api/v1/periods/2024/regions/{code}/validate", json=body, headers=auth
                 ),
             )
+            pause(rng, think)
             rec.call(
                 "save 60",
                 lambda body=body: client.put(
                     f"/api/v1/periods/2024/regions/{code}/values", json=body, headers=auth
                 ),
             )
+            pause(rng, think)
             rec.call("baseline: list periods", lambda: client.get("/api/v1/periods", headers=auth))
+        pause(rng, think)
         rec.call(
             "submit",
             lambda: client.post(
@@ -233,15 +299,29 @@ def filler(
         )
 
 
-def reviewer(origin: str, token: str, cookie: str, stop: threading.Event, rec: Recorder) -> None:
+def reviewer(
+    origin: str,
+    token: str,
+    cookie: str,
+    stop: threading.Event,
+    rec: Recorder,
+    seed: int,
+    think: float = 0.0,
+    run_once: bool = False,
+) -> None:
+    rng = random.Random(seed)
     auth = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=origin, timeout=60, cookies={"kaifang_session": cookie}) as client:
         while not stop.is_set():
             rec.call("review: period page", lambda: client.get("/periods/2024"))
+            pause(rng, think)
             rec.call(
                 "review: submissions",
                 lambda: client.get("/api/v1/periods/2024/submissions", headers=auth),
             )
+            if run_once:
+                break
+            pause(rng, think)
 
 
 def main() -> None:
@@ -251,9 +331,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--indicators", type=int, default=60)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean think time (s) between a user's requests"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        instance, app_url, creds = setup(Path(tmp), args.backend, args.users, args.indicators)
+        # one more region than users: its filler warms the server up before the measured window
+        instance, app_url, creds = setup(Path(tmp), args.backend, args.users + 1, args.indicators)
+        warm_code, warm_token, warm_cookie = creds["fillers"].pop()
         port = free_port()
         server = start_server(instance, app_url, port, args.workers)
         origin = f"http://127.0.0.1:{port}"
@@ -261,15 +346,29 @@ def main() -> None:
         stop = threading.Event()
         try:
             readers = [
-                threading.Thread(target=reviewer, args=(origin, t, c, stop, rec))
-                for _, t, c in creds["reviewers"]
+                threading.Thread(
+                    target=reviewer, args=(origin, t, c, stop, rec, 1000 + i, args.think)
+                )
+                for i, (_, t, c) in enumerate(creds["reviewers"])
             ]
             writers = [
                 threading.Thread(
-                    target=filler, args=(origin, code, t, c, args.rounds, args.indicators, rec, i)
+                    target=filler,
+                    args=(origin, code, t, c, args.rounds, args.indicators, rec, i, args.think),
                 )
                 for i, (code, t, c) in enumerate(creds["fillers"])
             ]
+            # warm-up, not measured: one user's whole round and a reviewer's reads, so that the
+            # figures are of a running server, not of its first template and query compilations
+            # (a new connection each time, so that every worker process is likely to get some;
+            # the warm-up's own refusals, such as a save after its submit, do not matter)
+            warm = Recorder()
+            _, r_token, r_cookie = creds["reviewers"][0]
+            for _ in range(3 * args.workers):
+                filler(origin, warm_code, warm_token, warm_cookie, 1, args.indicators, warm, -1)
+                reviewer(origin, r_token, r_cookie, stop, warm, -1, run_once=True)
+            dbname = app_url.rsplit("/", 1)[1] if app_url else None
+            cpu_before = cpu_counters(server.pid, dbname)
             start = time.perf_counter()
             for thread in readers + writers:
                 thread.start()
@@ -279,13 +378,15 @@ def main() -> None:
             for thread in readers:
                 thread.join()
             wall = time.perf_counter() - start
+            cpu_after = cpu_counters(server.pid, dbname)
         finally:
             server.terminate()
             server.wait(timeout=30)
     base = float(np.percentile(rec.times["baseline: list periods"], 50))
     print(
         f"backend={args.backend} users={args.users} reviewers=5 rounds={args.rounds} "
-        f"indicators={args.indicators} workers={args.workers} wall={wall:.1f}s"
+        f"indicators={args.indicators} workers={args.workers} think={args.think}s "
+        f"wall={wall:.1f}s cores={os.cpu_count()} load={os.getloadavg()[0]:.1f}"
     )
     header = ("operation", "n", "p50 ms", "p95 ms", "p99 ms", "errors", "p50/base")
     print(f"{header[0]:<26}" + "".join(f"{h:>9}" for h in header[1:]))
@@ -301,6 +402,27 @@ def main() -> None:
         f"{'all requests':<26}{len(all_ms):>9}{np.percentile(all_ms, 50):>9.1f}"
         f"{np.percentile(all_ms, 95):>9.1f}{np.percentile(all_ms, 99):>9.1f}"
         f"{sum(rec.errors.values()):>9}"
+    )
+    for what, n in sorted(rec.what.items()):
+        print(f"error x{n}: {what}")
+    count = len(all_ms)
+    cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
+    users = args.users + 5
+    print(
+        f"throughput {count / wall:.0f} requests/s; mean latency {all_ms.mean():.0f} ms "
+        f"(Little's law with every user busy the whole run: "
+        f"{(users / (count / wall) - args.think) * 1000:.0f} ms)"
+    )
+    print(
+        "CPU per request: "
+        + ", ".join(f"{k} {v / count * 1000:.1f} ms" for k, v in cpu.items())
+        + f"; total {sum(cpu.values()) / count * 1000:.1f} ms"
+    )
+    cores = os.cpu_count() or 1
+    floor = users * sum(cpu.values()) / count / cores - args.think
+    print(
+        f"the least mean latency these CPU costs allow {users} users on {cores} idle cores: "
+        f"{max(floor, 0) * 1000:.0f} ms (users x CPU per request / cores - think)"
     )
 
 

@@ -187,8 +187,15 @@ def authenticate(session: Session, username: str, password: str, client: str) ->
     must commit; recent failures throttle further attempts.
 
     Raises ``Refused('login_throttled')`` after too many recent failures for the username or
-    the client.
+    the client. A server does the same in two transactions (:func:`verify_login` then
+    :func:`record_login`), so that the slow password hash never holds a write lock.
     """
+    user = verify_login(session, username, password, client)
+    record_login(session, username, client, user)
+    return user
+
+
+def _check_throttle(session: Session, username: str, client: str) -> None:
     since = utcnow() - THROTTLE_WINDOW
     by_user = session.scalar(
         select(func.count())
@@ -202,17 +209,29 @@ def authenticate(session: Session, username: str, password: str, client: str) ->
     )
     if (by_user or 0) >= THROTTLE_PER_USER or (by_client or 0) >= THROTTLE_PER_CLIENT:
         raise Refused("login_throttled", minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
+
+
+def verify_login(session: Session, username: str, password: str, client: str) -> User | None:
+    """The throttle check and the password check of :func:`authenticate`, writing nothing (a
+    read transaction is enough): the user, or ``None``."""
+    _check_throttle(session, username, client)
     user = session.scalar(select(User).where(User.username == username[:64]))
     if user is None or not user.active:
         verify_password(_DUMMY_HASH, password)
-        ok = False
-    else:
-        ok = verify_password(user.password_hash, password)
-    if not ok or user is None:
-        session.add(LoginFailure(username=username[:64], client=client[:64]))
         return None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def record_login(session: Session, username: str, client: str, user: User | None) -> None:
+    """The writes of :func:`authenticate` after :func:`verify_login`: a failure is recorded, a
+    success clears the user's failures. The throttle is checked again, so that attempts sent
+    side by side cannot slip past it between the two transactions: beyond the limit the answer
+    is "throttled", whatever the password."""
+    _check_throttle(session, username, client)
+    if user is None:
+        session.add(LoginFailure(username=username[:64], client=client[:64]))
+        return
     session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
-    return user
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,13 @@
 """The append-only audit log: one entry per change, chained by SHA-256 hashes.
 
 An entry's hash covers the previous entry's hash and its own content, so removing or editing an
-entry breaks every later link (:func:`verify_chain`). Writers lock the chain's head row, so two
-transactions never fork the chain; the entry is written in the transaction of the change itself.
+entry breaks every later link (:func:`verify_chain`). The entry is written in the transaction of
+the change itself, but only at its very end: :func:`record` keeps it pending in the session, and
+just before the commit the pending entries are chained and inserted under a lock of the chain's
+head row. Two transactions therefore never fork the chain, and the head row, the one row every
+writer needs, is held only from that moment to the commit, not while the rest of the change is
+worked out (on PostgreSQL, where writers of different regions otherwise run side by side, holding
+it for the whole transaction made every save wait for every other one).
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from kaifang.platform.models import AuditEntry, AuditHead, utcnow
 
@@ -58,10 +63,12 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> AuditEntry:
-    """Append one entry in the session's transaction (locks the chain's head until commit)."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one()
+    """Append one entry in the session's transaction.
+
+    The entry is pending until the transaction commits: then it is chained to the head, inserted
+    (getting its ``id``, ``prev_hash`` and ``hash``) and committed with the change, or dropped
+    with it on a rollback.
+    """
     entry = AuditEntry(
         at=utcnow(),
         actor_id=actor_id,
@@ -73,13 +80,42 @@ def record(
         before=before,
         after=after,
         reason=reason,
-        prev_hash=head.last_hash,
     )
-    entry.hash = entry_hash(head.last_hash, entry)
-    head.last_hash = entry.hash
-    session.add(entry)
-    session.flush()
+    session.info.setdefault(_PENDING, []).append(entry)
     return entry
+
+
+_PENDING = "kaifang.audit.pending"
+
+
+def _clear_pending_at_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction, not a savepoint
+        session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    """Chain and insert the session's pending entries: the last statements before the commit."""
+    pending: list[AuditEntry] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    session.flush()  # the change itself first, so that the head is locked as late as possible
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
+    last = head.last_hash
+    for entry in pending:
+        entry.prev_hash = last
+        entry.hash = last = entry_hash(last, entry)
+    head.last_hash = last
+    # the unit of work inserts in the order of add_all: the ids follow the chain, as the
+    # verifier, walking the log by id, needs
+    session.add_all(pending)
+    session.flush()
+
+
+# entries of a transaction that did not commit must not leak into the session's next one
+event.listen(Session, "after_transaction_end", _clear_pending_at_end)
 
 
 def verify_chain(entries: Iterable[AuditEntry]) -> int | None:

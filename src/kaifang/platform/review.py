@@ -86,6 +86,42 @@ def submit(
 ) -> Submission:
     """Submit a draft: refused while a hard rule is broken or a soft finding is unexplained."""
     submission = get_submission(session, actor, submission_id, lock=True)
+    _check_submit(session, actor, submission, revision)
+    return _transition(session, actor, submission, "submit", "submitted", None)
+
+
+def check_submit(
+    session: Session, actor: Actor, submission_id: int, revision: int | None = None
+) -> int:
+    """All the checks of :func:`submit`, writing nothing (any transaction); the submission's
+    revision they were made at, for :func:`submit_checked`."""
+    submission = get_submission(session, actor, submission_id)
+    _check_submit(session, actor, submission, revision)
+    return submission.revision
+
+
+def submit_checked(
+    session: Session, actor: Actor, submission_id: int, checked_revision: int
+) -> Submission | None:
+    """Submit a draft whose checks passed at ``checked_revision`` (:func:`check_submit`).
+
+    Returns ``None``, writing nothing, when the submission changed since: its values and state
+    are then not those that were checked, and the caller submits again (:func:`submit`).
+    """
+    submission = get_submission(session, actor, submission_id, lock=True, populate_existing=True)
+    actor.require("submit")
+    if (
+        submission.revision != checked_revision
+        or submission.state != "draft"
+        or submission.period.state != "open"
+    ):
+        return None
+    return _transition(session, actor, submission, "submit", "submitted", None)
+
+
+def _check_submit(
+    session: Session, actor: Actor, submission: Submission, revision: int | None
+) -> None:
     actor.require("submit")
     if submission.state != "draft":
         raise Refused("state_changed", state=submission.state)
@@ -108,7 +144,6 @@ def submit(
             "explanation_needed",
             [f for f in findings if f.indicator in missing and f.severity == "soft"],
         )
-    return _transition(session, actor, submission, "submit", "submitted", None)
 
 
 def review(

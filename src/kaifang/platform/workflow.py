@@ -177,11 +177,17 @@ def find_submission(
 
 
 def get_submission(
-    session: Session, actor: Actor, submission_id: int, lock: bool = False
+    session: Session,
+    actor: Actor,
+    submission_id: int,
+    lock: bool = False,
+    populate_existing: bool = False,
 ) -> Submission:
     query = submissions_query(actor).where(Submission.id == submission_id)
     if lock:
         query = query.with_for_update(of=Submission)
+    if populate_existing:
+        query = query.execution_options(populate_existing=True)
     found = session.scalar(query)
     if found is None:
         raise NotFound("submission")
@@ -299,6 +305,161 @@ def _locked_refusal(submission: Submission) -> Refused:
     )
 
 
+@dataclass(frozen=True)
+class SavePlan:
+    """New value versions worked out from one read of a submission, not yet written.
+
+    ``seen_revision`` is the submission's revision at that read (0 when it had none): every write
+    of values or state bumps the revision, so the plan is still right exactly while the revision
+    is unchanged. ``current`` are the values the submission will have once the plan is applied.
+    """
+
+    period_id: int
+    region: str
+    source: str
+    submission_id: int | None
+    seen_revision: int
+    rows: tuple[dict[str, Any], ...]
+    before: dict[str, Any]
+    after: dict[str, Any]
+    current: dict[str, CurrentValue]
+
+
+def plan_values(
+    session: Session,
+    actor: Actor,
+    period: Period,
+    region: str,
+    cells: Mapping[str, str | float | None],
+    explanations: Mapping[str, str] | None = None,
+    *,
+    revision: int | None = None,
+    source: str = "form",
+) -> SavePlan:
+    """Check entered values and work out their new versions, writing nothing (any transaction).
+
+    Raises what :func:`save_values` raises; :func:`apply_plan` writes the plan.
+    """
+    get_region(session, actor, region)  # out of scope: not found, whatever the role
+    actor.require("enter")
+    explanations = dict(explanations or {})
+    for indicator, text in [*cells.items(), *explanations.items()]:
+        if text is not None and len(str(text)) > (
+            rules.MAX_EXPLANATION if indicator in explanations else MAX_CELL
+        ):
+            raise Refused("cell_too_long", indicator=indicator)
+    submission = find_submission(session, actor, period, region)
+    if submission is None and period.state != "open":
+        raise Refused("period_not_open", code=period.code)
+    if submission is not None:
+        _check_editable(submission, period, revision)
+    elif revision is not None and revision != 0:
+        raise Refused("stale_form", revision=0)
+    # Only hard rules block saving, and they need no history. Soft rules are checked on submit.
+    hard = rules.check_values(field_specs(session, period), cells, period.year, {})
+    if hard:
+        raise Invalid("hard_rules", hard)
+    current = current_values(session, [submission.id])[submission.id] if submission else {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    new_current = dict(current)
+    for indicator, text in cells.items():
+        value, _ = rules.parse_value(text)
+        explanation = (explanations.get(indicator) or "").strip() or None
+        old = current.get(indicator)
+        if old is not None and old.value == value and old.explanation == explanation:
+            continue
+        if old is None and value is None and explanation is None:
+            continue
+        version = (old.version + 1) if old else 1
+        rows.append(
+            {
+                "region_code": region,
+                "indicator": indicator,
+                "version": version,
+                "value": value,
+                "explanation": explanation,
+                "reason": source,
+                "author_id": actor.id,
+                "created_at": now,
+            }
+        )
+        new_current[indicator] = CurrentValue(value, explanation, version, actor.id, now)
+        before[indicator] = None if old is None else old.value
+        after[indicator] = value
+        if explanation is not None:
+            after[f"{indicator}:explanation"] = explanation
+    return SavePlan(
+        period.id,
+        region,
+        source,
+        None if submission is None else submission.id,
+        0 if submission is None else submission.revision,
+        tuple(rows),
+        before,
+        after,
+        new_current,
+    )
+
+
+def _check_editable(submission: Submission, period: Period, revision: int | None) -> None:
+    if submission.state in LOCKED_STATES:
+        raise _locked_refusal(submission)
+    if submission.state != "draft":
+        raise Refused("not_draft", state=submission.state)
+    if period.state != "open":
+        raise Refused("period_not_open", code=period.code)
+    if revision is not None and revision != submission.revision:
+        raise Refused("stale_form", revision=submission.revision)
+
+
+def apply_plan(session: Session, actor: Actor, plan: SavePlan) -> Submission | None:
+    """Write a plan in a write transaction: the submission (created when it had none), the new
+    value versions in one multi-row INSERT and the audit entry.
+
+    Returns ``None``, writing nothing, when the submission changed since the plan was made; the
+    caller then saves again (:func:`save_values`, which plans under the write lock). The work
+    done here is kept small on purpose: it is what every writer waits for.
+    """
+    if plan.submission_id is None:
+        period = session.get(Period, plan.period_id)
+        if period is None:
+            raise NotFound("period")
+        submission = open_submission(session, actor, period, plan.region)
+    else:
+        # populate_existing: the session may hold the row as read for the plan; the locked
+        # read must see what was committed since
+        submission = get_submission(
+            session, actor, plan.submission_id, lock=True, populate_existing=True
+        )
+    if submission.revision != plan.seen_revision:
+        return None
+    _check_editable(submission, submission.period, None)
+    if not plan.after:
+        return submission
+    session.execute(
+        insert(ValueVersion), [{**row, "submission_id": submission.id} for row in plan.rows]
+    )  # one multi-row INSERT
+    submission.revision += 1
+    submission.updated_at = utcnow()
+    submission.updated_by = actor.id
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        actor=actor.username,
+        action=f"values_{plan.source}",
+        object_type="submission",
+        object_id=f"{submission.period.code}/{plan.region}",
+        region=plan.region,
+        before=plan.before,
+        after=plan.after,
+    )
+    return submission
+
+
 def save_values(
     session: Session,
     actor: Actor,
@@ -316,77 +477,14 @@ def save_values(
     last change (or before a lock) is refused, so nobody overwrites what they have not seen.
     Cells equal to the current value and explanation write nothing.
     """
-    get_region(session, actor, region)  # out of scope: not found, whatever the role
-    actor.require("enter")
-    explanations = dict(explanations or {})
-    for indicator, text in [*cells.items(), *explanations.items()]:
-        if text is not None and len(str(text)) > (
-            rules.MAX_EXPLANATION if indicator in explanations else MAX_CELL
-        ):
-            raise Refused("cell_too_long", indicator=indicator)
-    submission = open_submission(session, actor, period, region)
-    if submission.state in LOCKED_STATES:
-        raise _locked_refusal(submission)
-    if submission.state != "draft":
-        raise Refused("not_draft", state=submission.state)
-    if period.state != "open":
-        raise Refused("period_not_open", code=period.code)
-    if revision is not None and revision != submission.revision:
-        raise Refused("stale_form", revision=submission.revision)
-    # Only hard rules block saving, and they need no history: the write lock (SQLite's one
-    # writer) is held for as short a time as possible. Soft rules are checked on submit.
-    hard = rules.check_values(field_specs(session, period), cells, period.year, {})
-    if hard:
-        raise Invalid("hard_rules", hard)
-    current = current_values(session, [submission.id])[submission.id]
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    rows: list[dict[str, Any]] = []
-    now = utcnow()
-    for indicator, text in cells.items():
-        value, _ = rules.parse_value(text)
-        explanation = (explanations.get(indicator) or "").strip() or None
-        old = current.get(indicator)
-        if old is not None and old.value == value and old.explanation == explanation:
-            continue
-        if old is None and value is None and explanation is None:
-            continue
-        rows.append(
-            {
-                "submission_id": submission.id,
-                "region_code": region,
-                "indicator": indicator,
-                "version": (old.version + 1) if old else 1,
-                "value": value,
-                "explanation": explanation,
-                "reason": source,
-                "author_id": actor.id,
-                "created_at": now,
-            }
+    while True:
+        plan = plan_values(
+            session, actor, period, region, cells, explanations, revision=revision, source=source
         )
-        before[indicator] = None if old is None else old.value
-        after[indicator] = value
-        if explanation is not None:
-            after[f"{indicator}:explanation"] = explanation
-    if not after:
-        return submission
-    session.execute(insert(ValueVersion), rows)  # one multi-row INSERT
-    submission.revision += 1
-    submission.updated_at = utcnow()
-    submission.updated_by = actor.id
-    session.flush()
-    audit.record(
-        session,
-        actor_id=actor.id,
-        actor=actor.username,
-        action=f"values_{source}",
-        object_type="submission",
-        object_id=f"{period.code}/{region}",
-        region=region,
-        before=before,
-        after=after,
-    )
-    return submission
+        saved = apply_plan(session, actor, plan)
+        if saved is not None:
+            return saved
+        # changed between the plan's read and the row lock (PostgreSQL): plan again, locked now
 
 
 def value_versions(

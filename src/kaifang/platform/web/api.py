@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from kaifang.platform import review, workflow
+from kaifang.platform import review, saving, workflow
 from kaifang.platform.errors import Refused
 from kaifang.platform.web.render import finding_text, lang_of
 from kaifang.platform.web.security import Viewer, csrf_ok, platform_of, viewer_of
@@ -156,20 +156,17 @@ def put_values(
     request: Request, code: str, region: str, body: ValuesIn, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
     viewer = _viewer(request, x_csrf_token, True)
-    with platform_of(request).tx(viewer.actor) as session:
-        period = workflow.get_period(session, code)
-        saved = workflow.save_values(
-            session,
-            viewer.actor,
-            period,
-            region,
-            body.values,
-            body.explanations,
-            revision=body.revision,
-            source="api",
-        )
-        values = workflow.current_values(session, [saved.id])[saved.id]
-        return _submission_json(saved, values)
+    saved, values = saving.save_values(
+        platform_of(request),
+        viewer.actor,
+        code,
+        region,
+        body.values,
+        body.explanations,
+        revision=body.revision,
+        source="api",
+    )
+    return _submission_json(saved, values)
 
 
 @router.post("/periods/{code}/regions/{region}/submit")
@@ -177,13 +174,8 @@ def submit(
     request: Request, code: str, region: str, body: SubmitIn, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
     viewer = _viewer(request, x_csrf_token, True)
-    with platform_of(request).tx(viewer.actor) as session:
-        period = workflow.get_period(session, code)
-        found = workflow.find_submission(session, viewer.actor, period, region)
-        if found is None:
-            raise Refused("nothing_entered")
-        done = review.submit(session, viewer.actor, found.id, body.revision)
-        return {"region": region, "state": done.state, "revision": done.revision}
+    done = saving.submit(platform_of(request), viewer.actor, code, region, body.revision)
+    return {"region": region, "state": done.state, "revision": done.revision}
 
 
 @router.post("/periods/{code}/regions/{region}/review")

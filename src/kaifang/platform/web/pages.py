@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from kaifang.errors import InputError
-from kaifang.platform import accounts, excel, review, workflow
+from kaifang.platform import accounts, excel, review, saving, workflow
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import SUBMISSION_STATES, Submission
 from kaifang.platform.web.render import error_response, lang_of, refusal_text, render
@@ -74,10 +75,18 @@ async def login(request: Request) -> Response:
     platform = platform_of(request)
     username = str(form.get("username") or "")[:64]
     password = str(form.get("password") or "")[:256]
-    try:
+    client = client_of(request)
+
+    def log_in() -> accounts.NewSession | None:
+        # the password hash is checked outside the write transaction (and off the event loop)
+        with platform.read() as session:
+            user = accounts.verify_login(session, username, password, client)
         with platform.tx() as session:
-            user = accounts.authenticate(session, username, password, client_of(request))
-            opened = None if user is None else accounts.open_session(session, user, platform.secret)
+            accounts.record_login(session, username, client, user)
+            return None if user is None else accounts.open_session(session, user, platform.secret)
+
+    try:
+        opened = await run_in_threadpool(log_in)
         if opened is None:  # the failure is committed above, so that the throttle counts it
             raise Refused("login_failed")
     except Refused as exc:
@@ -95,8 +104,15 @@ async def logout(request: Request) -> Response:
     viewer = need_viewer(request)
     await form_data(request, viewer)
     platform = platform_of(request)
-    with platform.tx() as session:
-        accounts.close_session(session, request.cookies.get(SESSION_COOKIE, ""), platform.secret)
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+
+    def close() -> None:
+        with platform.tx() as session:
+            accounts.close_session(session, cookie, platform.secret)
+
+    # database writes of the async pages run in a worker thread: a writer waiting for its turn
+    # must not stop the event loop, and with it every other request of this process
+    await run_in_threadpool(close)
     response = redirect(request, "/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -131,17 +147,21 @@ async def create_period(request: Request) -> Response:
         raise Refused("bad_year") from None
     if not math.isfinite(threshold):
         raise Refused("bad_threshold")
-    with platform.tx(viewer.actor) as session:
-        workflow.create_period(
-            session,
-            viewer.actor,
-            platform.framework,
-            code=str(form.get("code", "")),
-            year=year,
-            name_zh=str(form.get("name_zh", "")),
-            name_en=str(form.get("name_en", "")),
-            yoy_threshold=threshold,
-        )
+
+    def create() -> None:
+        with platform.tx(viewer.actor) as session:
+            workflow.create_period(
+                session,
+                viewer.actor,
+                platform.framework,
+                code=str(form.get("code", "")),
+                year=year,
+                name_zh=str(form.get("name_zh", "")),
+                name_en=str(form.get("name_en", "")),
+                yoy_threshold=threshold,
+            )
+
+    await run_in_threadpool(create)
     return redirect(request, "/periods")
 
 
@@ -150,8 +170,12 @@ async def period_state(request: Request, code: str) -> Response:
     viewer = need_viewer(request)
     form = await form_data(request, viewer)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
-        workflow.set_period_state(session, viewer.actor, code, str(form.get("state", "")))
+
+    def change() -> None:
+        with platform.tx(viewer.actor) as session:
+            workflow.set_period_state(session, viewer.actor, code, str(form.get("state", "")))
+
+    await run_in_threadpool(change)
     return redirect(request, "/periods")
 
 
@@ -160,8 +184,12 @@ async def publish(request: Request, code: str) -> Response:
     viewer = need_viewer(request)
     await form_data(request, viewer)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
-        result = review.publish(session, viewer.actor, code)
+
+    def publish_period() -> review.PublishResult:
+        with platform.tx(viewer.actor) as session:
+            return review.publish(session, viewer.actor, code)
+
+    result = await run_in_threadpool(publish_period)
     lang = lang_of(request)
     none = "—" if lang == "zh" else "none"
     return render(
@@ -288,11 +316,17 @@ async def save_values(request: Request, code: str, region_code: str) -> Response
     revision = int(revision_text) if revision_text.isdigit() else None
     platform = platform_of(request)
     try:
-        with platform.tx(viewer.actor) as session:
-            period = workflow.get_period(session, code)
-            workflow.save_values(
-                session, viewer.actor, period, region_code, cells, notes, revision=revision
-            )
+        # in a worker thread: the database work must not stop the event loop
+        await run_in_threadpool(
+            saving.save_values,
+            platform,
+            viewer.actor,
+            code,
+            region_code,
+            cells,
+            notes,
+            revision=revision,
+        )
     except Invalid as exc:
         return _form_page(
             request,
@@ -323,14 +357,14 @@ async def submit(request: Request, code: str, region_code: str) -> Response:
     revision_text = str(form.get("revision", ""))
     platform = platform_of(request)
     try:
-        with platform.tx(viewer.actor) as session:
-            submission = _submission_id(session, viewer, code, region_code)
-            review.submit(
-                session,
-                viewer.actor,
-                submission.id,
-                int(revision_text) if revision_text.isdigit() else None,
-            )
+        await run_in_threadpool(
+            saving.submit,
+            platform,
+            viewer.actor,
+            code,
+            region_code,
+            int(revision_text) if revision_text.isdigit() else None,
+        )
     except Invalid as exc:
         return _form_page(
             request,
@@ -349,16 +383,20 @@ async def review_action(request: Request, code: str, region_code: str) -> Respon
     viewer = need_viewer(request)
     form = await form_data(request, viewer)
     platform = platform_of(request)
-    with platform.tx(viewer.actor) as session:
-        submission = _submission_id(session, viewer, code, region_code)
-        review.review(
-            session,
-            viewer.actor,
-            submission.id,
-            str(form.get("action", "")),
-            seen_state=str(form.get("seen_state", "")),
-            comment=str(form.get("comment", "")),
-        )
+
+    def act() -> None:
+        with platform.tx(viewer.actor) as session:
+            submission = _submission_id(session, viewer, code, region_code)
+            review.review(
+                session,
+                viewer.actor,
+                submission.id,
+                str(form.get("action", "")),
+                seen_state=str(form.get("seen_state", "")),
+                comment=str(form.get("comment", "")),
+            )
+
+    await run_in_threadpool(act)
     return redirect(request, f"/periods/{code}/{region_code}", message="review_done")
 
 
@@ -400,21 +438,21 @@ async def upload(request: Request, code: str, region_code: str) -> Response:
     content = await file.read(excel.MAX_UPLOAD + 1)
     platform = platform_of(request)
     lang = lang_of(request)
-    try:
-        with platform.tx(viewer.actor) as session:
+    filename = str(file.filename or "")
+
+    def store() -> None:
+        # the workbook is read outside the write transaction, in a worker thread
+        with platform.read(viewer.actor) as session:
             period = workflow.get_period(session, code)
             region = workflow.get_region(session, viewer.actor, region_code)
             indicators = {f.indicator for f in period.fields}
-            data = excel.read_upload(content, str(file.filename or ""), period, region, indicators)
-            workflow.save_values(
-                session,
-                viewer.actor,
-                period,
-                region_code,
-                data.cells,
-                data.notes,
-                source="upload",
-            )
+            data = excel.read_upload(content, filename, period, region, indicators)
+        saving.save_values(
+            platform, viewer.actor, code, region_code, data.cells, data.notes, source="upload"
+        )
+
+    try:
+        await run_in_threadpool(store)
     except InputError as exc:
         from kaifang.platform.web.messages import t
 

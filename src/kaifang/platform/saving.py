@@ -1,0 +1,66 @@
+"""Saving values and submitting in two steps, so that writers wait for each other briefly.
+
+The checks (and the new versions of a save) are worked out in a read transaction, which on SQLite
+runs beside the one writer and on PostgreSQL takes no lock; the write transaction then only
+verifies that the submission's revision is unchanged and writes
+(:func:`kaifang.platform.workflow.apply_plan`, :func:`kaifang.platform.review.submit_checked`).
+Every change of a submission's values or state bumps its revision, so an unchanged revision means
+the checks still hold. Should it have changed, the whole step is done again in the write
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kaifang.platform import review, workflow
+from kaifang.platform.access import Actor
+from kaifang.platform.errors import Refused
+from kaifang.platform.instance import Platform
+from kaifang.platform.models import Submission
+
+
+def save_values(
+    platform: Platform,
+    actor: Actor,
+    period_code: str,
+    region: str,
+    cells: Mapping[str, str | float | None],
+    explanations: Mapping[str, str] | None = None,
+    *,
+    revision: int | None = None,
+    source: str = "form",
+) -> tuple[Submission, dict[str, workflow.CurrentValue]]:
+    """Save values as :func:`kaifang.platform.workflow.save_values` does (same checks, same
+    refusals, all or nothing); returns the submission and its values after the save."""
+    with platform.read(actor) as session:
+        period = workflow.get_period(session, period_code)
+        plan = workflow.plan_values(
+            session, actor, period, region, cells, explanations, revision=revision, source=source
+        )
+    with platform.tx(actor) as session:
+        saved = workflow.apply_plan(session, actor, plan)
+        if saved is not None:
+            return saved, plan.current
+        period = workflow.get_period(session, period_code)
+        saved = workflow.save_values(
+            session, actor, period, region, cells, explanations, revision=revision, source=source
+        )
+        return saved, workflow.current_values(session, [saved.id])[saved.id]
+
+
+def submit(
+    platform: Platform, actor: Actor, period_code: str, region: str, revision: int | None = None
+) -> Submission:
+    """Submit as :func:`kaifang.platform.review.submit` does (same checks and refusals)."""
+    with platform.read(actor) as session:
+        period = workflow.get_period(session, period_code)
+        found = workflow.find_submission(session, actor, period, region)
+        if found is None:
+            raise Refused("nothing_entered")
+        checked = review.check_submit(session, actor, found.id, revision)
+    with platform.tx(actor) as session:
+        done = review.submit_checked(session, actor, found.id, checked)
+        if done is None:
+            done = review.submit(session, actor, found.id, revision)
+        return done
