@@ -9,7 +9,7 @@ numbers the ``targets`` verb writes): a linked target named by id is taken from 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -25,6 +25,8 @@ from kaifang.ledger.status import (
     mismatch,
 )
 
+PATH_COLUMNS = ["measure", "indicator", "target", "unit", "year", "actual", "expected"]
+
 
 @dataclass(frozen=True)
 class LedgerStatus:
@@ -35,10 +37,14 @@ class LedgerStatus:
     indicators: pd.DataFrame  # one row per measure, indicator and region: target tracking
     reminders: pd.DataFrame  # reports due or overdue, per department
     simulated: bool
+    # the tracked indicators' actual values and straight target paths per year (the ``paths``
+    # of the targets verb), one row per measure, indicator, region and year
+    paths: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PATH_COLUMNS))
 
 
-def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
-    """Target tracking of every linked indicator, one row per link and tracked region."""
+def _indicator_rows(ledger: Ledger) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Target tracking of every linked indicator, one row per link and tracked region, and the
+    tracked series against their target paths (rows of ``PATH_COLUMNS``)."""
     columns = [
         "measure",
         "indicator",
@@ -53,8 +59,9 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
         "projection_to_target",
     ]
     links = [(f, link) for f in ledger.measures for link in f.measure.indicators]
+    no_paths = pd.DataFrame(columns=PATH_COLUMNS)
     if ledger.assessment is None or not links:
-        return pd.DataFrame(
+        table = pd.DataFrame(
             [
                 {
                     "measure": f.measure.id,
@@ -67,6 +74,7 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
             ],
             columns=columns,
         )
+        return table, no_paths
     from kaifang.assessment.config import config_block
     from kaifang.steering.models import Target, TargetsBlock
     from kaifang.steering.targets import evaluate_targets
@@ -74,8 +82,11 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
     assessment = ledger.assessment
     block = config_block(assessment.inputs.config_path, "targets", TargetsBlock)
     summaries = []
+    path_tables = []
     if block is not None and any(isinstance(link.target, str) for _, link in links):
-        summaries.append(evaluate_targets(assessment, block).summary)
+        report = evaluate_targets(assessment, block)
+        summaries.append(report.summary)
+        path_tables.append(report.paths)
     own = {
         f"{f.measure.id}__{link.indicator}": (link.indicator, link.target)
         for f, link in links
@@ -103,8 +114,12 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
             else TargetsBlock.model_fields["thresholds"].get_default(call_default_factory=True),
             items=items,
         )
-        summaries.append(evaluate_targets(assessment, own_block).summary)
+        report = evaluate_targets(assessment, own_block)
+        summaries.append(report.summary)
+        path_tables.append(report.paths)
     summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame()
+    all_paths = pd.concat(path_tables, ignore_index=True) if path_tables else no_paths
+    paths: list[pd.DataFrame] = []
     unit_codes = set(assessment.inputs.units["code"].astype(str))
     rows: list[dict[str, Any]] = []
     for f, link in links:
@@ -127,6 +142,10 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
             if hit.empty:
                 continue
             r = hit.iloc[0]
+            mine = all_paths[
+                (all_paths["target"] == tid) & (all_paths["unit"].astype(str) == code)
+            ]
+            paths.append(mine.assign(measure=f.measure.id, indicator=link.indicator, unit=code))
             rows.append(
                 {
                     "measure": f.measure.id,
@@ -144,7 +163,13 @@ def _indicator_rows(ledger: Ledger) -> pd.DataFrame:
                 }
             )
     table = pd.DataFrame(rows, columns=columns).fillna({"target_en": "", "target_zh": ""})
-    return table.astype({"latest_year": "Int64", "target_year": "Int64"})
+    found = [p for p in paths if not p.empty]
+    path_table = (
+        pd.concat(found, ignore_index=True)[PATH_COLUMNS].sort_values(["measure", "unit", "year"])
+        if found
+        else no_paths
+    )
+    return table.astype({"latest_year": "Int64", "target_year": "Int64"}), path_table
 
 
 def _latest_reports(ledger: Ledger, as_of: dt.date) -> dict[str, Any]:
@@ -216,7 +241,7 @@ def evaluate_ledger(ledger: Ledger, as_of: dt.date | None = None) -> LedgerStatu
     """Reported and derived status of every measure on ``as_of`` (default: the file's
     ``as_of``, else today), with the evidence and the reminders."""
     as_of = as_of or ledger.file.as_of or dt.date.today()
-    indicators = _indicator_rows(ledger)
+    indicators, paths = _indicator_rows(ledger)
     reports = _latest_reports(ledger, as_of)
     derived: dict[str, Derived] = {}
     framework = ledger.assessment.inputs.framework if ledger.assessment is not None else None
@@ -336,4 +361,5 @@ def evaluate_ledger(ledger: Ledger, as_of: dt.date | None = None) -> LedgerStatu
         indicators,
         _reminders(ledger, as_of),
         ledger.file.simulated_progress,
+        paths.reset_index(drop=True),
     )
