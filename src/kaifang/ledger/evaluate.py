@@ -142,9 +142,7 @@ def _indicator_rows(ledger: Ledger) -> tuple[pd.DataFrame, pd.DataFrame]:
             if hit.empty:
                 continue
             r = hit.iloc[0]
-            mine = all_paths[
-                (all_paths["target"] == tid) & (all_paths["unit"].astype(str) == code)
-            ]
+            mine = all_paths[(all_paths["target"] == tid) & (all_paths["unit"].astype(str) == code)]
             paths.append(mine.assign(measure=f.measure.id, indicator=link.indicator, unit=code))
             rows.append(
                 {

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kaifang import __version__
 from kaifang.platform.errors import Refused
 from kaifang.platform.instance import Platform
-from kaifang.platform.web import admin_pages, api, ledger_api, pages
+from kaifang.platform.web import admin_pages, api, ledger_api, ledger_pages, pages
 from kaifang.platform.web.messages import t
 from kaifang.platform.web.render import error_response, lang_of, render
 from kaifang.platform.web.security import Guard, viewer_of
@@ -54,6 +54,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(ledger_api.router)
     app.include_router(pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(ledger_pages.router)
     app.mount("/static/platform", StaticFiles(directory=STATIC), name="platform-static")
     app.mount("/static", StaticFiles(directory=dashboard_static()), name="static")
 
