@@ -248,6 +248,10 @@ def measure_context(
         limit = attachments.max_bytes(platform.folder)
         start, deadline, parent = m.start, m.deadline, m.parent_id
     row = status.measures[status.measures["id"] == m.id].iloc[0].to_dict()
+    above = status.measures[status.measures["id"] == parent]
+    parent_name = (
+        str(above.iloc[0]["name_zh" if lang == "zh" else "name_en"]) if len(above) else parent
+    )
     milestones = status.milestones[status.milestones["measure"] == m.id].to_dict("records")
     periods = periods_between(start, deadline, frequency)
     if form is None:
@@ -269,6 +273,7 @@ def measure_context(
         "measure": row,
         "measure_id": m.id,
         "parent": parent,
+        "parent_name": parent_name,
         "regions": [(c, names.get(c, c)) for c in regions],
         "as_of": status.as_of.isoformat(),
         "simulated_progress": status.simulated,
