@@ -262,7 +262,12 @@ def test_report_round_on_the_pages(platform: Platform) -> None:
         "progress report approved",
     ):
         assert words in history, words
-    assert f"{GUIYANG_TASK}/{PERIOD}" in history
+    assert PERIOD in history and "web form" in history and "补充佐证" in history
+    # in Chinese: the actions and sources in words, no internal id
+    zh_history = reviewer.get(PAGE).text.split('data-testid="audit-history"')[1]
+    zh_history = zh_history.split("</section>")[0]
+    assert "审核通过进展报告" in zh_history and "网页填报" in zh_history
+    assert GUIYANG_TASK not in zh_history and "form" not in zh_history
     assert "Approved (locked)" in page
     report = page.split(f'data-testid="report-{PERIOD}"')[1].split("</article>")[0]
     assert "Approved (locked)" in report and "55%" in report and "evidence.txt" in report

@@ -53,7 +53,8 @@ def _ticks(lo: float, hi: float) -> tuple[float, float, float]:
 
 
 def _number(value: float, step: float) -> str:
-    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    """A tick label with as many decimals as the step needs (2.5 -> one, 0.25 -> two)."""
+    decimals = next(d for d in range(7) if abs(round(step, d) - step) <= 1e-9 * step or d == 6)
     return f"{value:,.{decimals}f}"
 
 
@@ -132,18 +133,19 @@ def _floats(values: Any) -> list[float]:
 
 
 def measure_charts(
-    ledger: Ledger, status: LedgerStatus, measure_id: str, lang: str, names: dict[str, str]
+    ledger: Ledger,
+    status: LedgerStatus,
+    measure_id: str,
+    lang: str,
+    names: dict[str, str],
+    words: dict[str, str],
 ) -> list[Chart]:
     """One chart per linked indicator and tracked region of the measure: tracked targets show
     the actual values against the target path; other links the values of the measure's
     regions (the median of all units for a region that is not a unit of the data, e.g. the
-    province)."""
+    province). ``words`` names the lines in the page's language: ``actual``, ``path``,
+    ``median``."""
     zh = lang == "zh"
-    words = {
-        "actual": "实际值" if zh else "actual",
-        "path": "目标路径" if zh else "target path",
-        "median": "各地区中位数" if zh else "median of the units",
-    }
     charts: list[Chart] = []
     rows = status.indicators[status.indicators["measure"] == measure_id]
     assessment = ledger.assessment

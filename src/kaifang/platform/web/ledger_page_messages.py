@@ -114,4 +114,10 @@ LEDGER_PAGE_MESSAGES: dict[str, dict[str, str]] = {
     "reminder_overdue": {"zh": "已逾期", "en": "overdue"},
     "days_overdue": {"zh": "逾期天数", "en": "Days overdue"},
     "open_measure": {"zh": "查看任务", "en": "Open the measure"},
+    "audit_reason_form": {"zh": "网页填报", "en": "web form"},
+    "audit_reason_api": {"zh": "接口", "en": "API"},
+    "audit_reason_import": {"zh": "导入", "en": "import"},
+    "audit_reason_seed": {"zh": "演示数据", "en": "demo data"},
+    "audit_reason_submit": {"zh": "提交", "en": "submitted"},
+    "whole_measure": {"zh": "任务本身", "en": "the measure"},
 }

@@ -254,6 +254,18 @@ def measure_context(
     )
     milestones = status.milestones[status.milestones["measure"] == m.id].to_dict("records")
     periods = periods_between(start, deadline, frequency)
+    milestone_names = {ms["id"]: ms["name_zh" if lang == "zh" else "name_en"] for ms in milestones}
+    if history is not None:
+        history = [
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "about": _about(e.object_id, m.id, milestone_names, lang),
+                "reason": _reason(e.reason, lang),
+            }
+            for e in history
+        ]
     if form is None:
         form = ReportForm(period=request.query_params.get("period") or "")
         if form.period not in periods:
@@ -279,7 +291,7 @@ def measure_context(
         "simulated_progress": status.simulated,
         "milestones": milestones,
         "reports": found,
-        "charts": measure_charts(ledger, status, m.id, lang, names),
+        "charts": measure_charts(ledger, status, m.id, lang, names, _chart_words(lang)),
         "history": history,
         "can_edit": can_edit,
         "can_review": can_review,
@@ -291,6 +303,33 @@ def measure_context(
         "max_mb": f"{limit / MB:g}",
         "target_label": lambda key: _target_label(key, lang),
     }
+
+
+def _chart_words(lang: str) -> dict[str, str]:
+    from kaifang.platform.web.messages import t
+
+    return {w: t(f"chart_{w}", lang) for w in ("actual", "path", "median")}
+
+
+def _about(object_id: str, measure_id: str, milestones: dict[str, str], lang: str) -> str:
+    """What an audit entry of the measure is about, in words: the measure, a milestone's name
+    or a report's period (never an internal id)."""
+    from kaifang.platform.web.messages import t
+
+    if object_id == measure_id:
+        return t("whole_measure", lang)
+    part = object_id[len(measure_id) + 1 :]
+    return milestones.get(part, part)
+
+
+def _reason(reason: str | None, lang: str) -> str:
+    """An audit entry's reason: the source of a change in words, a reviewer's comment as is."""
+    from kaifang.platform.web.messages import MESSAGES, t
+
+    if not reason:
+        return ""
+    key = f"audit_reason_{reason}"
+    return t(key, lang) if key in MESSAGES else reason
 
 
 def _target_label(key: str, lang: str) -> str:
