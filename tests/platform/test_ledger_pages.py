@@ -22,7 +22,8 @@ from kaifang.platform.ledger.models import (
     LedgerReportVersion,
 )
 from kaifang.platform.web import create_app
-from kaifang.platform.web.ledger_pages import Filters, filter_measures, next_period
+from kaifang.platform.web.ledger_measure_pages import next_period
+from kaifang.platform.web.ledger_pages import Filters, filter_measures
 
 PAGE = f"/ledger/measures/{GUIYANG_TASK}"
 FORM = PAGE + "/report"
