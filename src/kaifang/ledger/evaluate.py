@@ -9,6 +9,8 @@ numbers the ``targets`` verb writes): a linked target named by id is taken from 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +44,49 @@ class LedgerStatus:
     paths: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PATH_COLUMNS))
 
 
+# target tracking of recent (assessment, links) pairs: it fits a projection per target and
+# region (seconds) and depends on neither the progress reports nor the milestones, which change
+# far more often (a platform evaluates its ledger again after every saved report)
+_TRACKING_CACHE_SIZE = 8
+_tracking: OrderedDict[tuple[int, str], tuple[Any, pd.DataFrame, pd.DataFrame]] = OrderedDict()
+_tracking_lock = threading.Lock()
+
+
+def _links_key(ledger: Ledger) -> str:
+    """Everything of the ledger the target tracking reads besides the assessment."""
+    return repr(
+        [
+            (
+                f.measure.id,
+                tuple(f.measure.regions),
+                [link.model_dump_json() for link in f.measure.indicators],
+            )
+            for f in ledger.measures
+        ]
+    )
+
+
 def _indicator_rows(ledger: Ledger) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`_track_indicators`, remembered for the same assessment object and the same links
+    (copies are returned, so that a caller cannot change what is remembered)."""
+    if ledger.assessment is None:
+        return _track_indicators(ledger)
+    key = (id(ledger.assessment), _links_key(ledger))
+    with _tracking_lock:
+        found = _tracking.get(key)
+        # the entry keeps its assessment alive, so that its id cannot be reused meanwhile
+        if found is not None and found[0] is ledger.assessment:
+            _tracking.move_to_end(key)
+            return found[1].copy(), found[2].copy()
+    table, paths = _track_indicators(ledger)
+    with _tracking_lock:
+        _tracking[key] = (ledger.assessment, table, paths)
+        while len(_tracking) > _TRACKING_CACHE_SIZE:
+            _tracking.popitem(last=False)
+    return table.copy(), paths.copy()
+
+
+def _track_indicators(ledger: Ledger) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Target tracking of every linked indicator, one row per link and tracked region, and the
     tracked series against their target paths (rows of ``PATH_COLUMNS``)."""
     columns = [
