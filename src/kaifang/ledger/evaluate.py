@@ -204,7 +204,11 @@ def _track_indicators(ledger: Ledger) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "projection_to_target": r["projection_to_target"],
                 }
             )
-    table = pd.DataFrame(rows, columns=columns).fillna({"target_en": "", "target_zh": ""})
+    table = (
+        pd.DataFrame(rows, columns=columns)
+        .astype({"target_en": object, "target_zh": object})  # all-missing columns are float
+        .fillna({"target_en": "", "target_zh": ""})
+    )
     found = [p for p in paths if not p.empty]
     path_table = (
         pd.concat(found, ignore_index=True)[PATH_COLUMNS].sort_values(["measure", "unit", "year"])
