@@ -20,11 +20,12 @@ from starlette.datastructures import UploadFile
 from kaifang.ledger.model import STATUSES, periods_between
 from kaifang.limits import MB
 from kaifang.platform import review
-from kaifang.platform.errors import Refused
+from kaifang.platform.errors import NotFound, Refused
 from kaifang.platform.ledger import access, attachments, reports
 from kaifang.platform.models import Region
 from kaifang.platform.web.ledger_api import evaluated
 from kaifang.platform.web.ledger_charts import measure_charts
+from kaifang.platform.web.messages import MESSAGES, t
 from kaifang.platform.web.pages import form_data, need_viewer, redirect
 from kaifang.platform.web.render import lang_of, refusal_text, render
 from kaifang.platform.web.security import Viewer, platform_of
@@ -57,8 +58,6 @@ def region_names(session: Any, lang: str) -> dict[str, str]:
 
 
 def page_message(request: Request) -> str | None:
-    from kaifang.platform.web.messages import t
-
     key = request.query_params.get("message")
     return t(key, lang_of(request)) if key in MESSAGES_SHOWN else None
 
@@ -134,7 +133,10 @@ def measure_context(
         regions = access.measure_regions(session, m.id)
         limit = attachments.max_bytes(platform.folder)
         start, deadline, parent = m.start, m.deadline, m.parent_id
-    row = status.measures[status.measures["id"] == m.id].iloc[0].to_dict()
+    rows = status.measures[status.measures["id"] == m.id]
+    if rows.empty:  # visible as a row but not in the user's ledger: the same answer as absent
+        raise NotFound("measure")
+    row = rows.iloc[0].to_dict()
     above = status.measures[status.measures["id"] == parent]
     parent_name = (
         str(above.iloc[0]["name_zh" if lang == "zh" else "name_en"]) if len(above) else parent
@@ -193,16 +195,12 @@ def measure_context(
 
 
 def _chart_words(lang: str) -> dict[str, str]:
-    from kaifang.platform.web.messages import t
-
     return {w: t(f"chart_{w}", lang) for w in ("actual", "path", "median")}
 
 
 def _about(object_id: str, measure_id: str, milestones: dict[str, str], lang: str) -> str:
     """What an audit entry of the measure is about, in words: the measure, a milestone's name
     or a report's period (never an internal id)."""
-    from kaifang.platform.web.messages import t
-
     if object_id == measure_id:
         return t("whole_measure", lang)
     part = object_id[len(measure_id) + 1 :]
@@ -211,8 +209,6 @@ def _about(object_id: str, measure_id: str, milestones: dict[str, str], lang: st
 
 def _reason(reason: str | None, lang: str) -> str:
     """An audit entry's reason: the source of a change in words, a reviewer's comment as is."""
-    from kaifang.platform.web.messages import MESSAGES, t
-
     if not reason:
         return ""
     key = f"audit_reason_{reason}"
@@ -220,8 +216,6 @@ def _reason(reason: str | None, lang: str) -> str:
 
 
 def _target_label(key: str, lang: str) -> str:
-    from kaifang.platform.web.messages import MESSAGES, t
-
     name = f"target_status_{key}"
     return t(name, lang) if name in MESSAGES else key
 
@@ -262,8 +256,6 @@ def _text(form: dict[str, Any], name: str, limit: int) -> str:
 
 def _read_report_form(form: dict[str, Any], lang: str) -> tuple[ReportForm, float | None]:
     """The report form's fields, and the percent as a number when it is one."""
-    from kaifang.platform.web.messages import t
-
     limit = reports.MAX_NARRATIVE + 1
     entered = ReportForm(
         period=_text(form, "period", 10),
@@ -376,8 +368,6 @@ def _form_refused(
     review_form: ReviewForm | None,
     lang: str,
 ) -> Response:
-    from kaifang.platform.web.messages import t
-
     return _measure_page(
         request,
         viewer,
