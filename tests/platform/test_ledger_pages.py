@@ -112,6 +112,12 @@ def test_ledger_page_filters_flags_and_timeline(platform: Platform) -> None:
     assert charts.count('data-testid="indicator-chart"') == 1
     assert "<polyline" in charts and "target path" in charts and "target off track" in charts
     assert "SIMULATED" in measure
+    zh_charts = client.get(f"/ledger/measures/{PROVINCE_TASK}").text.split(
+        'data-testid="indicators"'
+    )
+    assert (
+        "各地区合计" in zh_charts[1] and "目标路径" in zh_charts[1] and "total" not in zh_charts[1]
+    )
     # zh page: no stray English status words
     zh = client.get("/ledger?lang=zh").text
     assert "任务台账" in zh and "按计划推进" in zh and "on track" not in zh

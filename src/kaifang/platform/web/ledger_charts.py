@@ -144,7 +144,7 @@ def measure_charts(
     the actual values against the target path; other links the values of the measure's
     regions (the median of all units for a region that is not a unit of the data, e.g. the
     province). ``words`` names the lines in the page's language: ``actual``, ``path``,
-    ``median``."""
+    ``median``, and the sum of the units the targets verb tracks: ``total``."""
     zh = lang == "zh"
     charts: list[Chart] = []
     rows = status.indicators[status.indicators["measure"] == measure_id]
@@ -161,7 +161,8 @@ def measure_charts(
             ]
             if path.empty:
                 continue
-            unit = names.get(str(link["unit"]), str(link["unit"]))
+            code = str(link["unit"])
+            unit = words["total"] if code == "total" else names.get(code, code)
             target = str(link["target_zh" if zh else "target_en"] or link["target"])
             title = f"{label} · {unit} · {target}"
             svg = line_chart(

@@ -195,7 +195,7 @@ def measure_context(
 
 
 def _chart_words(lang: str) -> dict[str, str]:
-    return {w: t(f"chart_{w}", lang) for w in ("actual", "path", "median")}
+    return {w: t(f"chart_{w}", lang) for w in ("actual", "path", "median", "total")}
 
 
 def _about(object_id: str, measure_id: str, milestones: dict[str, str], lang: str) -> str:

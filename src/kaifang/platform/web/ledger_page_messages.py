@@ -83,6 +83,7 @@ LEDGER_PAGE_MESSAGES: dict[str, dict[str, str]] = {
     "chart_actual": {"zh": "实际值", "en": "actual"},
     "chart_path": {"zh": "目标路径", "en": "target path"},
     "chart_median": {"zh": "各地区中位数", "en": "median of the units"},
+    "chart_total": {"zh": "各地区合计", "en": "total of the units"},
     "audit_history": {"zh": "变更记录", "en": "Audit history"},
     "audit_hidden": {
         "zh": "您的角色不能查看审计日志。",
