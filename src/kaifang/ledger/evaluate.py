@@ -9,7 +9,9 @@ numbers the ``targets`` verb writes): a linked target named by id is taken from 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
@@ -25,6 +27,8 @@ from kaifang.ledger.status import (
     mismatch,
 )
 
+PATH_COLUMNS = ["measure", "indicator", "target", "unit", "year", "actual", "expected"]
+
 
 @dataclass(frozen=True)
 class LedgerStatus:
@@ -35,6 +39,31 @@ class LedgerStatus:
     indicators: pd.DataFrame  # one row per measure, indicator and region: target tracking
     reminders: pd.DataFrame  # reports due or overdue, per department
     simulated: bool
+    # the tracked indicators' actual values and straight target paths per year (the ``paths``
+    # of the targets verb), one row per measure, indicator, region and year
+    paths: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PATH_COLUMNS))
+
+
+# target tracking of recent (assessment, links) pairs: it fits a projection per target and
+# region (seconds) and depends on neither the progress reports nor the milestones, which change
+# far more often (a platform evaluates its ledger again after every saved report)
+_TRACKING_CACHE_SIZE = 8
+_tracking: OrderedDict[tuple[int, str], tuple[Any, pd.DataFrame, pd.DataFrame]] = OrderedDict()
+_tracking_lock = threading.Lock()
+
+
+def _links_key(ledger: Ledger) -> str:
+    """Everything of the ledger the target tracking reads besides the assessment."""
+    return repr(
+        [
+            (
+                f.measure.id,
+                tuple(f.measure.regions),
+                [link.model_dump_json() for link in f.measure.indicators],
+            )
+            for f in ledger.measures
+        ]
+    )
 
 
 def _own_scope(
@@ -56,12 +85,38 @@ def _own_scope(
     return ("units", units) if units else None
 
 
-def _indicator_rows(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Target tracking of every linked indicator, one row per link and tracked region.
+def _indicator_rows(
+    ledger: Ledger, targets: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`_track_indicators`, remembered for the same assessment object and the same links
+    (copies are returned, so that a caller cannot change what is remembered). With ``targets``
+    given the caller has the block's tracking already: nothing is remembered."""
+    if ledger.assessment is None or targets is not None:
+        return _track_indicators(ledger, targets)
+    key = (id(ledger.assessment), _links_key(ledger))
+    with _tracking_lock:
+        found = _tracking.get(key)
+        # the entry keeps its assessment alive, so that its id cannot be reused meanwhile
+        if found is not None and found[0] is ledger.assessment:
+            _tracking.move_to_end(key)
+            return found[1].copy(), found[2].copy()
+    table, paths = _track_indicators(ledger)
+    with _tracking_lock:
+        _tracking[key] = (ledger.assessment, table, paths)
+        while len(_tracking) > _TRACKING_CACHE_SIZE:
+            _tracking.popitem(last=False)
+    return table.copy(), paths.copy()
+
+
+def _track_indicators(
+    ledger: Ledger, targets: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Target tracking of every linked indicator, one row per link and tracked region, and the
+    tracked series against their target paths (rows of ``PATH_COLUMNS``).
 
     ``targets`` is the summary the assessment's own ``targets:`` block already gave (as
     :func:`kaifang.steering.targets.evaluate_targets` returns it), to reuse rather than
-    compute again."""
+    compute again (the paths of those targets are then not drawn)."""
     columns = [
         "measure",
         "indicator",
@@ -76,9 +131,9 @@ def _indicator_rows(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.D
         "projection_to_target",
     ]
     links = [(f, link) for f in ledger.measures for link in f.measure.indicators]
+    no_paths = pd.DataFrame(columns=PATH_COLUMNS)
     if ledger.assessment is None or not links:
-        # the same types as with evidence: no text is missing, only numbers
-        return pd.DataFrame(
+        table = pd.DataFrame(
             [
                 {
                     "measure": f.measure.id,
@@ -93,6 +148,8 @@ def _indicator_rows(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.D
             ],
             columns=columns,
         ).astype({"latest_year": "Int64", "target_year": "Int64"})
+        # the same types as with evidence: no text is missing, only numbers
+        return table, no_paths
     from kaifang.assessment.config import config_block
     from kaifang.steering.models import Target, TargetsBlock
     from kaifang.steering.targets import evaluate_targets
@@ -100,10 +157,14 @@ def _indicator_rows(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.D
     assessment = ledger.assessment
     block = config_block(assessment.inputs.config_path, "targets", TargetsBlock)
     summaries = []
+    path_tables = []
     if block is not None and any(isinstance(link.target, str) for _, link in links):
-        summaries.append(
-            targets if targets is not None else evaluate_targets(assessment, block).summary
-        )
+        if targets is not None:
+            summaries.append(targets)
+        else:
+            report = evaluate_targets(assessment, block)
+            summaries.append(report.summary)
+            path_tables.append(report.paths)
     own = {
         f"{f.measure.id}__{link.indicator}": (link.indicator, link.target, scope)
         for f, link in links
@@ -133,8 +194,12 @@ def _indicator_rows(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.D
             else TargetsBlock.model_fields["thresholds"].get_default(call_default_factory=True),
             items=items,
         )
-        summaries.append(evaluate_targets(assessment, own_block).summary)
+        report = evaluate_targets(assessment, own_block)
+        summaries.append(report.summary)
+        path_tables.append(report.paths)
     summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame()
+    all_paths = pd.concat(path_tables, ignore_index=True) if path_tables else no_paths
+    paths: list[pd.DataFrame] = []
     unit_codes = set(assessment.inputs.units["code"].astype(str))
     rows: list[dict[str, Any]] = []
     for f, link in links:
@@ -157,6 +222,8 @@ def _indicator_rows(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.D
             if hit.empty:
                 continue
             r = hit.iloc[0]
+            mine = all_paths[(all_paths["target"] == tid) & (all_paths["unit"].astype(str) == code)]
+            paths.append(mine.assign(measure=f.measure.id, indicator=link.indicator, unit=code))
             rows.append(
                 {
                     "measure": f.measure.id,
@@ -173,8 +240,18 @@ def _indicator_rows(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.D
                     "projection_to_target": r["projection_to_target"],
                 }
             )
-    table = pd.DataFrame(rows, columns=columns).fillna({"target_en": "", "target_zh": ""})
-    return table.astype({"latest_year": "Int64", "target_year": "Int64"})
+    table = (
+        pd.DataFrame(rows, columns=columns)
+        .astype({"target_en": object, "target_zh": object})  # all-missing columns are float
+        .fillna({"target_en": "", "target_zh": ""})
+    )
+    found = [p for p in paths if not p.empty]
+    path_table = (
+        pd.concat(found, ignore_index=True)[PATH_COLUMNS].sort_values(["measure", "unit", "year"])
+        if found
+        else no_paths
+    )
+    return table.astype({"latest_year": "Int64", "target_year": "Int64"}), path_table
 
 
 def _latest_reports(ledger: Ledger, as_of: dt.date) -> dict[str, Any]:
@@ -246,7 +323,7 @@ def indicator_evidence(ledger: Ledger, targets: pd.DataFrame | None = None) -> p
     """The target tracking of every linked indicator (the slow part of an evaluation: it
     projects the series). It depends on the links and the assessment only, not on the progress
     reports, so a caller that evaluates the same ledger again may pass it back in."""
-    return _indicator_rows(ledger, targets)
+    return _indicator_rows(ledger, targets)[0]
 
 
 def evaluate_ledger(
@@ -259,9 +336,13 @@ def evaluate_ledger(
     ``as_of``, else today), with the evidence and the reminders. ``targets``: the summary of
     the assessment's ``targets:`` block when it is already computed (the report's targets
     section), so that it is not computed twice. ``indicators``: the
-    :func:`indicator_evidence` of this ledger, when the caller has it already."""
+    :func:`indicator_evidence` of this ledger, when the caller has it already (the target paths
+    of the charts are then left empty)."""
     as_of = as_of or ledger.file.as_of or dt.date.today()
-    indicators = _indicator_rows(ledger, targets) if indicators is None else indicators
+    if indicators is None:
+        indicators, paths = _indicator_rows(ledger, targets)
+    else:
+        paths = pd.DataFrame(columns=PATH_COLUMNS)
     reports = _latest_reports(ledger, as_of)
     derived: dict[str, Derived] = {}
     framework = ledger.assessment.inputs.framework if ledger.assessment is not None else None
@@ -381,4 +462,5 @@ def evaluate_ledger(
         indicators,
         _reminders(ledger, as_of),
         ledger.file.simulated_progress,
+        paths.reset_index(drop=True),
     )

@@ -354,11 +354,10 @@ def read_ledger(
         v = versions.get(report.id)
         if v is None:
             continue
-        narrative = (
-            _name(v.narrative_zh or "", v.narrative_en or "")
-            if v.narrative_zh is not None or v.narrative_en is not None
-            else None
-        )
+        # a narrative written in one language only stands for both, as a plain string does
+        # in a ledger file (an empty language would not validate)
+        zh, en = v.narrative_zh or v.narrative_en, v.narrative_en or v.narrative_zh
+        narrative = _name(zh, en) if zh and en else None
         progress.append(
             ProgressReport(
                 measure=report.measure_id,

@@ -17,7 +17,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kaifang import __version__
 from kaifang.platform.errors import Refused
 from kaifang.platform.instance import Platform
-from kaifang.platform.web import admin_pages, api, ledger_api, pages, rules_api, rules_pages
+from kaifang.platform.web import (
+    admin_pages,
+    api,
+    ledger_api,
+    ledger_pages,
+    pages,
+    rules_api,
+    rules_pages,
+)
 from kaifang.platform.web.messages import t
 from kaifang.platform.web.render import error_response, lang_of, render
 from kaifang.platform.web.security import MAX_BODY, PLATFORM_GUARD, viewer_of
@@ -71,6 +79,7 @@ def create_app(platform: Platform, limits: ServerLimits | None = None) -> FastAP
     app.include_router(admin_pages.router)
     app.include_router(rules_api.router)
     app.include_router(rules_pages.router)
+    app.include_router(ledger_pages.router)
     app.mount("/static/platform", StaticFiles(directory=STATIC), name="platform-static")
     app.mount("/static", StaticFiles(directory=dashboard_static()), name="static")
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kaifang.ledger import evaluate_ledger
-from kaifang.ledger.evaluate import LedgerStatus, indicator_evidence
+from kaifang.ledger.evaluate import LedgerStatus
 from kaifang.ledger.excel import write_ledger_workbook
 from kaifang.ledger.load import Ledger
 from kaifang.limits import MB
@@ -92,7 +92,6 @@ class TooLarge(Refused):
 _CACHE_SIZE = 32
 _cache: OrderedDict[tuple[Any, ...], tuple[Ledger, LedgerStatus]] = OrderedDict()
 _cache_lock = threading.Lock()
-_evidence: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _assessments: dict[str, tuple[float, Any]] = {}
 
 
@@ -138,17 +137,8 @@ def evaluated(
             return _cache[key]
     ledger = store.read_ledger(session, actor, assessment=assessment)
     # the indicator evidence (seconds: it projects the series) depends on the links and the
-    # assessment only: a saved report or a review does not recompute it
-    evidence_key = (key[0], key[1], key[4], tuple(f.measure.id for f in ledger.measures))
-    with _cache_lock:
-        evidence = _evidence.get(evidence_key)
-    if evidence is None:
-        evidence = indicator_evidence(ledger)
-        with _cache_lock:
-            _evidence[evidence_key] = evidence
-            while len(_evidence) > _CACHE_SIZE:
-                _evidence.popitem(last=False)
-    status = evaluate_ledger(ledger, as_of, indicators=evidence)
+    # assessment only: evaluate_ledger remembers it, so a saved report does not recompute it
+    status = evaluate_ledger(ledger, as_of)
     with _cache_lock:
         _cache[key] = (ledger, status)
         while len(_cache) > _CACHE_SIZE:

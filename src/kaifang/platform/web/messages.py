@@ -3,6 +3,8 @@ unknown key so that a typo fails the tests instead of showing a raw key)."""
 
 from __future__ import annotations
 
+from kaifang.platform.web.ledger_page_messages import LEDGER_PAGE_MESSAGES
+
 LANGS = ("zh", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -462,6 +464,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit_ledger_report_return": {"zh": "退回进展报告", "en": "progress report returned"},
     "audit_ledger_attachment_add": {"zh": "上传附件", "en": "attachment uploaded"},
 }
+MESSAGES.update(LEDGER_PAGE_MESSAGES)  # the ledger pages' texts
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -33,6 +33,8 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str, str]]:
     if viewer.actor.can("manage_users"):
         items.append(("users", "/users", "nav_users"))
     items.append(("rules", "/rules", "nav_rules"))
+    items.append(("ledger", "/ledger", "nav_ledger"))
+    items.append(("reminders", "/ledger/reminders", "nav_reminders"))
     items.append(("account", "/account", "nav_account"))
     return items
 
