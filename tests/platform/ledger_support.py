@@ -49,3 +49,37 @@ def token(platform: Platform, username: str) -> dict[str, str]:
         user = session.scalars(select(User).where(User.username == username)).one()
         plain = accounts.create_token(session, user, "test", platform.secret)
     return {"Authorization": f"Bearer {plain}"}
+
+
+def set_report_state(
+    platform: Platform, measures: tuple[str, ...], period: str, state: str
+) -> None:
+    """Give each measure a report for ``period`` in ``state`` (test arrangement, straight into
+    the tables: the permission tests need every state, whoever may reach it)."""
+    from sqlalchemy import select
+
+    from kaifang.platform.ledger.models import LedgerReport, LedgerReportVersion
+
+    with platform.tx() as session:
+        for measure in measures:
+            report = session.scalars(
+                select(LedgerReport).where(
+                    LedgerReport.measure_id == measure, LedgerReport.period == period
+                )
+            ).one_or_none()
+            if report is None:
+                report = LedgerReport(measure_id=measure, period=period, state=state, revision=0)
+                session.add(report)
+                session.flush()
+                session.add(
+                    LedgerReportVersion(
+                        report_id=report.id,
+                        measure_id=measure,
+                        version=1,
+                        status="on_track",
+                        percent=10,
+                        reason="seed",
+                    )
+                )
+            report.state = state
+            report.returned_comment = None

@@ -16,14 +16,12 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from ledger_support import GUIYANG_TASK, PROVINCE_TASK, import_guizhou
+from ledger_support import GUIYANG_TASK, PROVINCE_TASK, import_guizhou, set_report_state
 from platform_support import BACKENDS, PASSWORD, actor, drop_pg_database, login, make_platform
-from sqlalchemy import select
 
 from kaifang.platform import accounts
 from kaifang.platform.instance import Platform
 from kaifang.platform.ledger import store
-from kaifang.platform.ledger.models import LedgerReport, LedgerReportVersion
 from kaifang.platform.web import create_app
 
 ROLES = ("admin", "province_reviewer", "prefecture_reviewer", "filler", "viewer")
@@ -99,30 +97,7 @@ def matrix(
 
 
 def _prepare(platform: Platform, state: str) -> None:
-    """Give both measures a report for the period in ``state`` (test arrangement)."""
-    with platform.tx() as session:
-        for measure in (IN, OUT):
-            report = session.scalars(
-                select(LedgerReport).where(
-                    LedgerReport.measure_id == measure, LedgerReport.period == PERIOD
-                )
-            ).one_or_none()
-            if report is None:
-                report = LedgerReport(measure_id=measure, period=PERIOD, state=state, revision=0)
-                session.add(report)
-                session.flush()
-                session.add(
-                    LedgerReportVersion(
-                        report_id=report.id,
-                        measure_id=measure,
-                        version=1,
-                        status="on_track",
-                        percent=10,
-                        reason="seed",
-                    )
-                )
-            report.state = state
-            report.returned_comment = None
+    set_report_state(platform, (IN, OUT), PERIOD, state)
 
 
 def _post(client: TestClient, csrf: str, path: str, fields: dict[str, str]) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from ledger_support import GUIYANG_TASK, PROVINCE_TASK, import_guizhou, token
+from ledger_support import GUIYANG_TASK, PROVINCE_TASK, import_guizhou, set_report_state, token
 from platform_support import BACKENDS, PASSWORD, actor, drop_pg_database, make_platform
 from sqlalchemy import select
 
@@ -23,7 +23,7 @@ from kaifang.platform import accounts
 from kaifang.platform.access import SYSTEM
 from kaifang.platform.instance import Platform
 from kaifang.platform.ledger import attachments, store
-from kaifang.platform.ledger.models import LedgerAttachment, LedgerReport, LedgerReportVersion
+from kaifang.platform.ledger.models import LedgerAttachment, LedgerReport
 from kaifang.platform.models import User
 from kaifang.platform.web import create_app
 
@@ -127,29 +127,7 @@ def matrix(
 
 
 def _prepare(platform: Platform, state: str) -> None:
-    """Give both measures a report for the period in ``state`` (test arrangement)."""
-    with platform.tx() as session:
-        for measure in (IN, OUT):
-            report = session.scalars(
-                select(LedgerReport).where(
-                    LedgerReport.measure_id == measure, LedgerReport.period == PERIOD
-                )
-            ).one_or_none()
-            if report is None:
-                report = LedgerReport(measure_id=measure, period=PERIOD, state=state, revision=0)
-                session.add(report)
-                session.flush()
-                session.add(
-                    LedgerReportVersion(
-                        report_id=report.id,
-                        measure_id=measure,
-                        version=1,
-                        status="on_track",
-                        percent=10,
-                        reason="seed",
-                    )
-                )
-            report.state = state
+    set_report_state(platform, (IN, OUT), PERIOD, state)
 
 
 def _call(client: TestClient, headers: dict[str, str], method: str, path: str, body: Any) -> int:
