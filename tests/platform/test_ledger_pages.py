@@ -13,6 +13,7 @@ from ledger_support import GUIYANG_TASK, PROVINCE_TASK, import_guizhou
 from platform_support import actor, login
 from sqlalchemy import func, select
 
+from kaifang.ledger.filters import Filters, filter_measures
 from kaifang.platform.instance import Platform
 from kaifang.platform.ledger.models import (
     LedgerAttachment,
@@ -23,7 +24,6 @@ from kaifang.platform.ledger.models import (
 )
 from kaifang.platform.web import create_app
 from kaifang.platform.web.ledger_measure_pages import next_period
-from kaifang.platform.web.ledger_pages import Filters, filter_measures
 
 PAGE = f"/ledger/measures/{GUIYANG_TASK}"
 FORM = PAGE + "/report"

@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from kaifang.ledger import evaluate_ledger
 from kaifang.ledger.evaluate import LedgerStatus
 from kaifang.ledger.excel import write_ledger_workbook
+from kaifang.ledger.filters import Filters, filter_measures
 from kaifang.ledger.load import Ledger
 from kaifang.limits import MB
 from kaifang.platform.access import Actor
@@ -180,21 +181,9 @@ def measures(
     platform = platform_of(request)
     with platform.read(viewer.actor) as session:
         ledger, evaluation = evaluated(platform, session, viewer.actor, as_of)
-    rows = _records(evaluation.measures) if len(evaluation.measures) else []
-    if department:
-        rows = [
-            r
-            for r in rows
-            if r["lead"] == department or department in str(r["cooperating"]).split(";")
-        ]
-    if region:
-        rows = [r for r in rows if region in str(r["regions"]).split(";")]
-    if status:
-        rows = [r for r in rows if r["derived"] == status]
-    if reported:
-        rows = [r for r in rows if r["reported"] == reported]
-    if deadline_before:
-        rows = [r for r in rows if r["deadline"] < deadline_before.isoformat()]
+    where = Filters(department or "", region or "", status or "", reported or "", deadline_before)
+    chosen = filter_measures(evaluation.measures, where)
+    rows = _records(chosen) if len(chosen) else []
     return {
         "as_of": evaluation.as_of.isoformat(),
         "simulated_progress": evaluation.simulated,

@@ -11,13 +11,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kaifang.ledger.filters import Filters, filter_measures
 from kaifang.ledger.gantt import gantt_svg
 from kaifang.ledger.model import STATUSES
 from kaifang.platform.errors import Refused
@@ -44,22 +43,6 @@ class BadFilter(Refused):
         super().__init__("bad_request")
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The ledger table's filters as the GET form sent them (empty: no filter)."""
-
-    department: str = ""
-    region: str = ""
-    status: str = ""
-    reported: str = ""
-    deadline_before: dt.date | None = None
-
-    def active(self) -> bool:
-        return bool(
-            self.department or self.region or self.status or self.reported or self.deadline_before
-        )
-
-
 def parse_filters(params: Any) -> Filters:
     """The filters of the query string; an impossible value is a bad request (400)."""
 
@@ -80,29 +63,6 @@ def parse_filters(params: Any) -> Filters:
     except ValueError:
         raise BadFilter from None
     return Filters(text("department"), text("region"), status, reported, before)
-
-
-def filter_measures(table: pd.DataFrame, where: Filters) -> pd.DataFrame:
-    """The rows of ``table`` (``LedgerStatus.measures``) that pass the filters: the department
-    leads or cooperates, the region is one of the measure's, the derived and the reported
-    status (``none``: no report), the deadline lies before the day."""
-    if table.empty:
-        return table
-    keep = pd.Series(True, index=table.index)
-    if where.department:
-        cooperating = table["cooperating"].astype(str).str.split(";")
-        keep &= (table["lead"] == where.department) | cooperating.map(
-            lambda ids: where.department in ids
-        )
-    if where.region:
-        keep &= table["regions"].astype(str).str.split(";").map(lambda ids: where.region in ids)
-    if where.status:
-        keep &= table["derived"] == where.status
-    if where.reported:
-        keep &= table["reported"] == ("" if where.reported == "none" else where.reported)
-    if where.deadline_before:
-        keep &= table["deadline"].map(lambda day: day < where.deadline_before)
-    return table[keep]
 
 
 # -------------------------------------------------------------------------------- the ledger
