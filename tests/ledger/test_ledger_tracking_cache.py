@@ -64,3 +64,36 @@ def test_another_assessment_is_tracked_again(
     again = evaluate_ledger(load_ledger(project))  # a new assessment object (reloaded)
     assert len(calls) == 2 * computed
     pd.testing.assert_frame_equal(first.indicators, again.indicators)
+
+
+def test_single_targets_are_remembered_across_ledgers(
+    ledger_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a ledger seen in another scope links a different set of the same targets: with the
+    # whole-ledger memory gone, each target's own tracking is still reused
+    from kaifang.ledger import evaluate as evaluation
+
+    items: list[int] = []
+    real = targets.evaluate_targets
+
+    def counted(assessment, block=None):  # type: ignore[no-untyped-def]
+        items.append(len(block.items))
+        return real(assessment, block)
+
+    monkeypatch.setattr(targets, "evaluate_targets", counted)
+    ledger = load_ledger(ledger_project())
+    first = evaluate_ledger(ledger)
+    assert items and all(n >= 1 for n in items)
+    computed = len(items)
+    evaluation._tracking.clear()
+    again = evaluate_ledger(ledger)
+    assert len(items) == computed  # no target projected again
+    pd.testing.assert_frame_equal(first.indicators, again.indicators)
+    pd.testing.assert_frame_equal(first.paths, again.paths)
+    # and the tracking equals a fresh one (both memories gone)
+    evaluation._tracking.clear()
+    evaluation._targets_done.clear()
+    fresh = evaluate_ledger(ledger)
+    assert len(items) > computed
+    pd.testing.assert_frame_equal(first.indicators, fresh.indicators)
+    pd.testing.assert_frame_equal(first.paths, fresh.paths)

@@ -52,6 +52,55 @@ _tracking: OrderedDict[tuple[int, str], tuple[Any, pd.DataFrame, pd.DataFrame]] 
 _tracking_lock = threading.Lock()
 
 
+# the tracking of single targets, for the same reason and because ledgers seen in different
+# scopes (a prefecture sees its measures only) link different sets of the same targets
+_TARGET_CACHE_SIZE = 512
+_targets_done: OrderedDict[tuple[int, str, str], tuple[Any, pd.DataFrame, pd.DataFrame]] = (
+    OrderedDict()
+)
+
+
+def _track_targets(assessment: Any, block: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`kaifang.steering.targets.evaluate_targets` of ``block`` (summary and paths), each
+    target remembered for the same assessment object and the same block settings (targets are
+    evaluated independently of each other, so only the ones not yet seen are computed)."""
+    from kaifang.steering.targets import evaluate_targets
+
+    settings = block.model_dump_json(exclude={"items"})
+    keys = [(id(assessment), settings, item.model_dump_json()) for item in block.items]
+    found: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+    with _tracking_lock:
+        for key in keys:
+            hit = _targets_done.get(key)
+            # the entry keeps its assessment alive, so that its id cannot be reused meanwhile
+            if hit is not None and hit[0] is assessment:
+                _targets_done.move_to_end(key)
+                found[key] = (hit[1], hit[2])
+    missing = [(key, item) for key, item in zip(keys, block.items, strict=True) if key not in found]
+    if missing:
+        report = evaluate_targets(
+            assessment, block.model_copy(update={"items": [item for _, item in missing]})
+        )
+        with _tracking_lock:
+            for key, item in missing:
+                summary = _rows_of(report.summary, item.id)
+                paths = _rows_of(report.paths, item.id)
+                found[key] = (summary, paths)
+                _targets_done[key] = (assessment, summary, paths)
+            while len(_targets_done) > _TARGET_CACHE_SIZE:
+                _targets_done.popitem(last=False)
+    return (
+        pd.concat([found[key][0] for key in keys], ignore_index=True),
+        pd.concat([found[key][1] for key in keys], ignore_index=True),
+    )
+
+
+def _rows_of(table: pd.DataFrame, target_id: str) -> pd.DataFrame:
+    if table.empty or "target" not in table.columns:
+        return table.iloc[0:0]
+    return table[table["target"] == target_id].reset_index(drop=True)
+
+
 def _links_key(ledger: Ledger) -> str:
     """Everything of the ledger the target tracking reads besides the assessment."""
     return repr(
@@ -152,7 +201,6 @@ def _track_indicators(
         return table, no_paths
     from kaifang.assessment.config import config_block
     from kaifang.steering.models import Target, TargetsBlock
-    from kaifang.steering.targets import evaluate_targets
 
     assessment = ledger.assessment
     block = config_block(assessment.inputs.config_path, "targets", TargetsBlock)
@@ -162,9 +210,14 @@ def _track_indicators(
         if targets is not None:
             summaries.append(targets)
         else:
-            report = evaluate_targets(assessment, block)
-            summaries.append(report.summary)
-            path_tables.append(report.paths)
+            named = {link.target for _, link in links if isinstance(link.target, str)}
+            linked = [t for t in block.items if t.id in named]
+            if linked:
+                summary_b, paths_b = _track_targets(
+                    assessment, block.model_copy(update={"items": linked})
+                )
+                summaries.append(summary_b)
+                path_tables.append(paths_b)
     own = {
         f"{f.measure.id}__{link.indicator}": (link.indicator, link.target, scope)
         for f, link in links
@@ -194,9 +247,9 @@ def _track_indicators(
             else TargetsBlock.model_fields["thresholds"].get_default(call_default_factory=True),
             items=items,
         )
-        report = evaluate_targets(assessment, own_block)
-        summaries.append(report.summary)
-        path_tables.append(report.paths)
+        summary_o, paths_o = _track_targets(assessment, own_block)
+        summaries.append(summary_o)
+        path_tables.append(paths_o)
     summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame()
     all_paths = pd.concat(path_tables, ignore_index=True) if path_tables else no_paths
     paths: list[pd.DataFrame] = []
