@@ -301,3 +301,13 @@ def test_sniffing_any_bytes_gives_a_kind_or_a_refusal(data: bytes, name: str) ->
         return
     assert kind in attachments.KINDS
     assert name.lower().endswith(attachments.KINDS[kind][1])
+
+
+def test_a_mismatched_text_file_is_named_by_its_format_in_both_languages() -> None:
+    from kaifang.platform.web.messages import t
+
+    with pytest.raises(Refused) as caught:
+        attachments.sniff(b"plain words", "report.exe")
+    assert caught.value.params["kind"] == "TXT"
+    zh = t(caught.value.key, "zh", **caught.value.params)
+    assert "TXT" in zh and "TEXT" not in zh

@@ -147,7 +147,9 @@ def sniff(data: bytes, name: str) -> str:
         kind = _text_kind(data, name)
     extension = os.path.splitext(name.lower())[1]
     if extension not in KINDS[kind][1]:
-        raise Refused("attachment_mismatch", name=name, kind=kind.upper())
+        # a format name as both languages write it (PDF, XLSX, TXT), not an English word
+        shown = "TXT" if kind == "text" else kind.upper()
+        raise Refused("attachment_mismatch", name=name, kind=shown)
     return kind
 
 
