@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from kaifang.ledger import evaluate_ledger, load_ledger
@@ -65,17 +64,3 @@ def test_as_of_moves_the_judgement(ledger_project: Callable[..., Path]) -> None:
     early = evaluate_ledger(load_ledger(ledger_project()), dt.date(2024, 9, 1))
     derived = dict(zip(early.measures["id"], early.measures["derived"], strict=True))
     assert derived["c"] == "on_track"  # m2 is due 2024-09-30: not overdue on 2024-09-01
-
-
-def test_precomputed_indicator_evidence_gives_the_same_evaluation(
-    ledger_project: Callable[..., Path],
-) -> None:
-    from kaifang.ledger.evaluate import indicator_evidence
-
-    ledger = load_ledger(ledger_project())
-    evidence = indicator_evidence(ledger)
-    assert set(evidence["status"]) - {"no_target"}  # the tiny ledger has tracked targets
-    direct = evaluate_ledger(ledger)
-    reused = evaluate_ledger(ledger, indicators=evidence)
-    pd.testing.assert_frame_equal(direct.measures, reused.measures)
-    pd.testing.assert_frame_equal(direct.indicators, reused.indicators)

@@ -372,30 +372,16 @@ def _reminders(ledger: Ledger, as_of: dt.date, lang_names: bool = True) -> pd.Da
     return pd.DataFrame(rows, columns=cols)
 
 
-def indicator_evidence(ledger: Ledger, targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The target tracking of every linked indicator (the slow part of an evaluation: it
-    projects the series). It depends on the links and the assessment only, not on the progress
-    reports, so a caller that evaluates the same ledger again may pass it back in."""
-    return _indicator_rows(ledger, targets)[0]
-
-
 def evaluate_ledger(
-    ledger: Ledger,
-    as_of: dt.date | None = None,
-    targets: pd.DataFrame | None = None,
-    indicators: pd.DataFrame | None = None,
+    ledger: Ledger, as_of: dt.date | None = None, targets: pd.DataFrame | None = None
 ) -> LedgerStatus:
     """Reported and derived status of every measure on ``as_of`` (default: the file's
     ``as_of``, else today), with the evidence and the reminders. ``targets``: the summary of
     the assessment's ``targets:`` block when it is already computed (the report's targets
-    section), so that it is not computed twice. ``indicators``: the
-    :func:`indicator_evidence` of this ledger, when the caller has it already (the target paths
-    of the charts are then left empty)."""
+    section), so that it is not computed twice. The evidence (target tracking, the slow part)
+    is remembered for the same assessment, so evaluating again after new reports is cheap."""
     as_of = as_of or ledger.file.as_of or dt.date.today()
-    if indicators is None:
-        indicators, paths = _indicator_rows(ledger, targets)
-    else:
-        paths = pd.DataFrame(columns=PATH_COLUMNS)
+    indicators, paths = _indicator_rows(ledger, targets)
     reports = _latest_reports(ledger, as_of)
     derived: dict[str, Derived] = {}
     framework = ledger.assessment.inputs.framework if ledger.assessment is not None else None
