@@ -146,10 +146,16 @@ def test_yaml_rpop_matches_stata(
             checked += 1
     np.testing.assert_allclose(got["cog"], expected["cog"], rtol=0, atol=1e-9)
     assert checked >= 3
-    svn = res.locations.set_index(["location", "year"]).loc[("svn", 1996)]
-    assert svn["coi"] == pytest.approx(expected["coi"].iloc[0], abs=1e-9)
-    if "eci" in expected:
-        assert svn["eci"] == pytest.approx(expected["eci"].iloc[0], abs=1e-9)
+    # every row of both years: the location and product columns as well
+    places = res.locations.set_index(["location", "year"])
+    place = places.loc[list(zip(expected["origin"], expected["year"], strict=True))]
+    for column in ("eci", "coi", "diversity"):
+        np.testing.assert_allclose(place[column], expected[column], rtol=0, atol=1e-9)
+    goods = res.products.set_index(["product", "year"])
+    good = goods.loc[list(zip(expected["hs92"], expected["year"], strict=True))]
+    for column in ("pci", "ubiquity"):
+        np.testing.assert_allclose(good[column], expected[column], rtol=0, atol=1e-9)
+    assert set(expected["year"]) == {1995, 1996} and len(expected) == 540
     assert res.record["conventions"]["presence"].startswith(
         "RPOP" if "rpop" in complexity.split(",")[0] else "RCA"
     )

@@ -1,8 +1,9 @@
 """Known answers: the Stata ``ecomplexity``/``genproximity`` outputs shipped with py-ecomplexity.
 
-tests/fixtures/ecomplexity/SOURCE.md says where each file comes from and which rows were
-transcribed. Stata reads ``export_val`` (and ``population``) with ``import delimited`` as
-float32, so the inputs are rounded to float32 here exactly as Stata saw them.
+tests/fixtures/ecomplexity/SOURCE.md says where the files come from. Every file is whole
+(every row, every column, both years where Stata wrote both), and every test compares all of
+it. Stata reads ``export_val`` (and ``population``) with ``import delimited`` as float32, so
+the inputs are rounded to float32 here exactly as Stata saw them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ from kaifang.trade.year import DisconnectedError, compute_year
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "ecomplexity"
 STATA = HERE / "stata"
 TOL = 1e-9
+YEARS = (1995, 1996)
+
+
+def _expected(name: str, year: int | None = None) -> pd.DataFrame:
+    frame = pd.read_csv(STATA / f"{name}.csv", dtype={"hs92": str})
+    if year is not None:
+        frame = frame[frame["year"] == year].reset_index(drop=True)
+    return frame
 
 
 def _inputs(year: int, with_population: bool) -> tuple[pd.DataFrame, np.ndarray | None]:
@@ -44,19 +53,24 @@ def _run(year: int, population: bool = False, **options: Any) -> tuple[pd.DataFr
     return wide, compute_year(wide.to_numpy(dtype=float), opts, pop)
 
 
+def _positions(wide: pd.DataFrame, expected: pd.DataFrame) -> tuple[list[int], list[int]]:
+    rows = [list(wide.index).index(o) for o in expected["origin"]]
+    cols = [list(wide.columns).index(h) for h in expected["hs92"]]
+    return rows, cols
+
+
 def _compare(
     name: str,
     wide: pd.DataFrame,
     res: Any,
+    year: int,
     skip_density: frozenset[str] = frozenset(),
     skip_columns: frozenset[str] = frozenset(),
-    year: int | None = None,
-) -> None:
-    expected = pd.read_csv(STATA / f"{name}.csv", dtype={"hs92": str})
-    if year is not None:
-        expected = expected[expected["year"] == year].reset_index(drop=True)
-    rows = [list(wide.index).index(o) for o in expected["origin"]]
-    cols = [list(wide.columns).index(h) for h in expected["hs92"]]
+) -> int:
+    """Compare every result column of one year of a Stata file; return how many were compared."""
+    expected = _expected(name, year)
+    assert len(expected) > 0, f"{name} has no rows for {year}"
+    rows, cols = _positions(wide, expected)
     cell = {
         "rca": res.rca,
         "rpop": res.rpop,
@@ -69,7 +83,8 @@ def _compare(
     per_product = {"pci": res.pci, "ubiquity": res.ubiquity}
     checked = 0
     for column in expected.columns:
-        want = expected[column].to_numpy(dtype=float) if column not in ("origin", "hs92") else None
+        if column in skip_columns:
+            continue
         if column in cell:
             got = cell[column][rows, cols]
         elif column in per_location:
@@ -77,86 +92,129 @@ def _compare(
         elif column in per_product:
             got = per_product[column][cols]
         else:
-            continue
-        if column in skip_columns:
-            continue
-        assert want is not None
-        keep = ~expected["hs92"].isin(skip_density).to_numpy() if column in ("density",) else None
-        if keep is not None:
+            continue  # year, origin, hs92 and the inputs (test_inputs_as_stata_stored_them)
+        want = expected[column].to_numpy(dtype=float)
+        if column == "density" and skip_density:
+            keep = ~expected["hs92"].isin(skip_density).to_numpy()
             got, want = got[keep], want[keep]
-        np.testing.assert_allclose(got, want, rtol=0, atol=TOL, err_msg=f"{name}: {column}")
+        np.testing.assert_allclose(got, want, rtol=0, atol=TOL, err_msg=f"{name} {year}: {column}")
         checked += 1
-    assert checked >= 2
+    return checked
 
 
-CASES: list[tuple[str, int, bool, dict[str, Any]]] = [
-    ("stata_rca_05", 1996, False, {"threshold": 0.5}),
-    ("stata_rpop_default", 1996, True, {"presence": "rpop"}),
-    ("stata_discrete_asymmetric", 1996, False, {"proximity": "asymmetric"}),
-    ("stata_continuous", 1996, False, {"proximity": "continuous"}),
-    ("stata_continuous_rpop", 1996, True, {"presence": "rpop", "proximity": "continuous"}),
-    ("stata_knn_5", 1996, False, {"knn": 5}),
-    ("stata_knn_10", 1996, False, {"knn": 10}),
-    ("stata_knn_20", 1996, False, {"knn": 20}),
-    ("stata_rca_rpop_combined", 1996, True, {"presence": "both"}),
-    ("stata_single_year_1995", 1995, False, {}),
+# name, uses population, options; every one of these files holds 1995 and 1996
+CASES: list[tuple[str, bool, dict[str, Any]]] = [
+    ("stata_rca_05", False, {"threshold": 0.5}),
+    ("stata_rpop_default", True, {"presence": "rpop"}),
+    ("stata_discrete_asymmetric", False, {"proximity": "asymmetric"}),
+    ("stata_continuous", False, {"proximity": "continuous"}),
+    ("stata_continuous_rpop", True, {"presence": "rpop", "proximity": "continuous"}),
+    ("stata_knn_5", False, {"knn": 5}),
+    ("stata_knn_10", False, {"knn": 10}),
+    ("stata_knn_20", False, {"knn": 20}),
+    ("stata_rca_rpop_combined", True, {"presence": "both"}),
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "year", "population", "options"), CASES, ids=[c[0] for c in CASES]
-)
+@pytest.mark.parametrize(("name", "population", "options"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("year", YEARS)
 def test_variant_matches_stata(
-    name: str, year: int, population: bool, options: dict[str, Any]
+    name: str, population: bool, options: dict[str, Any], year: int
 ) -> None:
-    """Every row of the file: a slice is one year, a whole file both."""
-    years = pd.read_csv(STATA / f"{name}.csv", usecols=["year"])["year"].unique()
-    assert year in years
-    for y in sorted(int(v) for v in years):
-        wide, res = _run(y, population, **options)
-        _compare(name, wide, res, year=y)
+    """Every row and every result column of the variant's file, one year at a time."""
+    wide, res = _run(year, population, **options)
+    # rca (or rpop, or both), M, density, eci, pci, diversity, ubiquity, coi, cog
+    assert _compare(name, wide, res, year) == (10 if options.get("presence") == "both" else 9)
 
 
-@pytest.mark.parametrize("year", [1995, 1996])
+@pytest.mark.parametrize("year", YEARS)
 def test_default_variant_every_row(year: int) -> None:
-    """The default variant's whole file (600 rows, both years, every column) to 1e-9."""
-    expected = pd.read_csv(STATA / "stata_ground_truth.csv", dtype={"hs92": str})
-    assert len(expected) == 600 and (expected["year"] == year).sum() == 300
+    """The default variant: 300 rows a year, every column, to 1e-9."""
     wide, res = _run(year)
-    _compare("stata_ground_truth", wide, res, year=year)
-    # export_val as Stata stored it: float32, printed with 8 significant digits
-    part = expected[expected["year"] == year]
-    got = wide.to_numpy()[
-        [list(wide.index).index(o) for o in part["origin"]],
-        [list(wide.columns).index(h) for h in part["hs92"]],
-    ].astype(np.float32)
-    np.testing.assert_allclose(got, part["export_val"], rtol=1e-7)
+    assert len(_expected("stata_ground_truth", year)) == 300
+    assert _compare("stata_ground_truth", wide, res, year) == 9
 
 
-def test_manual_mcp_matches_stata() -> None:
+def test_single_year_1995_matches_stata() -> None:
+    """A run on 1995 alone: the same numbers as 1995 of the two-year run, and Stata's file."""
+    expected = _expected("stata_single_year_1995")
+    assert set(expected["year"]) == {1995}
+    wide, res = _run(1995)
+    assert _compare("stata_single_year_1995", wide, res, 1995) == 9
+
+
+ALL_FILES = [c[0] for c in CASES] + [
+    "stata_ground_truth",
+    "stata_single_year_1995",
+    "stata_manual_mcp",
+    "stata_continuous_knn_10",
+    "stata_rca_2",
+    "stata_rpop_2",
+]
+
+
+@pytest.mark.parametrize("name", ALL_FILES)
+def test_inputs_as_stata_stored_them(name: str) -> None:
+    """Each file holds every (year, origin, hs92) of the sample that Stata kept (population
+    variants: the 9 countries with a population) and the inputs as Stata stored them: float32,
+    printed with 8 significant digits."""
+    expected = _expected(name)
+    sample = pd.read_csv(HERE / "trade_data_sample.csv", dtype={"hs92": str})
+    sample = sample[sample["year"].isin(expected["year"].unique())]
+    if "population" in expected:
+        population = pd.read_csv(HERE / "population_data_sample.csv")
+        sample = sample.merge(population, on=["year", "origin"])
+        np.testing.assert_allclose(
+            sample.sort_values(["year", "origin", "hs92"])["population"].astype(np.float32),
+            expected.sort_values(["year", "origin", "hs92"])["population"],
+            rtol=1e-7,
+        )
+    keys = ["year", "origin", "hs92"]
+    assert len(expected) == len(sample)
+    assert not expected.duplicated(keys).any()
+    merged = sample.merge(expected[[*keys, "export_val"]], on=keys, suffixes=("", "_stata"))
+    assert len(merged) == len(sample)
+    np.testing.assert_allclose(
+        merged["export_val"].to_numpy().astype(np.float32), merged["export_val_stata"], rtol=1e-7
+    )
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_manual_mcp_matches_stata(year: int) -> None:
     """Stata's ``bi`` option: the value column is Mcp itself (here the default run's M)."""
-    wide, base = _run(1996)
+    wide, base = _run(year)
     manual = pd.DataFrame(base.m, index=wide.index, columns=wide.columns)
     res = compute_year(manual.to_numpy(), ComplexityOptions(presence="manual"))
-    _compare("stata_manual_mcp", manual, res)
+    # binary_presence, density, eci, pci, diversity, ubiquity, coi, cog
+    assert _compare("stata_manual_mcp", manual, res, year) == 8
 
 
-def test_continuous_knn10_matches_stata_given_its_neighbour_counts() -> None:
+def test_continuous_knn10_1995_matches_stata() -> None:
+    wide, res = _run(1995, proximity="continuous", knn=10)
+    assert _compare("stata_continuous_knn_10", wide, res, 1995) == 9
+
+
+def test_continuous_knn10_1996_matches_stata_given_its_neighbour_counts() -> None:
     """Stata's knn cut-off ``(a + f + |a - f|)/2`` can round one ulp above the k-th proximity
     ``a`` and then drop that neighbour. Which rows it hits depends on the last bit of the
-    correlations: ours differ from Stata's in exactly three 1996 products. Given Stata's
-    neighbour counts for those (9 for 7608, 10 for 8530 and 9403), every value matches."""
-    opts = {"proximity": "continuous", "knn": 10}
-    wide, res = _run(1996, **opts)
+    correlations: in 1996 ours differ from Stata's in exactly three products, in every
+    country's row. Given Stata's neighbour counts for those (9 for 7608, 10 for 8530 and
+    9403), every density and COI of the year matches."""
+    wide, res = _run(1996, proximity="continuous", knn=10)
     odd = frozenset({"7608", "8530", "9403"})
     # COI sums density over all products, so it waits for Stata's neighbour counts below
-    _compare(
-        "stata_continuous_knn_10", wide, res, skip_density=odd, skip_columns=frozenset({"coi"})
+    checked = _compare(
+        "stata_continuous_knn_10",
+        wide,
+        res,
+        1996,
+        skip_density=odd,
+        skip_columns=frozenset({"coi"}),
     )
-    expected = pd.read_csv(STATA / "stata_continuous_knn_10.csv", dtype={"hs92": str})
-    svn = list(wide.index).index("svn")
-    cols = [list(wide.columns).index(h) for h in expected["hs92"]]
-    differs = np.abs(res.density[svn, cols] - expected["density"].to_numpy()) > TOL
+    assert checked == 8
+    expected = _expected("stata_continuous_knn_10", 1996)
+    rows, cols = _positions(wide, expected)
+    differs = np.abs(res.density[rows, cols] - expected["density"].to_numpy()) > TOL
     assert set(expected["hs92"][differs]) == odd
     prox = res.proximity
     mask = cx.knn_neighbours(prox, 10)
@@ -170,66 +228,81 @@ def test_continuous_knn10_matches_stata_given_its_neighbour_counts() -> None:
     rca = res.rca
     assert rca is not None
     dens = cx.density(rca, prox, neighbours=mask)
-    np.testing.assert_allclose(dens[svn, cols], expected["density"], rtol=0, atol=TOL)
-    # COI sums density over products: with Stata's counts it matches as well
+    np.testing.assert_allclose(dens[rows, cols], expected["density"], rtol=0, atol=TOL)
     coi, _ = cx.complexity_outlook(res.m, dens, prox, res.kp, res.kc_sd)
-    np.testing.assert_allclose(coi[svn], expected["coi"].iloc[0], rtol=0, atol=TOL)
+    np.testing.assert_allclose(coi[rows], expected["coi"], rtol=0, atol=TOL)
 
 
-def test_rca_2_stata_gives_missing_we_refuse() -> None:
+@pytest.mark.parametrize("year", YEARS)
+def test_rca_2_stata_gives_missing_we_refuse(year: int) -> None:
     """RCA > 2 leaves products without presence: Stata returns missing ECI, PCI, density, COI
     and COG for every row; kaifang refuses with a clear error (or drops them when asked).
-    RCA, M, diversity and ubiquity match."""
-    wide, _pop = _inputs(1996, False)
+    RCA, M, diversity and ubiquity match in every row."""
+    wide, _pop = _inputs(year, False)
     x = wide.to_numpy(dtype=float).astype(np.float32).astype(float)
     with pytest.raises(DisconnectedError, match="no presence"):
         compute_year(x, ComplexityOptions(threshold=2))
-    expected = pd.read_csv(STATA / "stata_rca_2.csv", dtype={"hs92": str})
+    expected = _expected("stata_rca_2", year)
+    assert len(expected) == 300
     rca = cx.balassa_rca(x)
     m = cx.presence(rca, 2.0)
-    svn = list(wide.index).index("svn")
-    cols = [list(wide.columns).index(h) for h in expected["hs92"]]
-    np.testing.assert_allclose(rca[svn, cols], expected["rca"], rtol=0, atol=TOL)
-    np.testing.assert_array_equal(m[svn, cols], expected["M"])
-    np.testing.assert_array_equal(m.sum(axis=1)[svn], expected["diversity"].iloc[0])
+    rows, cols = _positions(wide, expected)
+    np.testing.assert_allclose(rca[rows, cols], expected["rca"], rtol=0, atol=TOL)
+    np.testing.assert_array_equal(m[rows, cols], expected["M"])
+    np.testing.assert_array_equal(m.sum(axis=1)[rows], expected["diversity"])
     np.testing.assert_array_equal(m.sum(axis=0)[cols], expected["ubiquity"])
     assert expected[["eci", "pci", "density", "coi", "cog"]].isna().all().all()
 
 
-def test_rpop_2_density_matches_and_eci_refused() -> None:
-    """RPOP > 2: Poland has no presence. Stata still gives density (discrete proximity is
+@pytest.mark.parametrize("year", YEARS)
+def test_rpop_2_density_matches_and_eci_refused(year: int) -> None:
+    """RPOP > 2: a country has no presence. Stata still gives density (discrete proximity is
     defined) but missing ECI; kaifang refuses the year, and its density kernel matches."""
-    wide, pop = _inputs(1996, True)
+    wide, pop = _inputs(year, True)
     assert pop is not None
     x = wide.to_numpy(dtype=float).astype(np.float32).astype(float)
     pop32 = pop.astype(np.float32).astype(float)
     with pytest.raises(DisconnectedError):
         compute_year(x, ComplexityOptions(presence="rpop", rpop_threshold=2), pop32)
-    expected = pd.read_csv(STATA / "stata_rpop_2.csv", dtype={"hs92": str})
+    expected = _expected("stata_rpop_2", year)
+    assert len(expected) == 270
     rpop = cx.rca_per_capita(x, pop32)
     m = cx.presence(rpop, 2.0)
     dens = cx.density(m, cx.proximity_discrete(m))
-    svn = list(wide.index).index("svn")
-    cols = [list(wide.columns).index(h) for h in expected["hs92"]]
-    np.testing.assert_allclose(rpop[svn, cols], expected["rpop"], rtol=0, atol=TOL)
-    np.testing.assert_array_equal(m[svn, cols], expected["M"])
-    np.testing.assert_allclose(dens[svn, cols], expected["density"], rtol=0, atol=TOL)
+    rows, cols = _positions(wide, expected)
+    np.testing.assert_allclose(rpop[rows, cols], expected["rpop"], rtol=0, atol=TOL)
+    np.testing.assert_array_equal(m[rows, cols], expected["M"])
+    np.testing.assert_array_equal(m.sum(axis=1)[rows], expected["diversity"])
+    np.testing.assert_array_equal(m.sum(axis=0)[cols], expected["ubiquity"])
+    np.testing.assert_allclose(dens[rows, cols], expected["density"], rtol=0, atol=TOL)
     assert expected[["eci", "pci", "coi", "cog"]].isna().all().all()
 
 
-@pytest.mark.parametrize(
-    ("name", "kind"),
-    [
-        ("stata_proximity_discrete_sym", "discrete"),
-        ("stata_proximity_discrete_asym", "asymmetric"),
-        ("stata_proximity_continuous", "continuous"),
-    ],
-)
+PROXIMITY = [
+    ("stata_proximity_discrete_sym", "discrete"),
+    ("stata_proximity_discrete_asym", "asymmetric"),
+    ("stata_proximity_continuous", "continuous"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind"), PROXIMITY)
 def test_proximity_matches_genproximity(name: str, kind: str) -> None:
+    """Every product pair of both years. ``genproximity ..., t(year)`` writes no year column:
+    its file is one block of 30 x 30 pairs per year, in ascending years."""
     expected = pd.read_csv(STATA / f"{name}.csv", dtype={"hs92_1": str, "hs92_2": str})
-    year = int(expected["year"].iloc[0])
-    wide, res = _run(year, proximity=kind)
-    codes = list(wide.columns)
-    i = [codes.index(c) for c in expected["hs92_1"]]
-    j = [codes.index(c) for c in expected["hs92_2"]]
-    np.testing.assert_allclose(res.proximity[i, j], expected["proximity"], rtol=0, atol=TOL)
+    assert list(expected.columns) == ["hs92_1", "hs92_2", "proximity"]
+    pairs = 30 * 30
+    assert len(expected) == pairs * len(YEARS)
+    results = {year: _run(year, proximity=kind) for year in YEARS}
+    for k, year in enumerate(YEARS):
+        block = expected.iloc[k * pairs : (k + 1) * pairs]
+        wide, res = results[year]
+        codes = list(wide.columns)
+        i = [codes.index(c) for c in block["hs92_1"]]
+        j = [codes.index(c) for c in block["hs92_2"]]
+        np.testing.assert_allclose(
+            res.proximity[i, j], block["proximity"], rtol=0, atol=TOL, err_msg=f"{name} {year}"
+        )
+        # the years differ, so the block order is not a matter of luck
+        other = results[YEARS[1 - k]][1].proximity[i, j]
+        assert np.abs(other - block["proximity"].to_numpy()).max() > 1e-3
