@@ -6,6 +6,7 @@ import pandas as pd
 
 from kaifang.errors import KaifangError
 from kaifang.trade.config import TradeConfig
+from kaifang.trade.markets import of_flow
 from kaifang.trade.results import TradeResults
 
 _MEASURE_SOURCE = {
@@ -34,6 +35,8 @@ def indicator_table(results: TradeResults, config: TradeConfig) -> pd.DataFrame:
     for measure, indicator in config.indicators.items():
         table_name, column = _MEASURE_SOURCE[measure]
         table = getattr(results, table_name)
+        if table_name == "partners":
+            table = of_flow(table, "export")  # export markets, as before imports were added
         if table is None or column not in table.columns:
             raise KaifangError(
                 f"indicators: {measure} needs the {table_name} table, which this run has not "

@@ -27,6 +27,7 @@ from kaifang.trade import sql
 from kaifang.trade.config import TradeConfig, load_trade_config
 from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, blas_threads, make_engine
 from kaifang.trade.indicators import indicator_table
+from kaifang.trade.markets import by_flow, import_markets_rule, partner_flows
 from kaifang.trade.openness import openness_table
 from kaifang.trade.population import population_table
 from kaifang.trade.readers import read_trade
@@ -324,11 +325,18 @@ def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: T
     years = pc.unique(table["year"]).to_pylist()
     digits = config.product_digits
     if partners:
-        results.partners = engine.query(
-            sql.partner_concentration(config.partner_floor) + " ORDER BY year, location"
+        sides = partner_flows(config.data.format, flows)
+        results.partners = by_flow(
+            engine,
+            lambda flow, mirror: sql.partner_concentration(config.partner_floor, flow, mirror),
+            "year, location",
+            sides,
         )
-        results.partner_shares = engine.query(
-            sql.partner_shares() + " ORDER BY year, location, share DESC, partner"
+        results.partner_shares = by_flow(
+            engine,
+            lambda flow, mirror: sql.partner_shares(flow, mirror),
+            "year, location, share DESC, partner",
+            sides,
         )
         results.growth_partners = engine.query(
             sql.growth_contributions("partner") + " ORDER BY location, year, partner"
@@ -385,6 +393,9 @@ def _record(
             "eci_pci": config.complexity.convention,
             "eigenvector": "numpy.linalg.eigh of D^-1/2 M U^-1 M' D^-1/2 (location side)",
             "cog": "divided by ECI's SD; COI standardised over location x product rows",
+            "import_markets": import_markets_rule(
+                config.data.format, set(pc.unique(table["flow"]).to_pylist())
+            ),
         },
         "warnings": warnings,
         "seconds": round(time.perf_counter() - start, 4),
