@@ -4,7 +4,7 @@ with its table, and the world map geometry for the market map (``/api/trade/worl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -15,6 +15,8 @@ from kaifang.web.trade_data import TradeView
 
 SECTIONS = ("overview", "space", "opportunities", "markets")
 PATHS = {"overview": "/trade", **{s: f"/trade/{s}" for s in SECTIONS[1:]}}
+
+Flow = Literal["export", "import"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -81,11 +83,20 @@ def trade_opportunities(
 
 @router.get("/trade/markets", response_class=HTMLResponse)
 def trade_markets(
-    request: Request, lang: Lang = LangQuery, location: str | None = None, year: int | None = None
+    request: Request,
+    lang: Lang = LangQuery,
+    location: str | None = None,
+    year: int | None = None,
+    flow: Flow | None = None,
 ) -> HTMLResponse:
-    return _page(
-        request, lang, "markets", location, lambda view, loc: tv.markets(view, loc, year, lang)
-    )
+    def compute(view: TradeView, loc: str) -> dict[str, Any] | None:
+        # a flow the location lacks (the form keeps the flow when the location changes) shows
+        # the flow it has, named by the page's flow links; exports first
+        flows = tv.market_flows(view, loc)
+        chosen = flow if flow in flows else next(iter(flows), "export")
+        return tv.markets(view, loc, year, lang, chosen)
+
+    return _page(request, lang, "markets", location, compute)
 
 
 @router.get("/api/trade/world", tags=["trade"], include_in_schema=True)

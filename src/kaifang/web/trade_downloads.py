@@ -133,17 +133,27 @@ def _markets(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     year_text = q.get("year")
     try:
         year = int(year_text) if year_text is not None else None
-        data = tv.markets(view, loc, year, lang)
+        flow = q.get("flow", "export")
+        data = tv.markets(view, loc, year, lang, flow)
     except ValueError:
         raise HTTPException(404, f"no year {str(year_text)[:20]!r}") from None
     except tv.NotInResults as exc:
         raise HTTPException(404, str(exc)) from None
     if data is None:
-        raise HTTPException(404, "no exports by partner in these trade results")
+        raise HTTPException(404, f"no {flow}s by partner in these trade results")
+    imports = data["flow"] == "import"
     return Table(
-        f"trade-markets-{_safe(loc)}-{data['year']}",
-        t("markets_title", lang, name=data["name"], year=data["year"]),
-        [t(k, lang) for k in ("code", "partner", "exports", "share", "growth")],
+        f"trade-{'import-' if imports else ''}markets-{_safe(loc)}-{data['year']}",
+        t(
+            "import_markets_title" if imports else "markets_title",
+            lang,
+            name=data["name"],
+            year=data["year"],
+        ),
+        [
+            t(k, lang)
+            for k in ("code", "partner", "imports" if imports else "exports", "share", "growth")
+        ],
         [[r["partner"], r["name"], r["value"], r["share"], r["growth"]] for r in data["rows"]],
     )
 

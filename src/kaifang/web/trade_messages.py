@@ -134,9 +134,31 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
         "structure-only run).",
     },
     "import_markets_note": {
-        "zh": "进口市场：贸易结果只按贸易伙伴汇总出口，进口市场地图尚未提供。",
-        "en": "Import markets: the trade results sum exports by partner only; a map of import "
-        "markets is not available yet.",
+        "zh": "进口市场：这些贸易结果中没有该地区按贸易伙伴汇总的进口（数据只有出口），"
+        "因此没有进口市场地图。",
+        "en": "Import markets: these trade results have no imports by partner for this location "
+        "(the data hold exports only), so there is no map of import markets.",
+    },
+    "import_mirror_note": {
+        "zh": "进口按镜像数据计算：某国从各伙伴的进口即各伙伴对该国的出口（BACI世界贸易表）。",
+        "en": "Imports are mirror flows: a country's imports from each partner are that "
+        "partner's exports to it (the BACI world table).",
+    },
+    "import_markets_title": {
+        "zh": "{name}的进口来源市场（{year}年）",
+        "en": "Import markets of {name} ({year})",
+    },
+    "market_flow_label": {"zh": "出口市场或进口市场", "en": "Export or import markets"},
+    "flow_export": {"zh": "出口市场", "en": "Export markets"},
+    "flow_import": {"zh": "进口市场", "en": "Import markets"},
+    "imports": {"zh": "进口额", "en": "Imports"},
+    "chart_alt_import_map": {
+        "zh": "{name}进口来源市场世界地图（颜色表示份额）；数值见下表",
+        "en": "World map of {name}'s import markets (colour: share); the numbers are in the table",
+    },
+    "chart_alt_import_treemap": {
+        "zh": "{name}进口来源市场构成矩形树图；数值见下表",
+        "en": "Treemap of {name}'s import markets; the numbers are in the table",
     },
     "chart_alt_eci_path": {
         "zh": "{name}历年经济复杂度指数与多样性折线图；数值见下表",

@@ -202,7 +202,7 @@ function opportunities() {
 
 const METRICS = {
   share: { title: () => m.share, format: pct },
-  value: { title: () => m.exports, format: (v) => fmt(v, 0) },
+  value: { title: () => (data.flow === "import" ? m.imports : m.exports), format: (v) => fmt(v, 0) },
   growth: { title: () => m.growth, format: (v) => (v > 0 ? "+" : "") + pct(v) },
 };
 
