@@ -115,11 +115,18 @@ def compute_trade(
         engine.create_view("cp_all", "SELECT * FROM cp")
         engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
     per_capita = opts.presence in ("rpop", "both")
+    world_population: dict[int, float] = {}
     if per_capita:
         needed = engine.query(
             "SELECT year, location FROM cp GROUP BY year, location HAVING SUM(value) > 0"
         )
         engine.load("population", population_table(config, table, base, needed, data_file))
+        world_population = {
+            int(y): float(n)
+            for y, n in engine.query(sql.world_population("cp", "population")).itertuples(
+                index=False
+            )
+        }
     measures = ("value", "rca", "rpop", "m") if per_capita else ("value", "rca", "m")
 
     def presence_rows(year: int) -> pd.DataFrame:
@@ -230,7 +237,7 @@ def compute_trade(
         _structure(results, engine, table, config)
     if config.regions is not None:
         with blas_threads(config.engine.blas_threads):
-            score_regions(results, config, year_results, base or Path("."))
+            score_regions(results, config, year_results, base or Path("."), world_population)
     if config.gdp is not None:
         results.openness = openness_table(engine, config, base or Path("."))
     if config.indicators:

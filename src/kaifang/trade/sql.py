@@ -110,6 +110,18 @@ FROM ratios
 """
 
 
+def world_population(source: str, population: str) -> str:
+    """Per year: the population summed over the locations of ``source`` with exports (the
+    world population of :func:`rca_rpop`), for regions scored against the world."""
+    return f"""
+SELECT p.year, SUM(p.population) AS population
+FROM {population} p
+JOIN (SELECT year, location FROM {source} GROUP BY year, location HAVING SUM(value) > 0) n
+  ON p.year = n.year AND p.location = n.location
+GROUP BY p.year
+"""
+
+
 def export_concentration(source: str) -> str:
     """Per (year, location): HHI over products, the number of products of the year, UNCTAD's
     concentration and diversification indices and Finger-Kreinin similarity with the world."""
