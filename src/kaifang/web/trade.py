@@ -4,6 +4,7 @@ with its table, and the world map geometry for the market map (``/api/trade/worl
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
@@ -12,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from kaifang.web import trade_views as tv
 from kaifang.web.pages import Lang, LangQuery, _dash, _render
 from kaifang.web.trade_data import TradeView
+from kaifang.web.trade_shell import render_trade_only, trade_only_of
 
 SECTIONS = ("overview", "space", "opportunities", "markets")
 PATHS = {"overview": "/trade", **{s: f"/trade/{s}" for s in SECTIONS[1:]}}
@@ -22,23 +24,26 @@ router = APIRouter(include_in_schema=False)
 
 
 def _view(request: Request) -> TradeView | None:
-    return _dash(request).trade
+    only = trade_only_of(request)
+    return only.trade if only is not None else _dash(request).trade
 
 
 def _page(
     request: Request, lang: str, section: str, location: str | None, compute: Any
 ) -> HTMLResponse:
+    only = trade_only_of(request)
+    render = _render if only is None else partial(render_trade_only, only=only)
     view = _view(request)
     common: dict[str, Any] = {"section": section, "sections": SECTIONS, "paths": PATHS}
     if view is None:
-        return _render(request, "trade.html", lang, "trade", unavailable=True, **common)
+        return render(request, "trade.html", lang, "trade", unavailable=True, **common)
     try:
         chosen = tv.focus(view, location)
         data = compute(view, chosen)
     except tv.NotInResults as exc:
         raise HTTPException(404, str(exc)) from None
     name = tv.namer(view, lang)
-    return _render(
+    return render(
         request,
         "trade.html",
         lang,

@@ -5,17 +5,25 @@ cells that look like formulas are escaped there)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from fastapi import HTTPException
 
 from kaifang.web import trade_views as tv
-from kaifang.web.data import Dashboard
 from kaifang.web.downloads import Cell, Table
 from kaifang.web.messages import t
 from kaifang.web.trade_data import TradeView
 
 
-def _view(dash: Dashboard) -> TradeView:
+class WithTrade(Protocol):
+    """What a table builder needs: the served trade results (a dashboard's, or the trade-only
+    app's)."""
+
+    @property
+    def trade(self) -> TradeView | None: ...
+
+
+def _view(dash: WithTrade) -> TradeView:
     if dash.trade is None:
         raise HTTPException(404, "no trade results are loaded (kaifang serve --trade)")
     return dash.trade
@@ -32,7 +40,7 @@ def _safe(code: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in code)[:40]
 
 
-def _eci(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _eci(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.overview(view, loc, lang)
@@ -44,7 +52,7 @@ def _eci(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _margins(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _margins(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.overview(view, loc, lang)
@@ -58,7 +66,7 @@ def _margins(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _concentration(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _concentration(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.overview(view, loc, lang)
@@ -85,7 +93,7 @@ def _concentration(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _world_eci(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _world_eci(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     data = tv.overview(view, tv.focus(view, None), lang)
     return Table(
@@ -96,7 +104,7 @@ def _world_eci(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _space(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _space(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.space(view, loc, lang)
@@ -110,7 +118,7 @@ def _space(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _opportunities(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _opportunities(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.opportunities(view, loc, lang)
@@ -127,7 +135,7 @@ def _opportunities(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _markets(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _markets(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     year_text = q.get("year")
@@ -158,7 +166,7 @@ def _markets(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-TRADE_BUILDERS: dict[str, Callable[[Dashboard, str, dict[str, str]], Table]] = {
+TRADE_BUILDERS: dict[str, Callable[[WithTrade, str, dict[str, str]], Table]] = {
     "trade-eci": _eci,
     "trade-margins": _margins,
     "trade-concentration": _concentration,
