@@ -303,6 +303,8 @@ def test_guizhou_import_markets_have_their_own_map_table_and_summary(
     title = "贵州的进口来源市场（2023年）" if lang == "zh" else "Import markets of Guizhou (2023)"
     assert title in page
     assert ("进口额" if lang == "zh" else "Imports") in _visible_text(page)
+    if lang == "zh":  # the summary and the map note speak of imports
+        assert "<dt>进口来源市场数</dt>" in page and "进口额或同比增长" in page
     assert 'data-testid="market-map"' in page and 'data-flow="import"' in page
     links = re.search(r'data-testid="market-flows">(.*?)</nav>', page, flags=re.S)
     assert links is not None

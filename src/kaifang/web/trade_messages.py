@@ -10,7 +10,7 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
     "trade_overview": {"zh": "总览", "en": "Overview"},
     "trade_space": {"zh": "产品空间", "en": "Product space"},
     "trade_opportunities": {"zh": "新产品机会", "en": "Opportunities"},
-    "trade_markets": {"zh": "出口市场", "en": "Markets"},
+    "trade_markets": {"zh": "市场", "en": "Markets"},
     "trade_unavailable": {
         "zh": "本看板没有载入贸易结果。请在启动时加上 --trade，指向贸易配置文件或贸易结果文件夹，"
         "例如：kaifang serve assessment.yaml --trade trade.yaml",
@@ -143,6 +143,13 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "进口按镜像数据计算：某国从各伙伴的进口即各伙伴对该国的出口（BACI世界贸易表）。",
         "en": "Imports are mirror flows: a country's imports from each partner are that "
         "partner's exports to it (the BACI world table).",
+    },
+    "import_partners_count": {"zh": "进口来源市场数", "en": "Markets"},
+    "import_market_map_note": {
+        "zh": "颜色表示各来源市场的份额、进口额或同比增长（五个分位数组）；"
+        "太小而无法在图上画出的国家或地区以圆点表示。",
+        "en": "Colour: each market's share, imports or growth on a year (five quantile classes); "
+        "countries too small for the map are dots.",
     },
     "import_markets_title": {
         "zh": "{name}的进口来源市场（{year}年）",
