@@ -6,11 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from kaifang.methods import trade_structure as ts
+from kaifang.trade.config import TradeConfig
+from kaifang.trade.engine import DuckDBEngine
 from kaifang.trade.markets import import_markets_rule, of_flow, partner_flows
-from kaifang.trade.pipeline import run_trade
+from kaifang.trade.pipeline import compute_trade, run_trade
 from kaifang.trade.writers import write_trade_results
 
 # Guizhou-like: exports to usa 40 + 20 = 60, jpn 30, vnm 10 (total 100);
@@ -141,3 +148,60 @@ def test_partner_hhi_indicator_stays_on_exports(tmp_path: Path) -> None:
     assert res.indicators is not None
     assert res.indicators["value"].tolist() == pytest.approx([0.46])
     json.dumps(res.record)
+
+
+rows = st.lists(
+    st.tuples(
+        st.sampled_from(["gz", "yn", "sc"]),
+        st.sampled_from(["usa", "jpn", "deu", "vnm"]),
+        st.sampled_from(["0101", "8471"]),
+        st.sampled_from(["export", "import"]),
+        st.floats(0.5, 1e6),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows)
+def test_partner_tables_equal_the_numpy_kernels_for_both_flows(data: list[tuple]) -> None:  # type: ignore[type-arg]
+    frame = pd.DataFrame(data, columns=["location", "partner", "product", "flow", "value"])
+    table = pa.Table.from_pandas(
+        frame.assign(year=2023)[["year", "location", "partner", "product", "flow", "value"]],
+        preserve_index=False,
+    ).cast(
+        pa.schema(
+            [
+                ("year", pa.int32()),
+                ("location", pa.string()),
+                ("partner", pa.string()),
+                ("product", pa.string()),
+                ("flow", pa.string()),
+                ("value", pa.float64()),
+            ]
+        )
+    )
+    config = TradeConfig.model_validate(
+        {"data": {"path": "x.csv"}, "skip_complexity": True, "partner_floor": 0.2}
+    )
+    engine = DuckDBEngine()
+    try:
+        res = compute_trade(config, table, engine)
+    finally:
+        engine.close()
+    assert res.partner_shares is not None and res.partners is not None
+    for (location, flow), part in frame.groupby(["location", "flow"]):
+        values = part.groupby("partner")["value"].sum()
+        shares = res.partner_shares
+        mine = shares[(shares["location"] == location) & (shares["flow"] == flow)]
+        got = mine.set_index("partner")["share"].sort_index()
+        np.testing.assert_allclose(got.to_numpy(), ts.shares(values.sort_index()), rtol=1e-12)
+        summary = res.partners
+        row = summary[(summary["location"] == location) & (summary["flow"] == flow)].iloc[0]
+        assert row["partner_hhi"] == pytest.approx(float(ts.hhi(values)), rel=1e-12)
+        assert row["partners_above_floor"] == int(ts.partners_above(values, 0.2))
+        assert row["partners"] == len(values)
+    # the export rows come first, as before the import side existed
+    flows = res.partner_shares["flow"].tolist()
+    assert flows == sorted(flows, key=lambda f: f != "export")
