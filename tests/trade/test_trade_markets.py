@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kaifang.errors import KaifangError
 from kaifang.methods import trade_structure as ts
 from kaifang.trade.config import TradeConfig
 from kaifang.trade.engine import DuckDBEngine
@@ -138,16 +139,34 @@ def test_flow_rules_and_tables_written_before_the_flow_column() -> None:
     assert of_flow(None) is None
 
 
-def test_partner_hhi_indicator_stays_on_exports(tmp_path: Path) -> None:
+def test_partner_hhi_indicator_stays_on_exports_and_import_measures(tmp_path: Path) -> None:
     config = _long(tmp_path)
     config.write_text(
-        config.read_text(encoding="utf-8") + "indicators: {partner_hhi: market_hhi}\n",
+        config.read_text(encoding="utf-8")
+        + "indicators: {partner_hhi: market_hhi, import_partner_hhi: supplier_hhi, "
+        "import_partners_above_floor: suppliers}\n",
         encoding="utf-8",
     )
     res = run_trade(config)
     assert res.indicators is not None
-    assert res.indicators["value"].tolist() == pytest.approx([0.46])
+    got = res.indicators.set_index("indicator")["value"]
+    # exports: 0.6^2 + 0.3^2 + 0.1^2; imports: 0.5^2 + 0.5^2, both suppliers above 0.2
+    assert got.to_dict() == pytest.approx({"market_hhi": 0.46, "supplier_hhi": 0.5, "suppliers": 2})
     json.dumps(res.record)
+
+
+def test_import_measure_without_imports_is_refused(tmp_path: Path) -> None:
+    config = _long(tmp_path)
+    (tmp_path / "gz.csv").write_text(
+        "\n".join(line for line in LONG.splitlines() if not line.endswith("import")) + "\n",
+        encoding="utf-8",
+    )
+    config.write_text(
+        config.read_text(encoding="utf-8") + "indicators: {import_partner_hhi: supplier_hhi}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KaifangError, match="import_partner_hhi needs the partners table"):
+        run_trade(config)
 
 
 rows = st.lists(

@@ -100,6 +100,8 @@ IndicatorMeasure = Literal[
     "openness",
     "export_dependence",
     "import_dependence",
+    "import_partner_hhi",
+    "import_partners_above_floor",
 ]
 
 
