@@ -121,6 +121,8 @@ def compute_trade(
             "SELECT year, location FROM cp GROUP BY year, location HAVING SUM(value) > 0"
         )
         engine.load("population", population_table(config, table, base, needed, data_file))
+    if per_capita and config.regions is not None:
+        # regions are scored against the world population of the world's RPOP
         world_population = {
             int(y): float(n)
             for y, n in engine.query(sql.world_population("cp", "population")).itertuples(
