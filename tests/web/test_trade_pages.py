@@ -340,3 +340,23 @@ def test_results_without_imports_show_export_markets_and_say_so() -> None:
             assert 'data-testid="no-import-markets"' in page
             assert 'data-flow="export"' in page and "Export markets of" in page
             assert re.search(r'<span class="muted" data-flow="import">', page)
+
+
+def test_overview_shows_import_market_concentration_beside_exports(
+    guizhou: TestClient, guizhou_results: tuple[TradeResults, TradeResults]
+) -> None:
+    _, structure = guizhou_results
+    assert structure.partners is not None
+    imports = structure.partners[structure.partners["flow"] == "import"].set_index("year")
+    page = guizhou.get("/trade?lang=zh&location=guizhou").text
+    table = re.search(r'data-testid="concentration-table">(.*?)</table>', page, flags=re.S)
+    assert table is not None and "进口来源市场赫芬达尔指数" in table.group(1)
+    row_2023 = re.search(r'<th scope="row">2023</th>(.*?)</tr>', table.group(1), flags=re.S)
+    assert row_2023 is not None
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row_2023.group(1))
+    assert cells[-1] == f"{imports.loc[2023, 'partner_hhi']:.4f}"
+    r = guizhou.get("/download/trade-concentration.csv?lang=en&location=guizhou")
+    lines = r.content.decode("utf-8-sig").splitlines()
+    assert lines[0].endswith(",Import market HHI")
+    last = lines[-1].split(",")
+    assert float(last[-1]) == pytest.approx(imports.loc[2024, "partner_hhi"], rel=1e-12)

@@ -71,12 +71,18 @@ def _concentration(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     loc = _location(view, q)
     data = tv.overview(view, loc, lang)
     partners = {r["year"]: r for r in data["partners"]}
+    imports = {r["year"]: r for r in data["import_partners"]}
     years = sorted({r["year"] for r in data["concentration"]} | set(partners))
     conc = {r["year"]: r for r in data["concentration"]}
     keys = ("hhi", "hhi_normalised", "unctad_concentration", "unctad_diversification")
     pkeys = ("partners", "partner_hhi", "partners_above_floor")
     rows: list[list[Cell]] = [
-        [y, *[conc.get(y, {}).get(k) for k in keys], *[partners.get(y, {}).get(k) for k in pkeys]]
+        [
+            y,
+            *[conc.get(y, {}).get(k) for k in keys],
+            *[partners.get(y, {}).get(k) for k in pkeys],
+            *([imports.get(y, {}).get("partner_hhi")] if imports else []),
+        ]
         for y in years
     ]
     return Table(
@@ -88,6 +94,7 @@ def _concentration(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
             t("partners_count", lang),
             t("partner_hhi", lang),
             t("partners_above_floor", lang),
+            *([t("import_partner_hhi", lang)] if imports else []),
         ],
         rows,
     )

@@ -41,9 +41,10 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
     "hhi_normalised": {"zh": "标准化赫芬达尔指数", "en": "Normalised HHI"},
     "unctad_concentration": {"zh": "贸发会议集中度指数", "en": "UNCTAD concentration"},
     "unctad_diversification": {"zh": "贸发会议多样化指数", "en": "UNCTAD diversification"},
-    "partners_title": {"zh": "出口市场集中度", "en": "Market concentration"},
+    "partners_title": {"zh": "市场集中度", "en": "Market concentration"},
     "partners_count": {"zh": "出口市场数", "en": "Markets"},
     "partner_hhi": {"zh": "市场赫芬达尔指数", "en": "Market HHI"},
+    "import_partner_hhi": {"zh": "进口来源市场赫芬达尔指数", "en": "Import market HHI"},
     "partners_above_floor": {"zh": "份额达到下限的市场数", "en": "Markets above the floor"},
     "margins_title": {
         "zh": "出口增长的集约边际与广延边际",

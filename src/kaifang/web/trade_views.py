@@ -115,6 +115,9 @@ def overview(view: TradeView, location: str, lang: str) -> dict[str, Any]:
             location,
             ["partners", "partner_hhi", "partners_above_floor"],
         ),
+        "import_partners": _rows(
+            of_flow(view.table("partners"), "import"), location, ["partner_hhi"]
+        ),
         "margins": _rows(
             view.table("margins"),
             location,
