@@ -22,8 +22,21 @@ LABELS = {
         "Most feasible new products (high density and PCI, no RCA yet)",
     ),
     "markets": ("出口市场集中度", "Export market concentration"),
+    "import_markets": ("进口来源市场集中度", "Import market concentration"),
     "margins": ("出口增长的广延边际与集约边际", "Extensive vs intensive margins of export growth"),
 }
+
+
+def markets(partners: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """partners.csv by flow: export markets, and import markets where the data have imports
+    (a folder written before the flow column holds exports only)."""
+    if "flow" not in partners.columns:
+        return {"markets": partners}
+    by_flow = {
+        key: partners[partners["flow"] == flow].drop(columns="flow").reset_index(drop=True)
+        for key, flow in (("markets", "export"), ("import_markets", "import"))
+    }
+    return {key: table for key, table in by_flow.items() if len(table)}
 
 
 def tables(complexity: Path, structure: Path) -> dict[str, pd.DataFrame]:
@@ -38,7 +51,7 @@ def tables(complexity: Path, structure: Path) -> dict[str, pd.DataFrame]:
         "feasible": latest.dropna(subset=["feasible_rank"])
         .sort_values("feasible_rank")[["feasible_rank", "product", "density", "pci", "cog"]]
         .reset_index(drop=True),
-        "markets": pd.read_csv(structure / "partners.csv"),
+        **markets(pd.read_csv(structure / "partners.csv")),
         "margins": pd.read_csv(structure / "margins.csv"),
     }
 

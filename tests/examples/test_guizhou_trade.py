@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -66,6 +67,14 @@ def test_guizhou_trade_tables(tmp_path: Path) -> None:
     )
     markets = tables["markets"]
     assert markets["partner_hhi"].between(1 / 25, 1).all()
+    # the simulated panel has imports by partner: both flows, every year, each summing to 1
+    imports = tables["import_markets"]
+    assert list(imports["year"]) == list(markets["year"]) == list(range(2016, 2025))
+    assert imports["partner_hhi"].between(1 / 25, 1).all()
+    shares = pd.read_csv(out_s / "partner_shares.csv")
+    totals = shares.groupby(["flow", "year"])["share"].sum()
+    assert set(totals.index.get_level_values("flow")) == {"export", "import"}
+    np.testing.assert_allclose(totals.to_numpy(), 1.0, rtol=1e-12)
     # openness from real totals: trade 2024 (NBS, USD) / GDP 2024 (NBS, CNY at 7.1217)
     openness = pd.read_csv(out_s / "openness.csv").set_index("year")
     assert openness.loc[2024, "openness"] == pytest.approx(

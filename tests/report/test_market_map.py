@@ -234,7 +234,8 @@ def test_trade_cli_draws_the_market_map_on_the_map_given(tmp_path: Path) -> None
     result = runner.invoke(app, [*args, "--world-map", str(geo)])
     assert result.exit_code == 0, result.output
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert page.count('class="market"') == 1 and 'data-iso3="NLD"' in page
+    # one market map per flow (exports, imports), each on the map given
+    assert page.count('class="market"') == 2 and 'data-iso3="NLD"' in page
     # the simulated partners other than the Netherlands are listed, none dropped
     unmatched = re.search(r"data-testid='map-unmatched'>([^<]*)<", page)
     assert unmatched is not None and "United States" in unmatched.group(1)

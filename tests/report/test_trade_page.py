@@ -59,3 +59,24 @@ def test_page_en(guizhou_results) -> None:  # type: ignore[no-untyped-def]
     page = render_trade_page(complexity, "en")
     assert "SIMULATED DATA" in page and "Product space" in page and "Opportunities" in page
     assert "Netherlands" in render_trade_page(structure, "en")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_has_export_and_import_markets_each_with_map_and_table(guizhou_results, lang) -> None:  # type: ignore[no-untyped-def]
+    _, structure = guizhou_results
+    page = render_trade_page(structure, lang)
+    zh = lang == "zh"
+    for flow in ("export", "import"):
+        maps = re.findall(rf"<section class='market-map' data-flow='{flow}'>(.*?)</section>", page)
+        trees = re.findall(rf"<section class='markets' data-flow='{flow}'>(.*?)</section>", page)
+        assert len(maps) == 1 and len(trees) == 1, flow
+        assert "<svg" in maps[0] and "<table>" in maps[0] and "<table>" in trees[0]
+        shares = structure.partner_shares
+        last = shares[(shares["flow"] == flow) & (shares["year"] == 2024)]
+        top = last.sort_values("value", ascending=False).iloc[0]
+        # the largest market's share, as the table prints it, in the flow's own table
+        assert f"<td>{top['share']:.1%}</td>" in maps[0]
+    imports = re.search(r"<section class='market-map' data-flow='import'>(.*?)</section>", page)
+    assert imports is not None
+    assert ("进口来源市场地图" if zh else "Map of import markets") in imports.group(1)
+    assert ("进口额" if zh else "Imports") in imports.group(1)

@@ -4,7 +4,7 @@ scripts/test.sh installs Java 17 and PySpark. One Spark session serves the whole
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +90,11 @@ def test_spark_equals_duckdb_partners_and_imports(tmp_path: Path, spark: SparkEn
     )
     a, b = _both(tmp_path / "t.yaml", spark)
     assert a.partners is not None and b.partners is not None
-    _same(a.partners, b.partners, ["year", "location"])
+    _same(a.partners, b.partners, ["year", "location", "flow"])
+    # export and import markets, in the same SQL on both engines
+    assert a.partner_shares is not None and b.partner_shares is not None
+    assert set(b.partner_shares["flow"]) == {"export", "import"}
+    _same(a.partner_shares, b.partner_shares, ["year", "location", "partner", "flow"])
     assert a.intra_industry is not None and b.intra_industry is not None
     _same(a.intra_industry, b.intra_industry, ["year", "location"])
     assert a.growth_partners is not None and b.growth_partners is not None
@@ -127,3 +131,21 @@ def test_spark_equals_duckdb_with_populations(
     _same(a.location_product, b.location_product, ["location", "product", "year"])
     _same(a.locations, b.locations, ["location", "year"])
     _same(a.products, b.products, ["product", "year"])
+
+
+def test_spark_equals_duckdb_for_regions_by_rpop(
+    tmp_path: Path, spark: SparkEngine, region_rpop_files: Callable[..., Path]
+) -> None:
+    """A region's RPOP needs the world population of the year: the same SQL on both engines."""
+    config_path = region_rpop_files(tmp_path, "both")
+    config = load_trade_config(config_path)
+    table = read_trade(config.data, tmp_path)
+    duck = DuckDBEngine()
+    try:
+        a = compute_trade(config, table, duck, base=tmp_path)
+    finally:
+        duck.close()
+    b = compute_trade(config, table, spark, base=tmp_path)
+    assert a.region_products is not None and b.region_products is not None
+    assert b.region_products["rpop"].notna().any()
+    _same(a.region_products, b.region_products, ["location", "product", "year"])

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, Page
 
 from kaifang.web import Dashboard, create_app
+from kaifang.web.trade_app import create_trade_app
 from kaifang.web.trade_data import TradeView
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,7 +32,10 @@ PAGES = ("/trade", "/trade/space", "/trade/opportunities", "/trade/markets")
 
 
 def _serve(dashboard: Dashboard) -> Iterator[str]:
-    app = create_app(dashboard)
+    yield from _serve_app(create_app(dashboard))
+
+
+def _serve_app(app: FastAPI) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # a free port chosen by the OS
     port = sock.getsockname()[1]
@@ -179,6 +184,43 @@ def test_world_trade_overview_map(browser: Browser, world_origin: str, lang: str
             watched.goto(f"{path}?lang={lang}")
         assert page.query_selector("[data-testid=no-partner-data]") is not None
         assert any(u.endswith("/api/trade/world") for u in watched.requests)
+        watched.check()
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def trade_only_origin() -> Iterator[str]:
+    view = TradeView.open([GUIZHOU_TRADE / "trade.yaml", GUIZHOU_TRADE / "structure.yaml"])
+    yield from _serve_app(create_trade_app(view))
+
+
+def test_trade_pages_alone_switch_to_import_markets(
+    browser: Browser, trade_only_origin: str
+) -> None:
+    watched, context = _watch(browser, trade_only_origin)
+    page = watched.page
+    try:
+        watched.goto("/?lang=zh")  # the start page is the trade overview
+        assert page.url.startswith(trade_only_origin + "/trade?")
+        _charts_drawn(page)
+        watched.goto("/trade/markets?lang=zh")
+        assert page.inner_text("[data-testid=market-flows] a[aria-current=page]") == "出口市场"
+        # exports -> imports by the link (a plain link: works without script)
+        page.click("[data-testid=market-flows] a[data-flow=import]")
+        page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        assert "flow=import" in page.url
+        assert "进口来源市场" in page.inner_text("#markets-h")
+        assert page.get_attribute("[data-testid=markets-table]", "data-flow") == "import"
+        _charts_drawn(page)
+        # the metric select names imports, and the year select keeps the flow
+        assert "进口额" in page.inner_text("#market-metric")
+        page.select_option("#market-year", index=0)
+        page.wait_for_url(lambda url: "flow=import" in url and "year=" in url)
+        page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        assert page.get_attribute("[data-testid=markets-table]", "data-flow") == "import"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "trade-only-import-markets-zh.png"), full_page=True)
         watched.check()
     finally:
         context.close()  # type: ignore[attr-defined]

@@ -115,10 +115,11 @@ def test_guizhou_markets_table_map_and_summary(
     assert 'data-testid="market-map"' in page and "审图号" in page
     assert 'data-testid="map-unmatched"' not in page  # every simulated partner is a country
     assert structure.partners is not None
-    hhi = structure.partners.set_index("year").loc[2023, "partner_hhi"]
+    exports = structure.partners[structure.partners["flow"] == "export"]
+    hhi = exports.set_index("year").loc[2023, "partner_hhi"]
     assert f"{hhi:.4f}" in page
     assert structure.partner_shares is not None
-    shares = structure.partner_shares
+    shares = structure.partner_shares[structure.partner_shares["flow"] == "export"]
     rows = re.findall(r'<tr data-partner="([^"]+)">', page)
     expected = shares[shares["year"] == 2023].sort_values("value", ascending=False)["partner"]
     assert rows == expected.tolist()
@@ -291,3 +292,71 @@ def test_serve_with_bad_trade_input_exits_1(args: list[str], says: str) -> None:
     result = runner.invoke(cli_app, ["serve", str(TINY), *args, "--lang", "en"])
     assert result.exit_code == 1
     assert says in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_guizhou_import_markets_have_their_own_map_table_and_summary(
+    guizhou: TestClient, guizhou_results: tuple[TradeResults, TradeResults], lang: str
+) -> None:
+    _, structure = guizhou_results
+    page = guizhou.get(f"/trade/markets?lang={lang}&year=2023&flow=import").text
+    title = "贵州的进口来源市场（2023年）" if lang == "zh" else "Import markets of Guizhou (2023)"
+    assert title in page
+    assert ("进口额" if lang == "zh" else "Imports") in _visible_text(page)
+    if lang == "zh":  # the summary and the map note speak of imports
+        assert "<dt>进口来源市场数</dt>" in page and "进口额或同比增长" in page
+    assert 'data-testid="market-map"' in page and 'data-flow="import"' in page
+    links = re.search(r'data-testid="market-flows">(.*?)</nav>', page, flags=re.S)
+    assert links is not None
+    assert re.search(r'flow=import" aria-current="page"', links.group(1))
+    assert 'flow=export"' in links.group(1)  # the way back to the export markets
+    assert structure.partners is not None and structure.partner_shares is not None
+    imports = structure.partners[structure.partners["flow"] == "import"]
+    hhi = imports.set_index("year").loc[2023, "partner_hhi"]
+    assert f"{hhi:.4f}" in page
+    shares = structure.partner_shares
+    shares = shares[(shares["flow"] == "import") & (shares["year"] == 2023)]
+    rows = re.findall(r'<tr data-partner="([^"]+)">', page)
+    assert rows == shares.sort_values("value", ascending=False)["partner"].tolist()
+    assert 'data-testid="no-import-markets"' not in page
+    # the form keeps the flow when the location or the year changes (no script needed)
+    assert '<input type="hidden" name="flow" value="import">' in page
+
+
+def test_import_markets_download(guizhou: TestClient) -> None:
+    r = guizhou.get("/download/trade-markets.csv?lang=zh&location=guizhou&flow=import")
+    assert r.status_code == 200
+    assert "trade-import-markets-guizhou-2024.csv" in r.headers["content-disposition"]
+    lines = r.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "代码,市场,进口额,占比,同比增长"
+    assert guizhou.get("/download/trade-markets.csv?flow=sideways").status_code == 404
+    assert guizhou.get("/trade/markets?flow=sideways").status_code == 422
+
+
+def test_results_without_imports_show_export_markets_and_say_so() -> None:
+    with _client(_hostile_view()) as c:
+        for flow in ("", "&flow=import"):  # a flow the location lacks shows the one it has
+            page = c.get(f"/trade/markets?lang=en{flow}").text
+            assert 'data-testid="no-import-markets"' in page
+            assert 'data-flow="export"' in page and "Export markets of" in page
+            assert re.search(r'<span class="muted" data-flow="import">', page)
+
+
+def test_overview_shows_import_market_concentration_beside_exports(
+    guizhou: TestClient, guizhou_results: tuple[TradeResults, TradeResults]
+) -> None:
+    _, structure = guizhou_results
+    assert structure.partners is not None
+    imports = structure.partners[structure.partners["flow"] == "import"].set_index("year")
+    page = guizhou.get("/trade?lang=zh&location=guizhou").text
+    table = re.search(r'data-testid="concentration-table">(.*?)</table>', page, flags=re.S)
+    assert table is not None and "进口来源市场赫芬达尔指数" in table.group(1)
+    row_2023 = re.search(r'<th scope="row">2023</th>(.*?)</tr>', table.group(1), flags=re.S)
+    assert row_2023 is not None
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row_2023.group(1))
+    assert cells[-1] == f"{imports.loc[2023, 'partner_hhi']:.4f}"
+    r = guizhou.get("/download/trade-concentration.csv?lang=en&location=guizhou")
+    lines = r.content.decode("utf-8-sig").splitlines()
+    assert lines[0].endswith(",Import market HHI")
+    last = lines[-1].split(",")
+    assert float(last[-1]) == pytest.approx(imports.loc[2024, "partner_hhi"], rel=1e-12)

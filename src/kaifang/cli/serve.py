@@ -68,16 +68,17 @@ def _bind_failure(host: str, port: int, exc: OSError, zh: bool) -> str:
 @app.command(
     epilog="Example: kaifang serve examples/guizhou/assessment.yaml --port 8000  "
     "(then open http://127.0.0.1:8000/?lang=zh). With trade pages: add --trade "
-    "examples/guizhou_trade/trade.yaml --trade examples/guizhou_trade/structure.yaml"
+    "examples/guizhou_trade/trade.yaml --trade examples/guizhou_trade/structure.yaml; "
+    "the trade pages alone: kaifang serve --trade examples/guizhou_trade/trade.yaml"
 )
 def serve(
     source: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             help="assessment.yaml (what-if on) or a results folder from `kaifang assess` "
-            "(read-only)."
+            "(read-only). Without it, --trade serves the trade pages on their own."
         ),
-    ],
+    ] = None,
     host: Annotated[
         str, typer.Option(help="Address to listen on (0.0.0.0 for the whole intranet).")
     ] = "127.0.0.1",
@@ -138,6 +139,17 @@ def serve(
     (and the trade pages with --trade)."""
     lang = check_lang(lang)
     zh = lang == "zh"
+    if source is None:
+        if not trade:
+            raise typer.BadParameter(
+                "请给出评估配置（或评估结果文件夹），或用 --trade 只显示贸易页面"
+                if zh
+                else "give an assessment CONFIG (or results folder), or --trade PATH to serve "
+                "the trade pages on their own",
+                param_hint="SOURCE",
+            )
+        _serve_trade_only(list(trade), world_map, host, port, allowed_host, max_body, lang)
+        return
     try:
         from kaifang.web import Dashboard, create_app
         from kaifang.webguard import ServerLimits
@@ -180,6 +192,47 @@ def serve(
         )
     app = create_app(dashboard, limits, refresh if refresh > 0 else None)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def _serve_trade_only(
+    trade: list[Path],
+    world_map: Path | None,
+    host: str,
+    port: int,
+    allowed_host: list[str] | None,
+    max_body: int,
+    lang: str,
+) -> None:
+    """``kaifang serve --trade PATH`` without an assessment: the trade pages alone."""
+    zh = lang == "zh"
+    try:
+        from kaifang.web.trade_app import create_trade_app
+        from kaifang.web.trade_data import TradeView
+        from kaifang.webguard import ServerLimits
+
+        with console.status("加载贸易结果" if zh else "Loading the trade results"):
+            view = TradeView.open(trade, world_map)
+    except (KaifangError, OSError) as exc:
+        fail(exc, lang)
+        return
+    try:
+        sock = bind_listening_socket(host, port)
+    except OSError as exc:
+        fail(KaifangError(_bind_failure(host, port, exc, zh)), lang)
+        return
+    import uvicorn
+
+    limits = ServerLimits.for_host(host, allowed_host or (), max_body)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{shown}:{port}/trade?lang={lang}"
+    console.print(("贸易页面地址 " if zh else "Trade pages at ") + f"[bold]{esc(url)}[/bold]")
+    if view.simulated:
+        console.print("[bold red]模拟数据 SIMULATED DATA[/bold red]")
+    server = uvicorn.Server(uvicorn.Config(create_trade_app(view, limits), log_level="warning"))
     try:
         server.run(sockets=[sock])
     finally:

@@ -46,9 +46,17 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
         "population file (population: {{path: ...}})",
     },
     "v_rpop_regions": {
-        "zh": "regions（省、市的复杂度）按 RCA 判定优势；presence: {presence} "
-        "暂不能与 regions 同用",
-        "en": "regions (subnational complexity) use presence by RCA; presence: {presence} "
-        "cannot be combined with regions yet",
+        "zh": "presence: {presence} 与 regions 同用时需要各地区的人口："
+        "在 population 文件中按地区代码给出，或给出 regions: {{population: {{path: ...}}}} 文件，"
+        "或在 regions.data.columns 中给出 population 列",
+        "en": "presence: {presence} with regions needs the regions' populations: rows keyed by "
+        "region code in the population file, a file of their own (regions: {{population: "
+        "{{path: ...}}}}) or a column (regions: data: columns: population)",
+    },
+    "region_population_not_found": {
+        "zh": "没有地区 {location} 在 {year} 年的人口（regions 数据中有其出口）；presence 为 "
+        "{presence} 时需要",
+        "en": "no population for region {location!r} in {year} (the regions' data have exports "
+        "for it); presence {presence} needs it",
     },
 }

@@ -16,6 +16,7 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 from kaifang.report.charts import ACCENT, INK, MUTED, SVG_FONT, ramp
 from kaifang.report.countries import countries, load_world_map, to_iso3
 from kaifang.report.market_map import market_table, world_map_svg
+from kaifang.trade.markets import FLOWS, of_flow
 from kaifang.trade.results import TradeResults
 
 WORDS = {
@@ -81,10 +82,32 @@ WORDS = {
         "未能在地图上画出（仍列入表中）：{codes}",
         "Not on the map (still in the table): {codes}",
     ),
+    # the import side of the market words (see _w)
+    "markets_import": ("进口来源市场", "Import markets"),
+    "markets_note_import": (
+        "{who}进口额的来源市场构成（面积与份额成正比）。",
+        "Where {who}'s imports come from (area proportional to the share).",
+    ),
+    "value_import": ("进口额", "Imports"),
+    "market_map_import": ("进口来源市场地图", "Map of import markets"),
+    "market_map_note_import": (
+        "颜色表示各市场占{who}进口额的份额（五个分位数组）；太小而无法在图上画出的国家或地区以圆点表示。",
+        "Colour: each market's share of {who}'s imports (five quantile classes); countries too "
+        "small for the map are dots.",
+    ),
+    "no_exports_import": ("无进口", "No imports"),
+    "import_mirror": (
+        "进口按镜像数据计算：某国从各伙伴的进口即各伙伴对该国的出口（BACI世界贸易表）。",
+        "Imports are mirror flows: a country's imports from each partner are that partner's "
+        "exports to it (the BACI world table).",
+    ),
 }
 
 
-def _w(key: str, zh: bool) -> str:
+def _w(key: str, zh: bool, flow: str = "export") -> str:
+    """The word of ``key``; for ``flow='import'`` its import form where it has one."""
+    if flow == "import" and f"{key}_import" in WORDS:
+        key = f"{key}_import"
     return WORDS[key][0 if zh else 1]
 
 
@@ -336,29 +359,23 @@ def render_trade_page(
                 )
                 + "</div></section>"
             )
-    shares = results.partner_shares
-    if shares is not None and len(shares):
-        market_who = who if who in set(shares["location"]) else str(shares["location"].iloc[0])
-        last = int(shares["year"].max())
-        part = shares[(shares["location"] == market_who) & (shares["year"] == last)]
-        part = part.sort_values("share", ascending=False)
-        part = part.assign(partner=[name(str(p)) for p in part["partner"]])
-        svg = treemap_svg(
-            part["partner"].astype(str).tolist(), part["share"].tolist(), _w("markets", zh)
-        )
-        table = part[["partner", "value", "share"]].head(15)
-        sections.append(
-            f"<section><h2>{_w('markets', zh)} ({last})</h2><p class='note'>"
-            f"{escape(_w('markets_note', zh).format(who=name(market_who)))}</p>"
-            f"<div class='pair'>{svg}"
-            + _table(
-                table,
-                [_w(k, zh) for k in ("partner", "value", "share")],
-                ["{}", "{:,.0f}", "{:.1%}"],
-            )
-            + "</div></section>"
-        )
-        sections.append(market_map_section(shares, market_who, last, lang, name, world_map))
+    all_shares = results.partner_shares
+    if all_shares is not None and len(all_shares):
+        mirror = str((results.record.get("conventions") or {}).get("import_markets", ""))
+        for flow in FLOWS:
+            shares = of_flow(all_shares, flow)
+            if shares is None or not len(shares):
+                continue
+            here = set(shares["location"])
+            market_who = who if who in here else str(shares["location"].iloc[0])
+            last = int(shares[shares["location"] == market_who]["year"].max())
+            sections.append(_treemap_section(shares, market_who, last, zh, name, flow))
+            section = market_map_section(shares, market_who, last, lang, name, world_map, flow)
+            if flow == "import" and mirror.startswith("mirror"):
+                section = section.replace(
+                    "</section>", f"<p class='note'>{escape(_w('import_mirror', zh))}</p></section>"
+                )
+            sections.append(section)
     elif not results.locations.dropna(subset=["eci"]).empty:
         sections.append(eci_map_section(results.locations, lang, name, world_map))
     banner = f"<div class='banner'>{_w('simulated', zh)}</div>" if simulated else ""
@@ -367,6 +384,35 @@ def render_trade_page(
         f"<!DOCTYPE html><html lang='{'zh-CN' if zh else 'en'}'><head><meta charset='utf-8'>"
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>{banner}"
         f"<h1>{escape(title)}</h1>{''.join(sections)}</body></html>"
+    )
+
+
+def _treemap_section(
+    shares: pd.DataFrame,
+    location: str,
+    year: int,
+    zh: bool,
+    name: Callable[[str], str],
+    flow: str,
+) -> str:
+    """The treemap of ``location``'s markets of one flow in ``year`` with its table."""
+    part = shares[(shares["location"] == location) & (shares["year"] == year)]
+    part = part.sort_values("share", ascending=False)
+    part = part.assign(partner=[name(str(p)) for p in part["partner"]])
+    svg = treemap_svg(
+        part["partner"].astype(str).tolist(), part["share"].tolist(), _w("markets", zh, flow)
+    )
+    table = part[["partner", "value", "share"]].head(15)
+    return (
+        f"<section class='markets' data-flow='{flow}'><h2>{_w('markets', zh, flow)} ({year})</h2>"
+        f"<p class='note'>{escape(_w('markets_note', zh, flow).format(who=name(location)))}</p>"
+        f"<div class='pair'>{svg}"
+        + _table(
+            table,
+            [_w(k, zh, flow) for k in ("partner", "value", "share")],
+            ["{}", "{:,.0f}", "{:.1%}"],
+        )
+        + "</div></section>"
     )
 
 
@@ -404,10 +450,12 @@ def market_map_section(
     lang: str,
     name: Callable[[str], str],
     world: dict[str, Any] | None = None,
+    flow: str = "export",
 ) -> str:
-    """The world map of ``location``'s export markets in ``year`` with the market table (value,
-    share, growth) beside it; unmatched partners listed under the map."""
+    """The world map of ``location``'s export (or import) markets in ``year`` with the market
+    table (value, share, growth) beside it; unmatched partners listed under the map."""
     zh = lang == "zh"
+    shares = of_flow(shares, flow)  # type: ignore[assignment]
     table = market_table(shares, location, year)
     geo = world if world is not None else load_world_map()
     result = world_map_svg(
@@ -415,18 +463,19 @@ def market_map_section(
         dict(zip(table["partner"], table["share"] * 100, strict=True)),
         {str(p): name(str(p)) for p in table["partner"]},
         _w("share_pct", zh),
-        _w("no_exports", zh),
+        _w("no_exports", zh, flow),
         lambda v: f"{v:.1f}%",
     )
     shown = table.assign(partner=[name(str(p)) for p in table["partner"]])
     shown = shown.assign(growth=shown["growth"].map(lambda g: "–" if pd.isna(g) else f"{g:+.1%}"))
     return (
-        f"<section class='market-map'><h2>{_w('market_map', zh)} ({year})</h2><p class='note'>"
-        f"{escape(_w('market_map_note', zh).format(who=name(location)))}</p>"
+        f"<section class='market-map' data-flow='{flow}'><h2>{_w('market_map', zh, flow)} "
+        f"({year})</h2><p class='note'>"
+        f"{escape(_w('market_map_note', zh, flow).format(who=name(location)))}</p>"
         f"<div class='pair'>{result.svg}"
         + _table(
             shown,
-            [_w(k, zh) for k in ("partner", "value", "share", "growth")],
+            [_w(k, zh, flow) for k in ("partner", "value", "share", "growth")],
             ["{}", "{:,.0f}", "{:.1%}", "{}"],
         )
         + "</div>"

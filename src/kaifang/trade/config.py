@@ -79,6 +79,9 @@ class RegionSpec(_Strict):
 
     data: TradeDataSpec
     top: int = Field(default=20, ge=1)
+    # the regions' populations for presence: rpop | both (else a population column of data,
+    # else the top-level population file, keyed by region code)
+    population: PopulationSpec | None = None
 
 
 IndicatorMeasure = Literal[
@@ -97,6 +100,8 @@ IndicatorMeasure = Literal[
     "openness",
     "export_dependence",
     "import_dependence",
+    "import_partner_hhi",
+    "import_partners_above_floor",
 ]
 
 
@@ -132,10 +137,21 @@ class TradeConfig(_Strict):
             raise LocalValueError("v_population_column_format", format=self.data.format)
         if column and self.population is not None:
             raise LocalValueError("v_population_twice")
-        if presence in ("rpop", "both"):
-            if not column and self.population is None:
-                raise LocalValueError("v_rpop_needs_population", presence=presence)
-            if self.regions is not None:
+        if presence in ("rpop", "both") and not column and self.population is None:
+            raise LocalValueError("v_rpop_needs_population", presence=presence)
+        regions = self.regions
+        if regions is not None:
+            region_column = "population" in regions.data.columns
+            if region_column and regions.data.format != "long":
+                raise LocalValueError("v_population_column_format", format=regions.data.format)
+            if region_column and regions.population is not None:
+                raise LocalValueError("v_population_twice")
+            if (
+                presence in ("rpop", "both")
+                and not region_column
+                and regions.population is None
+                and self.population is None
+            ):
                 raise LocalValueError("v_rpop_regions", presence=presence)
         return self
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from kaifang.errors import KaifangError
 from kaifang.trade.config import TradeConfig
+from kaifang.trade.markets import of_flow
 from kaifang.trade.results import TradeResults
 
 _MEASURE_SOURCE = {
@@ -19,6 +20,8 @@ _MEASURE_SOURCE = {
     "finger_kreinin_world": ("concentration", "finger_kreinin_world"),
     "partner_hhi": ("partners", "partner_hhi"),
     "partners_above_floor": ("partners", "partners_above_floor"),
+    "import_partner_hhi": ("partners", "partner_hhi"),
+    "import_partners_above_floor": ("partners", "partners_above_floor"),
     "grubel_lloyd": ("intra_industry", "grubel_lloyd"),
     "region_eci": ("regions", "eci"),
     "openness": ("openness", "openness"),
@@ -34,11 +37,16 @@ def indicator_table(results: TradeResults, config: TradeConfig) -> pd.DataFrame:
     for measure, indicator in config.indicators.items():
         table_name, column = _MEASURE_SOURCE[measure]
         table = getattr(results, table_name)
+        if table_name == "partners":
+            # export markets, as before imports were added; the import_ measures: imports
+            table = of_flow(table, "import" if measure.startswith("import_") else "export")
+            if table is not None and not len(table):
+                table = None  # the data have no partner rows of that flow
         if table is None or column not in table.columns:
             raise KaifangError(
                 f"indicators: {measure} needs the {table_name} table, which this run has not "
-                "computed (partners need a partner column, grubel_lloyd imports, region_eci "
-                "a regions: block)"
+                "computed (partners need a partner column, import_ measures imports by partner, "
+                "grubel_lloyd imports, region_eci a regions: block)"
             )
         parts.append(
             pd.DataFrame(

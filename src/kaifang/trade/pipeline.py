@@ -27,6 +27,7 @@ from kaifang.trade import sql
 from kaifang.trade.config import TradeConfig, load_trade_config
 from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, blas_threads, make_engine
 from kaifang.trade.indicators import indicator_table
+from kaifang.trade.markets import by_flow, import_markets_rule, partner_flows
 from kaifang.trade.openness import openness_table
 from kaifang.trade.population import population_table
 from kaifang.trade.readers import read_trade
@@ -114,11 +115,20 @@ def compute_trade(
         engine.create_view("cp_all", "SELECT * FROM cp")
         engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
     per_capita = opts.presence in ("rpop", "both")
+    world_population: dict[int, float] = {}
     if per_capita:
         needed = engine.query(
             "SELECT year, location FROM cp GROUP BY year, location HAVING SUM(value) > 0"
         )
         engine.load("population", population_table(config, table, base, needed, data_file))
+    if per_capita and config.regions is not None:
+        # regions are scored against the world population of the world's RPOP
+        world_population = {
+            int(y): float(n)
+            for y, n in engine.query(sql.world_population("cp", "population")).itertuples(
+                index=False
+            )
+        }
     measures = ("value", "rca", "rpop", "m") if per_capita else ("value", "rca", "m")
 
     def presence_rows(year: int) -> pd.DataFrame:
@@ -229,7 +239,7 @@ def compute_trade(
         _structure(results, engine, table, config)
     if config.regions is not None:
         with blas_threads(config.engine.blas_threads):
-            score_regions(results, config, year_results, base or Path("."))
+            score_regions(results, config, year_results, base or Path("."), world_population)
     if config.gdp is not None:
         results.openness = openness_table(engine, config, base or Path("."))
     if config.indicators:
@@ -324,11 +334,18 @@ def _structure(results: TradeResults, engine: Engine, table: pa.Table, config: T
     years = pc.unique(table["year"]).to_pylist()
     digits = config.product_digits
     if partners:
-        results.partners = engine.query(
-            sql.partner_concentration(config.partner_floor) + " ORDER BY year, location"
+        sides = partner_flows(config.data.format, flows)
+        results.partners = by_flow(
+            engine,
+            lambda flow, mirror: sql.partner_concentration(config.partner_floor, flow, mirror),
+            "year, location",
+            sides,
         )
-        results.partner_shares = engine.query(
-            sql.partner_shares() + " ORDER BY year, location, share DESC, partner"
+        results.partner_shares = by_flow(
+            engine,
+            lambda flow, mirror: sql.partner_shares(flow, mirror),
+            "year, location, share DESC, partner",
+            sides,
         )
         results.growth_partners = engine.query(
             sql.growth_contributions("partner") + " ORDER BY location, year, partner"
@@ -385,6 +402,9 @@ def _record(
             "eci_pci": config.complexity.convention,
             "eigenvector": "numpy.linalg.eigh of D^-1/2 M U^-1 M' D^-1/2 (location side)",
             "cog": "divided by ECI's SD; COI standardised over location x product rows",
+            "import_markets": import_markets_rule(
+                config.data.format, set(pc.unique(table["flow"]).to_pylist())
+            ),
         },
         "warnings": warnings,
         "seconds": round(time.perf_counter() - start, 4),

@@ -110,6 +110,18 @@ FROM ratios
 """
 
 
+def world_population(source: str, population: str) -> str:
+    """Per year: the population summed over the locations of ``source`` with exports (the
+    world population of :func:`rca_rpop`), for regions scored against the world."""
+    return f"""
+SELECT p.year, SUM(p.population) AS population
+FROM {population} p
+JOIN (SELECT year, location FROM {source} GROUP BY year, location HAVING SUM(value) > 0) n
+  ON p.year = n.year AND p.location = n.location
+GROUP BY p.year
+"""
+
+
 def export_concentration(source: str) -> str:
     """Per (year, location): HHI over products, the number of products of the year, UNCTAD's
     concentration and diversification indices and Finger-Kreinin similarity with the world."""
@@ -146,15 +158,31 @@ FROM per_location
 """
 
 
-def partner_concentration(floor: float = 0.01) -> str:
-    """Per (year, location): HHI over export partners and partners with a share >= floor."""
-    f = float(floor)
-    return f"""
-WITH by_partner AS (
-  SELECT year, location, partner, SUM(value) AS value
+def _by_partner(flow: str, mirror: bool) -> str:
+    """(year, location, partner, value) of one flow. ``mirror``: a location's imports are the
+    other locations' exports to it (BACI is a table of exports by exporter and importer)."""
+    if flow not in ("export", "import"):
+        raise ValueError(flow)
+    if flow == "import" and mirror:
+        return """
+  SELECT year, partner AS location, location AS partner, SUM(value) AS value
   FROM trade
   WHERE flow = 'export' AND partner IS NOT NULL AND partner <> ''
-  GROUP BY year, location, partner
+  GROUP BY year, partner, location"""
+    return f"""
+  SELECT year, location, partner, SUM(value) AS value
+  FROM trade
+  WHERE flow = '{flow}' AND partner IS NOT NULL AND partner <> ''
+  GROUP BY year, location, partner"""
+
+
+def partner_concentration(floor: float = 0.01, flow: str = "export", mirror: bool = False) -> str:
+    """Per (year, location): HHI over the partners of ``flow`` (exports: markets; imports:
+    suppliers) and partners with a share >= floor; ``flow`` is the last column.
+    ``mirror`` reads imports off the partners' exports (see :func:`_by_partner`)."""
+    f = float(floor)
+    return f"""
+WITH by_partner AS ({_by_partner(flow, mirror)}
 ), shares AS (
   SELECT year, location, partner,
          value / SUM(value) OVER (PARTITION BY year, location) AS share
@@ -162,23 +190,22 @@ WITH by_partner AS (
   WHERE value > 0
 )
 SELECT year, location, COUNT(*) AS partners, SUM(share * share) AS partner_hhi,
-       CAST(SUM(CASE WHEN share >= {f!r} THEN 1 ELSE 0 END) AS INTEGER) AS partners_above_floor
+       CAST(SUM(CASE WHEN share >= {f!r} THEN 1 ELSE 0 END) AS INTEGER) AS partners_above_floor,
+       '{flow}' AS flow
 FROM shares
 GROUP BY year, location
 """
 
 
-def partner_shares() -> str:
-    """Per (year, location, partner): exports and their share of the location's exports."""
-    return """
-WITH by_partner AS (
-  SELECT year, location, partner, SUM(value) AS value
-  FROM trade
-  WHERE flow = 'export' AND partner IS NOT NULL AND partner <> ''
-  GROUP BY year, location, partner
+def partner_shares(flow: str = "export", mirror: bool = False) -> str:
+    """Per (year, location, partner): the ``flow``'s value and its share of the location's total
+    of that flow; ``flow`` is the last column (see :func:`_by_partner` for ``mirror``)."""
+    return f"""
+WITH by_partner AS ({_by_partner(flow, mirror)}
 )
 SELECT year, location, partner, value,
-       value / SUM(value) OVER (PARTITION BY year, location) AS share
+       value / SUM(value) OVER (PARTITION BY year, location) AS share,
+       '{flow}' AS flow
 FROM by_partner
 WHERE value > 0
 """

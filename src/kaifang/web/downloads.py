@@ -470,6 +470,11 @@ def download(request: Request, filename: str) -> Response:
     if lang not in ("zh", "en"):
         raise HTTPException(422, "lang: zh or en")
     table = builder(dashboard_of(request), lang, dict(request.query_params))
+    return table_response(table, fmt)
+
+
+def table_response(table: Table, fmt: str) -> Response:
+    """``table`` as a CSV or Excel attachment (``fmt`` one of :data:`FORMATS`)."""
     body = to_csv(table) if fmt == "csv" else to_xlsx(table)
     # the file name is ASCII (ids and numbers only): no header injection, no encoding issue
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", table.name)[:80]

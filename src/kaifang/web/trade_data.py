@@ -30,8 +30,8 @@ KEYS: dict[str, list[str]] = {
     "locations": ["location", "year"],
     "products": ["product", "year"],
     "concentration": ["year", "location"],
-    "partners": ["year", "location"],
-    "partner_shares": ["year", "location", "partner"],
+    "partners": ["year", "location", "flow"],
+    "partner_shares": ["year", "location", "partner", "flow"],
     "margins": ["location", "year"],
     "regions": ["location", "year"],
     "region_products": ["location", "product", "year"],
@@ -173,6 +173,9 @@ class TradeView:
                 for s in self.sources
                 if (frame := getattr(s.results, name, None)) is not None and len(frame)
             ]
+            if name in ("partners", "partner_shares"):
+                # written before imports were added: the partner tables held exports only
+                frames = [f if "flow" in f.columns else f.assign(flow="export") for f in frames]
             if not frames:
                 self._merged[name] = None
             else:

@@ -5,17 +5,25 @@ cells that look like formulas are escaped there)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from fastapi import HTTPException
 
 from kaifang.web import trade_views as tv
-from kaifang.web.data import Dashboard
 from kaifang.web.downloads import Cell, Table
 from kaifang.web.messages import t
 from kaifang.web.trade_data import TradeView
 
 
-def _view(dash: Dashboard) -> TradeView:
+class WithTrade(Protocol):
+    """What a table builder needs: the served trade results (a dashboard's, or the trade-only
+    app's)."""
+
+    @property
+    def trade(self) -> TradeView | None: ...
+
+
+def _view(dash: WithTrade) -> TradeView:
     if dash.trade is None:
         raise HTTPException(404, "no trade results are loaded (kaifang serve --trade)")
     return dash.trade
@@ -32,7 +40,7 @@ def _safe(code: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in code)[:40]
 
 
-def _eci(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _eci(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.overview(view, loc, lang)
@@ -44,7 +52,7 @@ def _eci(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _margins(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _margins(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.overview(view, loc, lang)
@@ -58,17 +66,23 @@ def _margins(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _concentration(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _concentration(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.overview(view, loc, lang)
     partners = {r["year"]: r for r in data["partners"]}
+    imports = {r["year"]: r for r in data["import_partners"]}
     years = sorted({r["year"] for r in data["concentration"]} | set(partners))
     conc = {r["year"]: r for r in data["concentration"]}
     keys = ("hhi", "hhi_normalised", "unctad_concentration", "unctad_diversification")
     pkeys = ("partners", "partner_hhi", "partners_above_floor")
     rows: list[list[Cell]] = [
-        [y, *[conc.get(y, {}).get(k) for k in keys], *[partners.get(y, {}).get(k) for k in pkeys]]
+        [
+            y,
+            *[conc.get(y, {}).get(k) for k in keys],
+            *[partners.get(y, {}).get(k) for k in pkeys],
+            *([imports.get(y, {}).get("partner_hhi")] if imports else []),
+        ]
         for y in years
     ]
     return Table(
@@ -80,12 +94,13 @@ def _concentration(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
             t("partners_count", lang),
             t("partner_hhi", lang),
             t("partners_above_floor", lang),
+            *([t("import_partner_hhi", lang)] if imports else []),
         ],
         rows,
     )
 
 
-def _world_eci(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _world_eci(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     data = tv.overview(view, tv.focus(view, None), lang)
     return Table(
@@ -96,7 +111,7 @@ def _world_eci(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _space(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _space(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.space(view, loc, lang)
@@ -110,7 +125,7 @@ def _space(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _opportunities(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _opportunities(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     data = tv.opportunities(view, loc, lang)
@@ -127,28 +142,38 @@ def _opportunities(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
     )
 
 
-def _markets(dash: Dashboard, lang: str, q: dict[str, str]) -> Table:
+def _markets(dash: WithTrade, lang: str, q: dict[str, str]) -> Table:
     view = _view(dash)
     loc = _location(view, q)
     year_text = q.get("year")
     try:
         year = int(year_text) if year_text is not None else None
-        data = tv.markets(view, loc, year, lang)
+        flow = q.get("flow", "export")
+        data = tv.markets(view, loc, year, lang, flow)
     except ValueError:
         raise HTTPException(404, f"no year {str(year_text)[:20]!r}") from None
     except tv.NotInResults as exc:
         raise HTTPException(404, str(exc)) from None
     if data is None:
-        raise HTTPException(404, "no exports by partner in these trade results")
+        raise HTTPException(404, f"no {flow}s by partner in these trade results")
+    imports = data["flow"] == "import"
     return Table(
-        f"trade-markets-{_safe(loc)}-{data['year']}",
-        t("markets_title", lang, name=data["name"], year=data["year"]),
-        [t(k, lang) for k in ("code", "partner", "exports", "share", "growth")],
+        f"trade-{'import-' if imports else ''}markets-{_safe(loc)}-{data['year']}",
+        t(
+            "import_markets_title" if imports else "markets_title",
+            lang,
+            name=data["name"],
+            year=data["year"],
+        ),
+        [
+            t(k, lang)
+            for k in ("code", "partner", "imports" if imports else "exports", "share", "growth")
+        ],
         [[r["partner"], r["name"], r["value"], r["share"], r["growth"]] for r in data["rows"]],
     )
 
 
-TRADE_BUILDERS: dict[str, Callable[[Dashboard, str, dict[str, str]], Table]] = {
+TRADE_BUILDERS: dict[str, Callable[[WithTrade, str, dict[str, str]], Table]] = {
     "trade-eci": _eci,
     "trade-margins": _margins,
     "trade-concentration": _concentration,

@@ -10,7 +10,7 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
     "trade_overview": {"zh": "总览", "en": "Overview"},
     "trade_space": {"zh": "产品空间", "en": "Product space"},
     "trade_opportunities": {"zh": "新产品机会", "en": "Opportunities"},
-    "trade_markets": {"zh": "出口市场", "en": "Markets"},
+    "trade_markets": {"zh": "市场", "en": "Markets"},
     "trade_unavailable": {
         "zh": "本看板没有载入贸易结果。请在启动时加上 --trade，指向贸易配置文件或贸易结果文件夹，"
         "例如：kaifang serve assessment.yaml --trade trade.yaml",
@@ -41,9 +41,10 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
     "hhi_normalised": {"zh": "标准化赫芬达尔指数", "en": "Normalised HHI"},
     "unctad_concentration": {"zh": "贸发会议集中度指数", "en": "UNCTAD concentration"},
     "unctad_diversification": {"zh": "贸发会议多样化指数", "en": "UNCTAD diversification"},
-    "partners_title": {"zh": "出口市场集中度", "en": "Market concentration"},
+    "partners_title": {"zh": "市场集中度", "en": "Market concentration"},
     "partners_count": {"zh": "出口市场数", "en": "Markets"},
     "partner_hhi": {"zh": "市场赫芬达尔指数", "en": "Market HHI"},
+    "import_partner_hhi": {"zh": "进口来源市场赫芬达尔指数", "en": "Import market HHI"},
     "partners_above_floor": {"zh": "份额达到下限的市场数", "en": "Markets above the floor"},
     "margins_title": {
         "zh": "出口增长的集约边际与广延边际",
@@ -134,9 +135,38 @@ TRADE_MESSAGES: dict[str, dict[str, str]] = {
         "structure-only run).",
     },
     "import_markets_note": {
-        "zh": "进口市场：贸易结果只按贸易伙伴汇总出口，进口市场地图尚未提供。",
-        "en": "Import markets: the trade results sum exports by partner only; a map of import "
-        "markets is not available yet.",
+        "zh": "进口市场：这些贸易结果中没有该地区按贸易伙伴汇总的进口（数据只有出口），"
+        "因此没有进口市场地图。",
+        "en": "Import markets: these trade results have no imports by partner for this location "
+        "(the data hold exports only), so there is no map of import markets.",
+    },
+    "import_mirror_note": {
+        "zh": "进口按镜像数据计算：某国从各伙伴的进口即各伙伴对该国的出口（BACI世界贸易表）。",
+        "en": "Imports are mirror flows: a country's imports from each partner are that "
+        "partner's exports to it (the BACI world table).",
+    },
+    "import_partners_count": {"zh": "进口来源市场数", "en": "Markets"},
+    "import_market_map_note": {
+        "zh": "颜色表示各来源市场的份额、进口额或同比增长（五个分位数组）；"
+        "太小而无法在图上画出的国家或地区以圆点表示。",
+        "en": "Colour: each market's share, imports or growth on a year (five quantile classes); "
+        "countries too small for the map are dots.",
+    },
+    "import_markets_title": {
+        "zh": "{name}的进口来源市场（{year}年）",
+        "en": "Import markets of {name} ({year})",
+    },
+    "market_flow_label": {"zh": "出口市场或进口市场", "en": "Export or import markets"},
+    "flow_export": {"zh": "出口市场", "en": "Export markets"},
+    "flow_import": {"zh": "进口市场", "en": "Import markets"},
+    "imports": {"zh": "进口额", "en": "Imports"},
+    "chart_alt_import_map": {
+        "zh": "{name}进口来源市场世界地图（颜色表示份额）；数值见下表",
+        "en": "World map of {name}'s import markets (colour: share); the numbers are in the table",
+    },
+    "chart_alt_import_treemap": {
+        "zh": "{name}进口来源市场构成矩形树图；数值见下表",
+        "en": "Treemap of {name}'s import markets; the numbers are in the table",
     },
     "chart_alt_eci_path": {
         "zh": "{name}历年经济复杂度指数与多样性折线图；数值见下表",

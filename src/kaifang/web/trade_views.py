@@ -12,6 +12,7 @@ import pandas as pd
 from kaifang.report.countries import countries, match_partners, shape_codes
 from kaifang.report.market_map import market_table
 from kaifang.report.trade_page import code_namer, product_space_edges, spectral_layout
+from kaifang.trade.markets import FLOWS, of_flow
 from kaifang.web.trade_data import TradeView
 
 SPACE_PRODUCTS = 300  # nodes of the product space: the products with the largest world trade
@@ -110,7 +111,12 @@ def overview(view: TradeView, location: str, lang: str) -> dict[str, Any]:
             ["hhi", "hhi_normalised", "unctad_concentration", "unctad_diversification"],
         ),
         "partners": _rows(
-            view.table("partners"), location, ["partners", "partner_hhi", "partners_above_floor"]
+            of_flow(view.table("partners"), "export"),
+            location,
+            ["partners", "partner_hhi", "partners_above_floor"],
+        ),
+        "import_partners": _rows(
+            of_flow(view.table("partners"), "import"), location, ["partner_hhi"]
         ),
         "margins": _rows(
             view.table("margins"),
@@ -230,19 +236,40 @@ def opportunities(view: TradeView, location: str, lang: str) -> dict[str, Any] |
     }
 
 
-def market_years(view: TradeView, location: str) -> list[int]:
-    shares = view.table("partner_shares")
+def market_years(view: TradeView, location: str, flow: str = "export") -> list[int]:
+    shares = of_flow(view.table("partner_shares"), flow)
     if shares is None:
         return []
     mine = shares[shares["location"].astype(str) == location]
     return sorted(int(y) for y in mine["year"].unique())
 
 
-def markets(view: TradeView, location: str, year: int | None, lang: str) -> dict[str, Any] | None:
-    """One location's export markets in ``year`` (default the latest): value, share and growth
-    by partner, the partners' HHI and count, and which partners the map cannot show."""
-    years = market_years(view, location)
-    shares = view.table("partner_shares")
+def _mirrored(view: TradeView) -> bool:
+    """Whether a source reads imports off its partners' exports (BACI)."""
+    return any(
+        str((s.results.record.get("conventions") or {}).get("import_markets", "")).startswith(
+            "mirror"
+        )
+        for s in view.sources
+    )
+
+
+def market_flows(view: TradeView, location: str) -> list[str]:
+    """The flows (export, import) with partner rows for ``location``."""
+    return [flow for flow in FLOWS if market_years(view, location, flow)]
+
+
+def markets(
+    view: TradeView, location: str, year: int | None, lang: str, flow: str = "export"
+) -> dict[str, Any] | None:
+    """One location's export (or import) markets in ``year`` (default the latest): value, share
+    and growth by partner, the partners' HHI and count, and which partners the map cannot show.
+    None when the results have no partner rows of ``flow`` for the location."""
+    if flow not in FLOWS:
+        raise NotInResults(f"no flow {flow[:20]!r} (export or import)")
+    flows = market_flows(view, location)
+    years = market_years(view, location, flow)
+    shares = of_flow(view.table("partner_shares"), flow)
     if not years or shares is None:
         return None
     if year is None:
@@ -265,7 +292,7 @@ def markets(view: TradeView, location: str, year: int | None, lang: str) -> dict
         for r in table.to_dict("records")
     ]
     summary = None
-    partners = view.table("partners")
+    partners = of_flow(view.table("partners"), flow)
     if partners is not None:
         mine = partners[(partners["location"].astype(str) == location) & (partners["year"] == year)]
         if len(mine):
@@ -286,6 +313,9 @@ def markets(view: TradeView, location: str, year: int | None, lang: str) -> dict
         "name": name(location),
         "year": year,
         "years": years,
+        "flow": flow,
+        "flows": flows,
+        "mirror": flow == "import" and _mirrored(view),
         "rows": rows,
         "dots": dots,
         "summary": summary,

@@ -133,10 +133,16 @@ async function overview() {
   if (conc) {
     const cy = data.concentration.map((r) => String(r.year));
     const partners = Object.fromEntries(data.partners.map((r) => [String(r.year), r]));
-    chart("concentration-chart").setOption(lineOption(cy, [
+    const imports = Object.fromEntries(data.import_partners.map((r) => [String(r.year), r]));
+    const series = [
       { type: "line", name: m.hhi, data: data.concentration.map((r) => r.hhi) },
       { type: "line", name: m.partner_hhi, data: cy.map((y) => partners[y]?.partner_hhi ?? null) },
-    ]));
+    ];
+    if (data.import_partners.length) {
+      series.push({ type: "line", name: m.import_partner_hhi,
+        data: cy.map((y) => imports[y]?.partner_hhi ?? null) });
+    }
+    chart("concentration-chart").setOption(lineOption(cy, series));
   }
   if (data.world.length) {
     await worldMap();
@@ -202,7 +208,7 @@ function opportunities() {
 
 const METRICS = {
   share: { title: () => m.share, format: pct },
-  value: { title: () => m.exports, format: (v) => fmt(v, 0) },
+  value: { title: () => (data.flow === "import" ? m.imports : m.exports), format: (v) => fmt(v, 0) },
   growth: { title: () => m.growth, format: (v) => (v > 0 ? "+" : "") + pct(v) },
 };
 
