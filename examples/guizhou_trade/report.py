@@ -27,16 +27,13 @@ LABELS = {
 }
 
 
-def markets(partners: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """partners.csv by flow: export markets, and import markets where the data have imports
-    (a folder written before the flow column holds exports only)."""
-    if "flow" not in partners.columns:
-        return {"markets": partners}
-    by_flow = {
-        key: partners[partners["flow"] == flow].drop(columns="flow").reset_index(drop=True)
-        for key, flow in (("markets", "export"), ("import_markets", "import"))
-    }
-    return {key: table for key, table in by_flow.items() if len(table)}
+def markets(structure: Path) -> dict[str, pd.DataFrame]:
+    """Export markets (partners.csv) and import markets (import_partners.csv, written where the
+    data have imports by partner)."""
+    out = {"markets": pd.read_csv(structure / "partners.csv")}
+    if (structure / "import_partners.csv").is_file():
+        out["import_markets"] = pd.read_csv(structure / "import_partners.csv")
+    return {key: table.drop(columns="flow", errors="ignore") for key, table in out.items()}
 
 
 def tables(complexity: Path, structure: Path) -> dict[str, pd.DataFrame]:
@@ -51,7 +48,7 @@ def tables(complexity: Path, structure: Path) -> dict[str, pd.DataFrame]:
         "feasible": latest.dropna(subset=["feasible_rank"])
         .sort_values("feasible_rank")[["feasible_rank", "product", "density", "pci", "cog"]]
         .reset_index(drop=True),
-        **markets(pd.read_csv(structure / "partners.csv")),
+        **markets(structure),
         "margins": pd.read_csv(structure / "margins.csv"),
     }
 

@@ -71,10 +71,13 @@ def test_guizhou_trade_tables(tmp_path: Path) -> None:
     imports = tables["import_markets"]
     assert list(imports["year"]) == list(markets["year"]) == list(range(2016, 2025))
     assert imports["partner_hhi"].between(1 / 25, 1).all()
-    shares = pd.read_csv(out_s / "partner_shares.csv")
-    totals = shares.groupby(["flow", "year"])["share"].sum()
-    assert set(totals.index.get_level_values("flow")) == {"export", "import"}
-    np.testing.assert_allclose(totals.to_numpy(), 1.0, rtol=1e-12)
+    # partner_shares.csv keeps the export rows only; the import rows have their own file
+    for name, flow in (("partner_shares.csv", "export"), ("import_partner_shares.csv", "import")):
+        shares = pd.read_csv(out_s / name)
+        assert set(shares["flow"]) == {flow}
+        totals = shares.groupby("year")["share"].sum()
+        assert list(totals.index) == list(range(2016, 2025))
+        np.testing.assert_allclose(totals.to_numpy(), 1.0, rtol=1e-12)
     # openness from real totals: trade 2024 (NBS, USD) / GDP 2024 (NBS, CNY at 7.1217)
     openness = pd.read_csv(out_s / "openness.csv").set_index("year")
     assert openness.loc[2024, "openness"] == pytest.approx(

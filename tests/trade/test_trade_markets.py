@@ -1,5 +1,7 @@
-"""Export and import markets: ``partner_shares.csv`` and ``partners.csv`` for both flows,
-against shares computed by hand on small tables."""
+"""Export and import markets: the partner tables for both flows, against shares computed by
+hand on small tables; a written folder keeps the export rows in ``partners.csv`` and
+``partner_shares.csv`` and the import rows in ``import_partners.csv`` and
+``import_partner_shares.csv``, and reads back into the tables held in memory."""
 
 from __future__ import annotations
 
@@ -17,9 +19,17 @@ from kaifang.errors import KaifangError
 from kaifang.methods import trade_structure as ts
 from kaifang.trade.config import TradeConfig
 from kaifang.trade.engine import DuckDBEngine
-from kaifang.trade.markets import import_markets_rule, of_flow, partner_flows
+from kaifang.trade.indicators import indicator_table
+from kaifang.trade.markets import (
+    flow_files,
+    import_markets_rule,
+    joined_flows,
+    of_flow,
+    partner_flows,
+)
 from kaifang.trade.pipeline import compute_trade, run_trade
 from kaifang.trade.writers import write_trade_results
+from kaifang.web.trade_data import read_trade_folder
 
 # Guizhou-like: exports to usa 40 + 20 = 60, jpn 30, vnm 10 (total 100);
 # imports from kor 50 and deu 30 + 20 = 50 (total 100); one year
@@ -76,19 +86,85 @@ def test_reported_imports_give_import_markets(tmp_path: Path) -> None:
     assert imp["partner_hhi"] == pytest.approx(0.5, rel=1e-12)
     assert (imp["partners"], imp["partners_above_floor"]) == (2, 2)
     assert res.record["conventions"]["import_markets"].startswith("reported")
-    out = tmp_path / "out"
-    write_trade_results(res, out)
-    written = pd.read_csv(out / "partner_shares.csv")
-    assert set(written["flow"]) == {"export", "import"}
 
 
-def test_export_only_table_has_export_markets_only(tmp_path: Path) -> None:
+def _export_only(tmp_path: Path) -> Path:
     config = _long(tmp_path)
     (tmp_path / "gz.csv").write_text(
         "\n".join(line for line in LONG.splitlines() if not line.endswith("import")) + "\n",
         encoding="utf-8",
     )
+    return config
+
+
+def test_written_folder_keeps_export_rows_in_the_old_files(tmp_path: Path) -> None:
+    both, exports_only = tmp_path / "both", tmp_path / "exports"
+    both.mkdir()
+    exports_only.mkdir()
+    res = run_trade(_long(both))
+    write_trade_results(res, both / "out")
+    write_trade_results(run_trade(_export_only(exports_only)), exports_only / "out")
+    for name in ("partners.csv", "partner_shares.csv"):
+        # byte for byte what a run on the export rows alone writes: a script summing share
+        # per location gets 1, not 2
+        assert (both / "out" / name).read_bytes() == (exports_only / "out" / name).read_bytes()
+        assert not (exports_only / "out" / f"import_{name}").exists()
+    shares = pd.read_csv(both / "out" / "partner_shares.csv")
+    assert set(shares["flow"]) == {"export"}
+    assert shares.groupby("location")["share"].sum().tolist() == pytest.approx([1.0])
+    imports = pd.read_csv(both / "out" / "import_partner_shares.csv")
+    assert list(imports.columns) == list(shares.columns)
+    assert _shares(imports, "import", "gz") == pytest.approx(
+        {"kor": (50.0, 0.5), "deu": (50.0, 0.5)}
+    )
+    summary = pd.read_csv(both / "out" / "import_partners.csv")
+    assert summary[["flow", "partners", "partners_above_floor"]].values.tolist() == [
+        ["import", 2, 2]
+    ]
+    assert summary["partner_hhi"].tolist() == pytest.approx([0.5])
+    record = json.loads((both / "out" / "run.json").read_text(encoding="utf-8"))
+    assert {"import_partners.csv", "import_partner_shares.csv"} <= set(record["files"])
+
+
+def test_a_written_folder_reads_back_into_both_flows(tmp_path: Path) -> None:
+    config = _long(tmp_path)
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "indicators: {partner_hhi: market_hhi, import_partner_hhi: supplier_hhi}\n",
+        encoding="utf-8",
+    )
     res = run_trade(config)
+    write_trade_results(res, tmp_path / "out")
+    back = read_trade_folder(tmp_path / "out")
+    for name in ("partners", "partner_shares"):
+        pd.testing.assert_frame_equal(
+            getattr(back, name), getattr(res, name), check_dtype=False, obj=name
+        )
+    # the import measure still comes from a folder: the import rows are joined back
+    again = indicator_table(back, TradeConfig.model_validate(res.record["config"]))
+    assert again.set_index("indicator")["value"].to_dict() == pytest.approx(
+        {"market_hhi": 0.46, "supplier_hhi": 0.5}
+    )
+
+
+def test_folders_written_before_imports_still_read(tmp_path: Path) -> None:
+    res = run_trade(_long(tmp_path))
+    out = tmp_path / "out"
+    write_trade_results(res, out)
+    # before import markets: no import files, and no flow column in the partner files
+    for name in ("partners.csv", "partner_shares.csv"):
+        (out / f"import_{name}").unlink()
+        pd.read_csv(out / name).drop(columns="flow").to_csv(out / name, index=False)
+    back = read_trade_folder(out)
+    assert back.partner_shares is not None and back.partners is not None
+    assert set(back.partner_shares["flow"]) == set(back.partners["flow"]) == {"export"}
+    pd.testing.assert_frame_equal(
+        back.partner_shares, of_flow(res.partner_shares, "export"), check_dtype=False
+    )
+
+
+def test_export_only_table_has_export_markets_only(tmp_path: Path) -> None:
+    res = run_trade(_export_only(tmp_path))
     assert res.partner_shares is not None and set(res.partner_shares["flow"]) == {"export"}
     assert res.record["conventions"]["import_markets"].startswith("none")
 
@@ -224,3 +300,28 @@ def test_partner_tables_equal_the_numpy_kernels_for_both_flows(data: list[tuple]
     # the export rows come first, as before the import side existed
     flows = res.partner_shares["flow"].tolist()
     assert flows == sorted(flows, key=lambda f: f != "export")
+
+
+partner_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["gz", "yn"]),
+        st.sampled_from(["usa", "jpn", "deu"]),
+        st.sampled_from(["export", "import"]),
+        st.floats(0.0, 1.0),
+    ),
+    max_size=12,
+)
+
+
+@given(partner_rows)
+def test_the_files_of_a_partner_table_join_back_into_it(data: list[tuple]) -> None:  # type: ignore[type-arg]
+    columns = ["location", "partner", "flow", "share"]
+    frame = pd.DataFrame(data, columns=columns).astype({"share": float})
+    # exports first, as the pipeline holds them
+    table = frame.sort_values("flow", kind="stable").reset_index(drop=True)
+    files = flow_files("partner_shares.csv", table)
+    assert set(files["partner_shares.csv"]["flow"]) <= {"export"}
+    assert ("import_partner_shares.csv" in files) == ("import" in set(table["flow"]))
+    joined = joined_flows(files["partner_shares.csv"], files.get("import_partner_shares.csv"))
+    assert joined is not None
+    pd.testing.assert_frame_equal(joined, table, check_dtype=False)

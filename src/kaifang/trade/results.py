@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from kaifang.trade.markets import flow_files
+
 
 @dataclass
 class TradeResults:
@@ -30,7 +32,10 @@ class TradeResults:
     openness: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """File name -> table, the optional ones only when computed."""
+        """File name -> table as written, the optional ones only when computed; the partner
+        tables' import rows go to files of their own (``import_partners.csv``,
+        ``import_partner_shares.csv``), so that ``partners.csv`` and ``partner_shares.csv``
+        keep the export rows they held before imports were added."""
         out = {
             "locations.csv": self.locations,
             "products.csv": self.products,
@@ -38,9 +43,13 @@ class TradeResults:
         }
         if len(self.concentration.columns):
             out["concentration.csv"] = self.concentration
+        for name, table in (
+            ("partners.csv", self.partners),
+            ("partner_shares.csv", self.partner_shares),
+        ):
+            if table is not None:
+                out.update(flow_files(name, table))
         optional = {
-            "partners.csv": self.partners,
-            "partner_shares.csv": self.partner_shares,
             "margins.csv": self.margins,
             "intra_industry.csv": self.intra_industry,
             "growth_products.csv": self.growth_products,

@@ -23,6 +23,7 @@ from kaifang.csvfiles import read_csv
 from kaifang.errors import InputError, KaifangError, Problem
 from kaifang.limits import current_limits, regular_file_problem, too_big
 from kaifang.report.countries import load_world_map
+from kaifang.trade.markets import IMPORT_FILES, joined_flows
 from kaifang.trade.results import TradeResults
 
 # the key columns of each table: rows repeating a key of an earlier source are dropped
@@ -58,7 +59,9 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 
 def read_trade_folder(folder: Path) -> TradeResults:
-    """A folder written by ``kaifang trade -o DIR`` back into :class:`TradeResults`."""
+    """A folder written by ``kaifang trade -o DIR`` back into :class:`TradeResults`; the
+    partner tables hold both flows again, as in memory (their import rows are written to
+    files of their own, absent from folders written before imports were added)."""
     run_json = folder / "run.json"
     problem = regular_file_problem(run_json, str(run_json))
     if problem is not None:
@@ -90,6 +93,10 @@ def read_trade_folder(folder: Path) -> TradeResults:
     ):
         path = folder / f"{name}.csv"
         tables[name] = _read_table(path) if path.exists() else None
+    for name in ("partners", "partner_shares"):
+        path = folder / IMPORT_FILES[f"{name}.csv"]
+        imports = _read_table(path) if path.exists() else None
+        tables[name] = joined_flows(tables[name], imports)
     for required in ("locations", "products", "location_product"):
         if tables[required] is None:
             raise KaifangError(f"{folder}: {required}.csv is missing (written by `kaifang trade`)")
