@@ -92,9 +92,7 @@ def flow_files(name: str, table: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
-def joined_flows(
-    exports: pd.DataFrame | None, imports: pd.DataFrame | None
-) -> pd.DataFrame | None:
+def joined_flows(exports: pd.DataFrame | None, imports: pd.DataFrame | None) -> pd.DataFrame | None:
     """A partner table as held in memory, from its export file and its import file as read
     from a folder (either may be absent: a folder written before imports were added has no
     import files, and one written before the ``flow`` column holds exports without it)."""
