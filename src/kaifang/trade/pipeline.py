@@ -109,29 +109,49 @@ def compute_trade(
         value = pc.cast(pc.cast(table["value"], pa.float32()), pa.float64())
         table = table.set_column(table.schema.get_field_index("value"), "value", value)
     engine.load("trade", table)
-    engine.create_view("cp", sql.location_product(config.product_digits))
-    if config.min_location_value is not None:
-        engine.create_view("cp_all", "SELECT * FROM cp")
-        engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
+    panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
+    if config.structure:
+        # product concentration reads the rows by name; the complexity work reads codes
+        engine.create_view("cp", sql.location_product(config.product_digits))
+        if config.min_location_value is not None:
+            engine.create_view("cp_all", "SELECT * FROM cp")
+            engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
+    # locations and products (cut to product_digits) as integer codes into their sorted names:
+    # the SQL groups integers, and its rows index the dense matrices without a lookup
+    coded, loc_names, prod_names = _coded_trade(table, config.product_digits)
+    engine.load("trade_coded", coded)
     per_capita = opts.presence in ("rpop", "both")
+    # one year without extra steps: one statement from the raw rows; otherwise the
+    # aggregation is kept and each year read from it
+    kept_cells = len(panel_years) > 1 or per_capita or config.min_location_value is not None
+    if kept_cells:
+        engine.create_view("cells", sql.location_product(source="trade_coded"))
+        if config.min_location_value is not None:
+            engine.create_view("cells_all", "SELECT * FROM cells")
+            engine.create_view("cells", sql.large_locations("cells_all", config.min_location_value))
     if per_capita:
         needed = engine.query(
-            "SELECT year, location FROM cp GROUP BY year, location HAVING SUM(value) > 0"
+            "SELECT year, location FROM cells GROUP BY year, location HAVING SUM(value) > 0"
         )
-        engine.load("population", population_table(config, table, base, needed, data_file))
+        needed["location"] = loc_names[needed["location"].to_numpy(dtype=np.int64)]
+        people = population_table(config, table, base, needed, data_file)
+        engine.load("population", _coded_population(people, loc_names))
     measures = ("value", "rca", "rpop", "m") if per_capita else ("value", "rca", "m")
 
     def presence_rows(year: int) -> pd.DataFrame:
-        """One year's RCA and Mcp rows: the panel is streamed year by year."""
-        return engine.query(sql_rows(year))
+        """One year's RCA and Mcp rows by name: the panel is streamed year by year."""
+        rows = engine.query(sql_rows(year))
+        return rows.assign(
+            location=loc_names.to_numpy()[rows["location"].to_numpy(dtype=np.int64)],
+            product=prod_names.to_numpy()[rows["product"].to_numpy(dtype=np.int64)],
+        )
 
     def presence_matrix_rows(year: int) -> tuple[dict[str, np.ndarray], pd.Index, pd.Index]:
-        """One year's rows as integer codes into sorted location and product lists, in one
-        query: the strings are dictionary-encoded by Arrow, so they cross from the engine once
-        and no sort or window runs in SQL for the codes."""
+        """One year's rows as codes into the year's sorted locations and products, in one
+        query."""
         rows = engine.query_arrow(sql_rows(year))
-        loc_codes, locs = _sorted_codes(rows["location"])
-        prod_codes, prods = _sorted_codes(rows["product"])
+        loc_codes, locs = _year_codes(rows["location"], loc_names)
+        prod_codes, prods = _year_codes(rows["product"], prod_names)
         columns = {
             "li": loc_codes,
             "pi": prod_codes,
@@ -140,7 +160,10 @@ def compute_trade(
         return columns, locs, prods
 
     def sql_rows(year: int) -> str:
-        source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
+        if kept_cells:
+            source = f"(SELECT * FROM cells WHERE year = {int(year)}) AS cp_year"
+        else:
+            source = f"({sql.location_product(source='trade_coded', year=year)}) AS cp_year"
         if opts.presence == "manual":
             return (
                 "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
@@ -157,7 +180,6 @@ def compute_trade(
             )
         return sql.rca(source, opts.threshold, opts.strict)
 
-    panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
     warnings: list[str] = []
     loc_tables, prod_tables, cell_tables = [], [], []
     proximity: dict[int, pd.DataFrame] = {}
@@ -238,15 +260,58 @@ def compute_trade(
     return results
 
 
-def _sorted_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of ``column`` into its sorted distinct values (code point order)."""
-    encoded = pc.dictionary_encode(column.combine_chunks())
+def _sorted_codes(
+    column: pa.ChunkedArray, digits: int | None = None
+) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (int32) of ``column`` into its sorted distinct values (code point order);
+    with ``digits``, of the values cut to their first ``digits`` characters (SQL's SUBSTR)."""
+    values = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values)
     names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-    order = np.argsort(names, kind="stable")
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
-    return codes, pd.Index(names[order].astype(str), dtype=object)
+    if digits is not None:
+        names = np.asarray([str(name)[:digits] for name in names], dtype=object)
+    distinct, rank = np.unique(names.astype(str), return_inverse=True)
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = rank.astype(np.int32)[indices]
+    return codes, pd.Index(distinct.tolist(), dtype=object)
+
+
+def _coded_trade(table: pa.Table, digits: int | None) -> tuple[pa.Table, pd.Index, pd.Index]:
+    """The trade rows with location and product as codes into their sorted names."""
+    locations, loc_names = _sorted_codes(table["location"])
+    products, prod_names = _sorted_codes(table["product"], digits)
+    coded = pa.table(
+        {
+            "year": table["year"],
+            "flow": table["flow"],
+            "location": pa.array(locations),
+            "product": pa.array(products),
+            "value": table["value"],
+        }
+    )
+    return coded, loc_names, prod_names
+
+
+def _coded_population(people: pa.Table, loc_names: pd.Index) -> pa.Table:
+    """The population rows of the traded locations, their location as its code."""
+    codes = loc_names.get_indexer(people["location"].to_pylist())
+    known = codes >= 0
+    return pa.table(
+        {
+            "year": people["year"].filter(pa.array(known)),
+            "location": pa.array(codes[known].astype(np.int32)),
+            "population": people["population"].filter(pa.array(known)),
+        }
+    )
+
+
+def _year_codes(column: pa.ChunkedArray, names: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Codes of one year's rows renumbered over the codes present that year (order kept)."""
+    codes = np.asarray(column.to_numpy(), dtype=np.int64)
+    present = np.zeros(len(names), dtype=bool)
+    present[codes] = True
+    renumber = np.cumsum(present) - 1
+    return renumber[codes], names[present]
 
 
 def _floats(column: pa.ChunkedArray) -> np.ndarray:

@@ -13,15 +13,19 @@ def _product(digits: int | None) -> str:
     return "product" if digits is None else f"SUBSTR(product, 1, {int(digits)})"
 
 
-def location_product(digits: int | None = None, flow: str = "export") -> str:
-    """Values by (year, location, product), products cut to their first ``digits`` digits."""
+def location_product(
+    digits: int | None = None, flow: str = "export", source: str = "trade", year: int | None = None
+) -> str:
+    """Values by (year, location, product), products cut to their first ``digits`` digits;
+    only ``year`` when given."""
     if flow not in ("export", "import"):
         raise ValueError(flow)
     product = _product(digits)
+    one_year = "" if year is None else f" AND year = {int(year)}"
     return f"""
 SELECT year, location, {product} AS product, SUM(value) AS value
-FROM trade
-WHERE flow = '{flow}'
+FROM {source}
+WHERE flow = '{flow}'{one_year}
 GROUP BY year, location, {product}
 """
 
@@ -41,21 +45,28 @@ JOIN (SELECT year, location FROM {source} GROUP BY year, location
 def rca(source: str, threshold: float, strict: bool = True) -> str:
     """Balassa RCA and Mcp of every (year, location, product) row of ``source``.
 
-    Rows of a location or product with a zero total are left out (Stata's rule)."""
+    Rows of a location or product with a zero total are left out (Stata's rule). The totals
+    are grouped sums joined back to the rows: both engines hash them, where window sums over
+    the same partitions sort the rows (about twice the time in DuckDB)."""
     op = ">" if strict else ">="
     t = float(threshold)
     return f"""
-WITH totals AS (
-  SELECT year, location, product, value,
-         SUM(value) OVER (PARTITION BY year, location) AS location_total,
-         SUM(value) OVER (PARTITION BY year, product) AS product_total,
-         SUM(value) OVER (PARTITION BY year) AS world_total
-  FROM {source}
+WITH src AS (
+  SELECT year, location, product, value FROM {source}
+), by_location AS (
+  SELECT year, location, SUM(value) AS location_total FROM src GROUP BY year, location
+), by_product AS (
+  SELECT year, product, SUM(value) AS product_total FROM src GROUP BY year, product
+), by_year AS (
+  SELECT year, SUM(value) AS world_total FROM src GROUP BY year
 ), ratios AS (
-  SELECT year, location, product, value,
-         (value / location_total) / (product_total / world_total) AS rca
-  FROM totals
-  WHERE location_total > 0 AND product_total > 0
+  SELECT s.year, s.location, s.product, s.value,
+         (s.value / l.location_total) / (p.product_total / w.world_total) AS rca
+  FROM src s
+  JOIN by_location l ON s.year = l.year AND s.location = l.location
+  JOIN by_product p ON s.year = p.year AND s.product = p.product
+  JOIN by_year w ON s.year = w.year
+  WHERE l.location_total > 0 AND p.product_total > 0
 )
 SELECT year, location, product, value, rca,
        CASE WHEN rca {op} {t!r} THEN 1.0 ELSE 0.0 END AS m
