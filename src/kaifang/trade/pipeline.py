@@ -142,6 +142,7 @@ def compute_trade(
         """One year's RCA and Mcp rows by name: the panel is streamed year by year."""
         rows = engine.query(sql_rows(year))
         return rows.assign(
+            year=year,
             location=loc_names.to_numpy()[rows["location"].to_numpy(dtype=np.int64)],
             product=prod_names.to_numpy()[rows["product"].to_numpy(dtype=np.int64)],
         )
@@ -164,6 +165,11 @@ def compute_trade(
             source = f"(SELECT * FROM cells WHERE year = {int(year)}) AS cp_year"
         else:
             source = f"({sql.location_product(source='trade_coded', year=year)}) AS cp_year"
+        if opts.presence == "rca":
+            rows = (
+                source if kept_cells else f"({sql.year_rows(year, 'trade_coded')}) AS export_rows"
+            )
+            return sql.rca(rows, opts.threshold, opts.strict)
         if opts.presence == "manual":
             return (
                 "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
@@ -178,7 +184,7 @@ def compute_trade(
                 opts.rpop_threshold,
                 opts.strict,
             )
-        return sql.rca(source, opts.threshold, opts.strict)
+        raise ValueError(opts.presence)
 
     warnings: list[str] = []
     loc_tables, prod_tables, cell_tables = [], [], []
@@ -448,7 +454,8 @@ def _record(
         "conventions": {
             "presence": _presence_rule(config),
             "eci_pci": config.complexity.convention,
-            "eigenvector": "numpy.linalg.eigh of D^-1/2 M U^-1 M' D^-1/2 (location side)",
+            "eigenvector": "scipy.linalg.eigh (two leading pairs) of D^-1/2 M U^-1 M' D^-1/2 "
+            "(location side)",
             "cog": "divided by ECI's SD; COI standardised over location x product rows",
         },
         "warnings": warnings,

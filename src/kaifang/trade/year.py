@@ -137,9 +137,15 @@ def complexity_from_presence(
         keep_c[no_c] = False
         keep_p[no_p] = False
     sel = np.ix_(keep_c, keep_p)
-    m_k = m_all[sel]
-    rca_k = None if rca is None else rca[sel]
-    rpop_k = None if rpop is None else rpop[sel]
+    # the usual case keeps every row and column: no copies in and out of the kept block
+    whole = bool(keep_c.all() and keep_p.all())
+
+    def kept(a: FloatArray) -> FloatArray:
+        return a if whole else a[sel]
+
+    m_k = kept(m_all)
+    rca_k = None if rca is None else kept(rca)
+    rpop_k = None if rpop is None else kept(rpop)
     conv = cx.CONVENTIONS[options.convention]
     idx = cx.eci_pci(m_k, conv)
     if options.proximity == "continuous":
@@ -157,6 +163,8 @@ def complexity_from_presence(
     coi, cog = cx.complexity_outlook(m_k, dens, prox, idx.kp, idx.sd)
 
     def cells(a: FloatArray) -> FloatArray:
+        if whole:
+            return a
         out = np.full((n_loc, n_prod), np.nan)
         out[sel] = a
         return out
@@ -176,7 +184,7 @@ def complexity_from_presence(
     else:
         prox_full = np.full((n_prod, n_prod), np.nan)
         prox_full[np.ix_(keep_p, keep_p)] = prox
-    m_out = np.where(keep_c[:, None] & keep_p[None, :], m_all, np.nan)
+    m_out = m_all if whole else np.where(keep_c[:, None] & keep_p[None, :], m_all, np.nan)
     return YearComplexity(
         rca=rca,
         rpop=rpop,
