@@ -108,10 +108,11 @@ def compute_trade(
         # Stata's import delimited stores values as float32: round them as it does
         value = pc.cast(pc.cast(table["value"], pa.float32()), pa.float64())
         table = table.set_column(table.schema.get_field_index("value"), "value", value)
-    engine.load("trade", table)
+    if config.structure or config.gdp is not None:
+        # the tables by name (structure, openness); the complexity work reads the codes only
+        engine.load("trade", table)
     panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
     if config.structure:
-        # product concentration reads the rows by name; the complexity work reads codes
         engine.create_view("cp", sql.location_product(config.product_digits))
         if config.min_location_value is not None:
             engine.create_view("cp_all", "SELECT * FROM cp")
@@ -316,6 +317,8 @@ def _year_codes(column: pa.ChunkedArray, names: pd.Index) -> tuple[np.ndarray, p
     codes = np.asarray(column.to_numpy(), dtype=np.int64)
     present = np.zeros(len(names), dtype=bool)
     present[codes] = True
+    if present.all():
+        return codes, names
     renumber = np.cumsum(present) - 1
     return renumber[codes], names[present]
 
