@@ -143,7 +143,7 @@ def compute_trade(
         """One year's RCA and Mcp rows by name: the panel is streamed year by year."""
         rows = engine.query(sql_rows(year))
         return rows.assign(
-            year=year,
+            year=np.full(len(rows), year, dtype=table.schema.field("year").type.to_pandas_dtype()),
             location=loc_names.to_numpy()[rows["location"].to_numpy(dtype=np.int64)],
             product=prod_names.to_numpy()[rows["product"].to_numpy(dtype=np.int64)],
         )
@@ -355,20 +355,27 @@ def _year(
             ]
         )
     shape = (len(locs), len(prods))
-    values = np.zeros(shape)
-    rca = np.full(shape, np.nan)
-    m = np.zeros(shape)
-    values[loc_codes, prod_codes] = part["value"]
-    rca[loc_codes, prod_codes] = part["rca"]
-    m[loc_codes, prod_codes] = part["m"]
-    # rectangular like Stata's fillin: a missing pair is 0 exports, RCA 0
-    exporter = values.sum(axis=1, keepdims=True) > 0
-    rca = np.where(np.isnan(rca) & exporter, 0.0, rca)
-    rpop = None
-    if "rpop" in part:
-        rpop = np.full(shape, np.nan)
-        rpop[loc_codes, prod_codes] = part["rpop"]
-        rpop = np.where(np.isnan(rpop) & exporter, 0.0, rpop)
+    cell = loc_codes * shape[1] + prod_codes
+    # rectangular like Stata's fillin: a missing pair of an exporter is 0 exports, RCA 0; a
+    # location without exports has no RCA
+    exporter = np.bincount(loc_codes, weights=part["value"], minlength=shape[0]) > 0
+
+    def dense(rows: np.ndarray, missing: float) -> np.ndarray:
+        out = np.full(shape, missing)
+        out.reshape(-1)[cell] = rows
+        return out
+
+    def ratio(rows: np.ndarray) -> np.ndarray:
+        if exporter.all() and not np.isnan(rows).any():
+            return dense(rows, 0.0)
+        out = dense(rows, np.nan)
+        np.copyto(out, 0.0, where=np.isnan(out) & exporter[:, None])
+        return out
+
+    values = dense(part["value"], 0.0)
+    m = dense(part["m"], 0.0)
+    rca = ratio(part["rca"])
+    rpop = ratio(part["rpop"]) if "rpop" in part else None
     # continuous proximity correlates the levels presence was tested on: RPOP alone (rpop),
     # RCA otherwise (Stata)
     presence = config.complexity.presence
