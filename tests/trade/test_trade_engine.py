@@ -1,8 +1,10 @@
-"""The complexity run's tabular side: integer codes, the one-year RCA statement from raw rows,
-engines sharing one in-memory DuckDB database, the BLAS thread limit."""
+"""The complexity run's machinery: integer codes, the one-year RCA statement from raw rows,
+engines sharing one in-memory DuckDB database, the BLAS thread limit, matrix steps side by
+side."""
 
 from __future__ import annotations
 
+import os
 import threading
 
 import duckdb
@@ -14,10 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_info
 
+from kaifang.errors import MethodError
 from kaifang.methods import complexity as cx
 from kaifang.trade.config import TradeConfig
-from kaifang.trade.engine import DuckDBEngine, blas_threads
+from kaifang.trade.engine import DuckDBEngine, blas_threads, parallel_steps
+from kaifang.trade.options import ComplexityOptions
 from kaifang.trade.pipeline import _sorted_codes, compute_trade
+from kaifang.trade.year import complexity_from_presence
 
 
 def _raw_rows(seed: int, years: tuple[int, ...] = (2022,)) -> pd.DataFrame:
@@ -162,3 +167,42 @@ def test_sorted_codes_index_sorted_distinct_names(
     assert list(names) == sorted(set(cut))
     assert codes.dtype == np.int32
     assert [names[c] for c in codes] == cut
+
+
+@pytest.mark.parametrize(
+    ("threads", "load", "cores", "expected"),
+    [(1, 0.3, 2, True), (1, 1.9, 2, False), (2, 0.0, 2, False), (None, 0.0, 8, False)],
+)
+def test_parallel_steps_need_threads_cores_and_a_free_core(
+    monkeypatch: pytest.MonkeyPatch, threads: int | None, load: float, cores: int, expected: bool
+) -> None:
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    assert parallel_steps(threads) is expected
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"proximity": "continuous", "knn": 3}, {"proximity": "asymmetric"}],
+)
+def test_steps_side_by_side_give_the_same_bits(options: dict[str, object]) -> None:
+    frame = _raw_rows(6)
+    x = frame.groupby(["location", "product"])["value"].sum().unstack(fill_value=0).to_numpy()
+    rca = cx.balassa_rca(x)
+    m = cx.presence(rca)
+    opts = ComplexityOptions.model_validate(options)
+    with blas_threads(1):
+        alone = complexity_from_presence(x, rca, None, m, opts, parallel=False)
+        paired = complexity_from_presence(x, rca, None, m, opts, parallel=True)
+    for field in ("eci", "pci", "density", "cog", "coi", "proximity"):
+        np.testing.assert_array_equal(getattr(alone, field), getattr(paired, field), field)
+
+
+def test_disconnected_network_is_refused_with_steps_side_by_side() -> None:
+    # two blocks: locations 0-1 export products 0-1 only, locations 2-4 products 2-4 only
+    x = np.zeros((5, 5))
+    x[:2, :2] = [[3.0, 1.0], [1.0, 3.0]]
+    x[2:, 2:] = [[3.0, 1.0, 1.0], [1.0, 3.0, 1.0], [1.0, 1.0, 3.0]]
+    rca = cx.balassa_rca(x)
+    with pytest.raises(MethodError, match="second eigenvalue"):
+        complexity_from_presence(x, rca, None, cx.presence(rca), ComplexityOptions(), True)

@@ -34,6 +34,8 @@ __all__ = [
     "Convention",
     "balassa_rca",
     "complexity_outlook",
+    "complexity_outlook_gain",
+    "complexity_outlook_index",
     "density",
     "diversity",
     "eci_pci",
@@ -377,17 +379,52 @@ def complexity_outlook(
 
     with :math:`k_p` the raw PCI eigenvector and :math:`s` ECI's SD; COI is then standardised
     over the location x product rows (sample SD, each location repeated
-    ``n_rows_per_location`` times, default P) as Stata does.
+    ``n_rows_per_location`` times, default P) as Stata does. The two halves are
+    :func:`complexity_outlook_index` and :func:`complexity_outlook_gain`.
 
     Reference: Hausmann et al. (2014), *The Atlas of Economic Complexity*, ch. 4 and technical
     box 5.1; Stata ``coicog.ado``.
     """
+    coi = complexity_outlook_index(m, density_cp, kp, n_rows_per_location)
+    cog = complexity_outlook_gain(m, proximity, kp, sd)
+    return coi, cog
+
+
+def complexity_outlook_index(
+    m: ArrayLike, density_cp: ArrayLike, kp: ArrayLike, n_rows_per_location: int | None = None
+) -> FloatArray:
+    r"""Complexity outlook index, Stata's form (see :func:`complexity_outlook`).
+
+    .. math:: COI_c^{raw} = \sum_p \omega_{cp} (1 - M_{cp})\, k_p
+
+    standardised over the location x product rows (sample SD, each location repeated
+    ``n_rows_per_location`` times, default P). Reference: Hausmann et al. (2014); Stata
+    ``coicog.ado``.
+    """
     mat = _matrix(m, "complexity_outlook")
     dens = _matrix(density_cp, "complexity_outlook")
+    k = np.asarray(kp, dtype=np.float64).reshape(-1)
+    coi_raw = (dens * (1.0 - mat)) @ k
+    reps = mat.shape[1] if n_rows_per_location is None else n_rows_per_location
+    mean, spread = _spread(coi_raw, reps, "stata")
+    coi: FloatArray = (coi_raw - mean) / spread if spread > 0 else np.zeros_like(coi_raw)
+    return coi
+
+
+def complexity_outlook_gain(
+    m: ArrayLike, proximity: ArrayLike, kp: ArrayLike, sd: float
+) -> FloatArray:
+    r"""Complexity outlook gain, Stata's form (see :func:`complexity_outlook`).
+
+    .. math:: COG_{cp} = \frac{1 - M_{cp}}{s} \sum_{p'} (1 - M_{cp'})\,
+                   \frac{\phi_{p'p}}{\sum_{p''} \phi_{p'p''}}\, k_{p'}
+
+    Reference: Hausmann et al. (2014), technical box 5.1; Stata ``coicog.ado``.
+    """
+    mat = _matrix(m, "complexity_outlook")
     phi = _matrix(proximity, "complexity_outlook")
     k = np.asarray(kp, dtype=np.float64).reshape(-1)
     absent = 1.0 - mat
-    coi_raw = (dens * absent) @ k
     row_sum = phi.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         weight = k / row_sum
@@ -395,10 +432,7 @@ def complexity_outlook(
     cog: FloatArray = (absent * weight[None, :]) @ phi
     cog *= absent
     cog /= sd
-    reps = mat.shape[1] if n_rows_per_location is None else n_rows_per_location
-    mean, spread = _spread(coi_raw, reps, "stata")
-    coi: FloatArray = (coi_raw - mean) / spread if spread > 0 else np.zeros_like(coi_raw)
-    return coi, cog
+    return cog
 
 
 def subnational_eci(m_region: ArrayLike, pci: ArrayLike) -> FloatArray:

@@ -25,7 +25,14 @@ from kaifang.errors import InputError, MethodError, Problem
 from kaifang.provenance import package_versions
 from kaifang.trade import sql
 from kaifang.trade.config import TradeConfig, load_trade_config
-from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, blas_threads, make_engine
+from kaifang.trade.engine import (
+    DuckDBEngine,
+    Engine,
+    SparkEngine,
+    blas_threads,
+    make_engine,
+    parallel_steps,
+)
 from kaifang.trade.indicators import indicator_table
 from kaifang.trade.openness import openness_table
 from kaifang.trade.population import population_table
@@ -381,7 +388,8 @@ def _year(
     presence = config.complexity.presence
     rca_in = None if presence in ("manual", "rpop") else rca
     try:
-        res = complexity_from_presence(values, rca_in, rpop, m, config.complexity)
+        parallel = parallel_steps(config.engine.blas_threads)
+        res = complexity_from_presence(values, rca_in, rpop, m, config.complexity, parallel)
     except DisconnectedError as exc:
         names_c = [str(locs[i]) for i in exc.locations[:20]]
         names_p = [str(prods[i]) for i in exc.products[:20]]

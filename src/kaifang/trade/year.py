@@ -6,7 +6,11 @@ ECI/PCI, COI/COG); each numeric step is a pure kernel of :mod:`kaifang.methods.c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -110,6 +114,7 @@ def complexity_from_presence(
     rpop: FloatArray | None,
     m: FloatArray,
     options: ComplexityOptions,
+    parallel: bool = False,
 ) -> YearComplexity:
     """Proximity, density, ECI/PCI and COI/COG from presence (Stata's order of steps).
 
@@ -147,20 +152,36 @@ def complexity_from_presence(
     rca_k = None if rca is None else kept(rca)
     rpop_k = None if rpop is None else kept(rpop)
     conv = cx.CONVENTIONS[options.convention]
-    idx = cx.eci_pci(m_k, conv)
     if options.proximity == "continuous":
         levels = rca_k if rca_k is not None else rpop_k
         if levels is None:
             raise MethodError("continuous proximity needs RCA or RPOP, not a manual Mcp")
-        prox = cx.proximity_continuous(levels)
     else:
         levels = m_k
-        prox = cx.proximity_discrete(m_k, asymmetric=options.proximity == "asymmetric")
-    neighbours = (
-        None if options.knn is None else cx.knn_neighbours(prox, options.knn, options.knn_floor)
-    )
-    dens = cx.density(levels, prox, neighbours=neighbours)
-    coi, cog = cx.complexity_outlook(m_k, dens, prox, idx.kp, idx.sd)
+    # ECI/PCI and proximity are independent, and so are density and COG once they are known:
+    # with ``parallel`` each pair runs on two threads (NumPy and LAPACK release the GIL), each
+    # BLAS call on its own thread count
+    with ThreadPoolExecutor(max_workers=1) if parallel else nullcontext() as pool:
+
+        def start(step: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
+            if pool is None:
+                done = step(*args, **kwargs)
+                return lambda: done
+            return pool.submit(step, *args, **kwargs).result
+
+        indexes = start(cx.eci_pci, m_k, conv)
+        if options.proximity == "continuous":
+            prox = cx.proximity_continuous(levels)
+        else:
+            prox = cx.proximity_discrete(m_k, asymmetric=options.proximity == "asymmetric")
+        neighbours = (
+            None if options.knn is None else cx.knn_neighbours(prox, options.knn, options.knn_floor)
+        )
+        idx: cx.ComplexityIndexes = indexes()
+        densities = start(cx.density, levels, prox, neighbours=neighbours)
+        cog = cx.complexity_outlook_gain(m_k, prox, idx.kp, idx.sd)
+        dens: FloatArray = densities()
+    coi = cx.complexity_outlook_index(m_k, dens, idx.kp)
 
     def cells(a: FloatArray) -> FloatArray:
         if whole:
