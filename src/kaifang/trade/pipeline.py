@@ -279,7 +279,9 @@ def _sorted_codes(
 ) -> tuple[np.ndarray, pd.Index]:
     """Integer codes (int32) of ``column`` into its sorted distinct values (code point order);
     with ``digits``, of the values cut to their first ``digits`` characters (SQL's SUBSTR)."""
-    values = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    values = column
+    if isinstance(column, pa.ChunkedArray):
+        values = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
     encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values)
     names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
     if digits is not None:

@@ -56,19 +56,19 @@ def rca(source: str, threshold: float, strict: bool = True) -> str:
     (location, product, value) rows of ``source``, summed by (location, product).
 
     Rows of a location or product with a zero total are left out (Stata's rule). The totals
-    are grouped sums of the rows joined back on one key each: both engines hash them, where
-    window sums sort the rows, and with the year among the keys DuckDB's join order crossed the
-    location and product totals first (three times the time)."""
+    are grouped sums joined back on one key each: both engines hash them, where window sums
+    sort the rows, and with the year among the keys DuckDB's join order crossed the location
+    and product totals first (three times the time)."""
     op = ">" if strict else ">="
     t = float(threshold)
     return f"""
 WITH summed AS (
   SELECT location, product, SUM(value) AS value FROM {source} GROUP BY location, product
 ), by_location AS (
-  SELECT location, SUM(value) AS location_total FROM {source} GROUP BY location
+  SELECT location, SUM(value) AS location_total FROM summed GROUP BY location
 ), by_product AS (
   SELECT product, SUM(value) AS product_total, SUM(SUM(value)) OVER () AS world_total
-  FROM {source} GROUP BY product
+  FROM summed GROUP BY product
 ), ratios AS (
   SELECT c.location, c.product, c.value,
          (c.value / l.location_total) / (p.product_total / p.world_total) AS rca
