@@ -1,9 +1,11 @@
 """The tabular work of ``kaifang trade`` as SQL, one definition for DuckDB and Spark SQL.
 
 Every query reads the canonical table ``trade`` (year INTEGER, location, partner, product,
-flow VARCHAR with ``flow`` in {'export', 'import'}, value DOUBLE) or a view built from it, and
-uses only what both engines share: window sums, CASE, COALESCE, SUBSTR, ABS, SQRT and FULL
-OUTER JOIN. Numbers put into the text are validated floats or ints, never user strings.
+flow VARCHAR with ``flow`` in {'export', 'import'}, value DOUBLE), a view built from it, or
+``trade_coded``, the same rows with location and product as INTEGER codes into their sorted
+names (the complexity run groups integers). They use only what both engines share: grouped
+and window sums, joins, CASE, COALESCE, SUBSTR, ABS, SQRT and FULL OUTER JOIN. Numbers put
+into the text are validated floats or ints, never user strings.
 """
 
 from __future__ import annotations
@@ -67,14 +69,16 @@ WITH summed AS (
 ), by_location AS (
   SELECT location, SUM(value) AS location_total FROM summed GROUP BY location
 ), by_product AS (
-  SELECT product, SUM(value) AS product_total, SUM(SUM(value)) OVER () AS world_total
-  FROM summed GROUP BY product
+  SELECT product, SUM(value) AS product_total FROM summed GROUP BY product
+), world AS (
+  SELECT SUM(value) AS world_total FROM summed
 ), ratios AS (
   SELECT c.location, c.product, c.value,
-         (c.value / l.location_total) / (p.product_total / p.world_total) AS rca
+         (c.value / l.location_total) / (p.product_total / w.world_total) AS rca
   FROM summed c
   JOIN by_location l ON c.location = l.location
   JOIN by_product p ON c.product = p.product
+  CROSS JOIN world w
   WHERE l.location_total > 0 AND p.product_total > 0
 )
 SELECT location, product, value, rca, CASE WHEN rca {op} {t!r} THEN 1.0 ELSE 0.0 END AS m
