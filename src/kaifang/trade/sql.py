@@ -60,7 +60,7 @@ def rca(source: str, threshold: float, strict: bool = True) -> str:
     Rows of a location or product with a zero total are left out (Stata's rule). The totals
     are grouped sums joined back on one key each: both engines hash them, where window sums
     sort the rows, and with the year among the keys DuckDB's join order crossed the location
-    and product totals first (three times the time)."""
+    and product totals first (37 ms instead of 27 ms at 226 x 1,222)."""
     op = ">" if strict else ">="
     t = float(threshold)
     return f"""
