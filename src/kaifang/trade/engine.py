@@ -53,8 +53,9 @@ class DuckDBEngine:
 
     In memory (the default), engines with the same settings share one database instance of the
     process, each on its own connection: starting a DuckDB database costs about 11 ms, a
-    connection to a running one nothing. The tables an engine creates are temporary, so they
-    belong to its connection alone and go with it on :meth:`close`.
+    connection to a running one nothing. They share its memory limit and spill folder too (the
+    folder is removed when the process ends). The tables an engine creates are temporary, so
+    they belong to its connection alone and go with it on :meth:`close`.
     """
 
     name = "duckdb"
