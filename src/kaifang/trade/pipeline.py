@@ -119,19 +119,19 @@ def compute_trade(
         # the tables by name (structure, openness); the complexity work reads the codes only
         engine.load("trade", table)
     panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
-    if config.structure:
-        engine.create_view("cp", sql.location_product(config.product_digits))
-        if config.min_location_value is not None:
-            engine.create_view("cp_all", "SELECT * FROM cp")
-            engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
     # locations and products (cut to product_digits) as integer codes into their sorted names:
     # the SQL groups integers, and its rows index the dense matrices without a lookup
     coded, loc_names, prod_names = _coded_trade(table, config.product_digits)
     engine.load("trade_coded", coded)
     per_capita = opts.presence in ("rpop", "both")
-    # one year without extra steps: one statement from the raw rows; otherwise the
-    # aggregation is kept and each year read from it
-    kept_cells = len(panel_years) > 1 or per_capita or config.min_location_value is not None
+    # one year and nothing else from the aggregation: one statement from the raw rows;
+    # otherwise the aggregation is kept (by code) and each year read from it
+    kept_cells = (
+        len(panel_years) > 1
+        or per_capita
+        or config.min_location_value is not None
+        or config.structure
+    )
     if kept_cells:
         engine.create_view("cells", sql.location_product(source="trade_coded"))
         if config.min_location_value is not None:
@@ -255,7 +255,10 @@ def compute_trade(
         locations=pd.concat(loc_tables, ignore_index=True),
         products=pd.concat(prod_tables, ignore_index=True),
         location_product=pd.concat(cell_tables, ignore_index=True),
-        concentration=engine.query(sql.export_concentration("cp") + " ORDER BY year, location")
+        concentration=_named(
+            engine.query(sql.export_concentration("cells") + " ORDER BY year, location"),
+            loc_names,
+        )
         if config.structure
         else pd.DataFrame(),
         record={},
@@ -319,6 +322,12 @@ def _coded_population(people: pa.Table, loc_names: pd.Index) -> pa.Table:
             "population": people["population"].filter(pa.array(known)),
         }
     )
+
+
+def _named(frame: pd.DataFrame, loc_names: pd.Index) -> pd.DataFrame:
+    """``frame`` with its location codes replaced by the names."""
+    codes = frame["location"].to_numpy(dtype=np.int64)
+    return frame.assign(location=loc_names.to_numpy()[codes])
 
 
 def _year_codes(column: pa.ChunkedArray, names: pd.Index) -> tuple[np.ndarray, pd.Index]:
