@@ -10,10 +10,10 @@ of the year, eigenvector sign set by its correlation with diversity. Other conve
 options (:data:`CONVENTIONS`).
 
 The eigenvector is taken from the symmetric location-side matrix
-``S = D^-1/2 M U^-1 M' D^-1/2`` (D = diag(diversity), U = diag(ubiquity)) with
-``numpy.linalg.eigh``: it has the eigenvalues of ``M_cc = D^-1 M U^-1 M'`` and, being
-symmetric and of the small side, is both faster and more accurate than a general eigen-solver
-on the product side.
+``S = D^-1/2 M U^-1 M' D^-1/2`` (D = diag(diversity), U = diag(ubiquity)) with LAPACK's
+symmetric solver for its two leading eigenpairs (``scipy.linalg.eigh``): it has the eigenvalues
+of ``M_cc = D^-1 M U^-1 M'`` and, being symmetric and of the small side, is both faster and
+more accurate than a general eigen-solver on the product side.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import linalg
+from scipy.linalg import blas
 
 from kaifang.errors import MethodError
 
@@ -32,6 +34,8 @@ __all__ = [
     "Convention",
     "balassa_rca",
     "complexity_outlook",
+    "complexity_outlook_gain",
+    "complexity_outlook_index",
     "density",
     "diversity",
     "eci_pci",
@@ -220,17 +224,26 @@ def eci_pci(
     n_loc, n_prod = mat.shape
     if n_loc < 3:
         raise MethodError("eci_pci: at least 3 locations are needed")
+    # S = A A' with A = D^-1/2 M U^-1/2: a symmetric rank-k product (half a GEMM), and only
+    # the two leading eigenpairs (MRRR, a fraction of a full decomposition)
     a = mat / np.sqrt(div)[:, None]
-    sym = (a / ubi[None, :]) @ a.T
-    sym = (sym + sym.T) / 2.0
-    values, vectors = np.linalg.eigh(sym)
+    a /= np.sqrt(ubi)[None, :]
+    sym = blas.dsyrk(1.0, a.T, trans=1)  # A'^T A' on the Fortran view: no copy of A
+    values, vectors = linalg.eigh(
+        sym,
+        lower=False,
+        subset_by_index=[n_loc - 2, n_loc - 1],
+        driver="evr",
+        overwrite_a=True,
+        check_finite=False,
+    )
     lam1, lam2 = float(values[-1]), float(values[-2])
     if lam2 >= lam1 - disconnected_tol or lam2 >= 1.0 - disconnected_tol:
         raise MethodError(
             "eci_pci: the location-product network is disconnected (second eigenvalue "
             f"{lam2:.12f} is 1): split it into connected parts or drop isolated locations"
         )
-    kc = vectors[:, -2] / np.sqrt(div)
+    kc = vectors[:, 0] / np.sqrt(div)
     kp = (mat.T @ kc) / ubi / lam2
     # Stata's rule: flip unless corr(diversity, kc) > 0
     if np.corrcoef(div, kc)[0, 1] <= 0:
@@ -340,9 +353,12 @@ def density(
     elif knn is not None:
         phi = np.where(knn_neighbours(phi, knn), phi, 0.0)
     weight_sum = phi.sum(axis=1)
-    # (L phi') / row sums: the normalised weights are never formed (P x P)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out: FloatArray = np.where(weight_sum[None, :] != 0, (lev @ phi.T) / weight_sum, 0.0)
+    # (L phi') / row sums: the normalised weights are never formed (P x P); divided in place
+    out: FloatArray = lev @ phi.T
+    empty = weight_sum == 0
+    np.divide(out, np.where(empty, 1.0, weight_sum), out=out)
+    if empty.any():
+        out[:, empty] = 0.0
     return out
 
 
@@ -363,26 +379,60 @@ def complexity_outlook(
 
     with :math:`k_p` the raw PCI eigenvector and :math:`s` ECI's SD; COI is then standardised
     over the location x product rows (sample SD, each location repeated
-    ``n_rows_per_location`` times, default P) as Stata does.
+    ``n_rows_per_location`` times, default P) as Stata does. The two halves are
+    :func:`complexity_outlook_index` and :func:`complexity_outlook_gain`.
 
     Reference: Hausmann et al. (2014), *The Atlas of Economic Complexity*, ch. 4 and technical
     box 5.1; Stata ``coicog.ado``.
     """
+    coi = complexity_outlook_index(m, density_cp, kp, n_rows_per_location)
+    cog = complexity_outlook_gain(m, proximity, kp, sd)
+    return coi, cog
+
+
+def complexity_outlook_index(
+    m: ArrayLike, density_cp: ArrayLike, kp: ArrayLike, n_rows_per_location: int | None = None
+) -> FloatArray:
+    r"""Complexity outlook index, Stata's form (see :func:`complexity_outlook`).
+
+    .. math:: COI_c^{raw} = \sum_p \omega_{cp} (1 - M_{cp})\, k_p
+
+    standardised over the location x product rows (sample SD, each location repeated
+    ``n_rows_per_location`` times, default P). Reference: Hausmann et al. (2014); Stata
+    ``coicog.ado``.
+    """
     mat = _matrix(m, "complexity_outlook")
     dens = _matrix(density_cp, "complexity_outlook")
+    k = np.asarray(kp, dtype=np.float64).reshape(-1)
+    coi_raw = (dens * (1.0 - mat)) @ k
+    reps = mat.shape[1] if n_rows_per_location is None else n_rows_per_location
+    mean, spread = _spread(coi_raw, reps, "stata")
+    coi: FloatArray = (coi_raw - mean) / spread if spread > 0 else np.zeros_like(coi_raw)
+    return coi
+
+
+def complexity_outlook_gain(
+    m: ArrayLike, proximity: ArrayLike, kp: ArrayLike, sd: float
+) -> FloatArray:
+    r"""Complexity outlook gain, Stata's form (see :func:`complexity_outlook`).
+
+    .. math:: COG_{cp} = \frac{1 - M_{cp}}{s} \sum_{p'} (1 - M_{cp'})\,
+                   \frac{\phi_{p'p}}{\sum_{p''} \phi_{p'p''}}\, k_{p'}
+
+    Reference: Hausmann et al. (2014), technical box 5.1; Stata ``coicog.ado``.
+    """
+    mat = _matrix(m, "complexity_outlook")
     phi = _matrix(proximity, "complexity_outlook")
     k = np.asarray(kp, dtype=np.float64).reshape(-1)
     absent = 1.0 - mat
-    coi_raw = (dens * absent) @ k
     row_sum = phi.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         weight = k / row_sum
     # sum_p' (1 - M_cp') k_p' / r_p' phi_p'p without forming the scaled P x P matrix
-    cog: FloatArray = absent * ((absent * weight[None, :]) @ phi) / sd
-    reps = mat.shape[1] if n_rows_per_location is None else n_rows_per_location
-    mean, spread = _spread(coi_raw, reps, "stata")
-    coi: FloatArray = (coi_raw - mean) / spread if spread > 0 else np.zeros_like(coi_raw)
-    return coi, cog
+    cog: FloatArray = (absent * weight[None, :]) @ phi
+    cog *= absent
+    cog /= sd
+    return cog
 
 
 def subnational_eci(m_region: ArrayLike, pci: ArrayLike) -> FloatArray:

@@ -49,8 +49,9 @@ class EngineSpec(_Strict):
     temp_directory: str | None = None
     threads: int | None = Field(default=None, ge=1)
     master: str = "local[2]"
-    # BLAS/LAPACK threads of the matrix work (eigenvectors, proximity, density): one keeps the
-    # time steady on shared cores; None leaves the library's own choice
+    # BLAS/LAPACK threads of each matrix call (eigenvectors, proximity, density): one keeps the
+    # time steady on shared cores, and lets independent steps run side by side when a core is
+    # free; None leaves the library's own choice
     blas_threads: int | None = Field(default=1, ge=1)
 
 

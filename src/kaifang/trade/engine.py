@@ -7,8 +7,12 @@ is processed out of core; Spark is for panels that exceed one machine (``kaifang
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +20,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 import pyarrow as pa
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from kaifang.errors import KaifangError
 
@@ -45,7 +49,14 @@ class Engine(Protocol):
 
 
 class DuckDBEngine:
-    """DuckDB in process, bounded by ``memory_limit`` and spilling to ``temp_directory``."""
+    """DuckDB in process, bounded by ``memory_limit`` and spilling to ``temp_directory``.
+
+    In memory (the default), engines with the same settings share one database instance of the
+    process, each on its own connection: starting a DuckDB database costs about 11 ms, a
+    connection to a running one nothing. They share its memory limit and spill folder too (the
+    folder is removed when the process ends). The tables an engine creates are temporary, so
+    they belong to its connection alone and go with it on :meth:`close`.
+    """
 
     name = "duckdb"
 
@@ -59,28 +70,25 @@ class DuckDBEngine:
         import duckdb
 
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        if temp_directory is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="kaifang-duckdb-")
-            temp_directory = self._tmp.name
-        config: dict[str, Any] = {
-            "memory_limit": memory_limit,
-            "temp_directory": str(temp_directory),
-            "preserve_insertion_order": False,
-        }
-        if threads is not None:
-            config["threads"] = int(threads)
         try:
-            self.con = duckdb.connect(str(database), config=config)
+            if str(database) == ":memory:":
+                self.con, spill = _shared_database(memory_limit, temp_directory, threads)
+            else:
+                if temp_directory is None:
+                    self._tmp = tempfile.TemporaryDirectory(prefix="kaifang-duckdb-")
+                spill = str(temp_directory or self._tmp.name)  # type: ignore[union-attr]
+                config = _duckdb_config(memory_limit, spill, threads)
+                self.con = duckdb.connect(str(database), config=config)
         except duckdb.Error as exc:
             raise KaifangError(f"DuckDB could not start: {exc}") from None
-        self.settings = {"memory_limit": memory_limit, "temp_directory": str(temp_directory)}
+        self.settings = {"memory_limit": memory_limit, "temp_directory": spill}
 
     def load(self, name: str, table: pa.Table) -> None:
         # zero-copy: DuckDB scans the Arrow buffers; the first aggregation materialises
         self.con.register(name, table)
 
     def create_view(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
     def query(self, sql: str) -> pd.DataFrame:
         frame: pd.DataFrame = self.con.execute(sql).df()
@@ -94,6 +102,41 @@ class DuckDBEngine:
         self.con.close()
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+def _duckdb_config(memory_limit: str, temp_directory: str, threads: int | None) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "memory_limit": memory_limit,
+        "temp_directory": temp_directory,
+        "preserve_insertion_order": False,
+    }
+    if threads is not None:
+        config["threads"] = int(threads)
+    return config
+
+
+_DATABASES: dict[tuple[str, str | None, int | None], tuple[Any, str]] = {}
+_DATABASES_LOCK = threading.Lock()
+
+
+def _shared_database(
+    memory_limit: str, temp_directory: str | Path | None, threads: int | None
+) -> tuple[Any, str]:
+    """A new connection to the process's in-memory database of these settings (started on first
+    use, its spill folder removed when the process ends) and that spill folder."""
+    import duckdb
+
+    key = (memory_limit, None if temp_directory is None else str(temp_directory), threads)
+    with _DATABASES_LOCK:
+        if key not in _DATABASES:
+            spill = str(temp_directory) if temp_directory is not None else ""
+            if not spill:
+                spill = tempfile.mkdtemp(prefix="kaifang-duckdb-")
+                atexit.register(shutil.rmtree, spill, True)
+            root = duckdb.connect(":memory:", config=_duckdb_config(memory_limit, spill, threads))
+            _DATABASES[key] = (root, spill)
+        root, spill = _DATABASES[key]
+        return root.cursor(), spill
 
 
 class SparkEngine:
@@ -134,7 +177,7 @@ class SparkEngine:
         frame = table.to_pandas()
 
         def kind(field: pa.Field) -> str:
-            if field.name == "year":
+            if field.name == "year" or pa.types.is_integer(field.type):
                 return "INT"
             return "DOUBLE" if pa.types.is_floating(field.type) else "STRING"
 
@@ -156,6 +199,9 @@ class SparkEngine:
             self.spark.stop()
 
 
+_BLAS: ThreadpoolController | None = None
+
+
 @contextmanager
 def blas_threads(threads: int | None) -> Iterator[None]:
     """Run the block with at most ``threads`` BLAS/LAPACK threads (``None``: the library's own).
@@ -163,13 +209,34 @@ def blas_threads(threads: int | None) -> Iterator[None]:
     The matrix work of one year is small for BLAS (a C x C eigenproblem, C x P by P x P
     products): a second thread gains little on an idle machine, but when the cores are shared
     the threads of a BLAS call wait on each other and a 226 x 226 ``eigh`` measured 3 ms alone
-    took 0.1-1.1 s. One thread by default keeps the time steady.
+    took 0.1-1.1 s. One thread by default keeps the time steady. The libraries are looked up
+    once per process (3 ms each time otherwise).
     """
+    global _BLAS
     if threads is None:
         yield
         return
-    with threadpool_limits(limits=int(threads), user_api="blas"):
+    if _BLAS is None:
+        # after the first import of SciPy's and NumPy's BLAS (kaifang.methods imports both)
+        _BLAS = ThreadpoolController()
+    with _BLAS.limit(limits=int(threads), user_api="blas"):
         yield
+
+
+def parallel_steps(threads: int | None) -> bool:
+    """Whether a year's independent matrix steps (ECI/PCI beside proximity, density beside COG)
+    run side by side on two threads: when each BLAS call is held to ``threads``, two such calls
+    fit the process's cores and the 1-minute load average leaves room for the second one.
+
+    Measured at HS4 (226 x 1,222) on 2 cores: 33 ms in turn, 17.5 ms side by side with a core
+    free; with the other core busy, no gain and some rounds slower (35-56 ms), as the two
+    threads then wait for their time slices at each hand-over.
+    """
+    if threads is None:
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    return 2 * int(threads) <= cores and os.getloadavg()[0] + int(threads) <= cores
 
 
 def make_engine(name: str, **settings: Any) -> DuckDBEngine | SparkEngine:

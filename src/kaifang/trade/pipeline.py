@@ -25,7 +25,14 @@ from kaifang.errors import InputError, MethodError, Problem
 from kaifang.provenance import package_versions
 from kaifang.trade import sql
 from kaifang.trade.config import TradeConfig, load_trade_config
-from kaifang.trade.engine import DuckDBEngine, Engine, SparkEngine, blas_threads, make_engine
+from kaifang.trade.engine import (
+    DuckDBEngine,
+    Engine,
+    SparkEngine,
+    blas_threads,
+    make_engine,
+    parallel_steps,
+)
 from kaifang.trade.indicators import indicator_table
 from kaifang.trade.markets import by_flow, import_markets_rule, partner_flows
 from kaifang.trade.openness import openness_table
@@ -109,39 +116,61 @@ def compute_trade(
         # Stata's import delimited stores values as float32: round them as it does
         value = pc.cast(pc.cast(table["value"], pa.float32()), pa.float64())
         table = table.set_column(table.schema.get_field_index("value"), "value", value)
-    engine.load("trade", table)
-    engine.create_view("cp", sql.location_product(config.product_digits))
-    if config.min_location_value is not None:
-        engine.create_view("cp_all", "SELECT * FROM cp")
-        engine.create_view("cp", sql.large_locations("cp_all", config.min_location_value))
+    if config.structure or config.gdp is not None:
+        # the tables by name (structure, openness); the complexity work reads the codes only
+        engine.load("trade", table)
+    panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
+    # locations and products (cut to product_digits) as integer codes into their sorted names:
+    # the SQL groups integers, and its rows index the dense matrices without a lookup
+    coded, loc_names, prod_names = _coded_trade(table, config.product_digits)
+    engine.load("trade_coded", coded)
     per_capita = opts.presence in ("rpop", "both")
     world_population: dict[int, float] = {}
+    # one year and nothing else from the aggregation: one statement from the raw rows;
+    # otherwise the aggregation is kept (by code) and each year read from it
+    kept_cells = (
+        len(panel_years) > 1
+        or per_capita
+        or config.min_location_value is not None
+        or config.structure
+    )
+    if kept_cells:
+        engine.create_view("cells", sql.location_product(source="trade_coded"))
+        if config.min_location_value is not None:
+            engine.create_view("cells_all", "SELECT * FROM cells")
+            engine.create_view("cells", sql.large_locations("cells_all", config.min_location_value))
     if per_capita:
         needed = engine.query(
-            "SELECT year, location FROM cp GROUP BY year, location HAVING SUM(value) > 0"
+            "SELECT year, location FROM cells GROUP BY year, location HAVING SUM(value) > 0"
         )
-        engine.load("population", population_table(config, table, base, needed, data_file))
+        needed["location"] = loc_names[needed["location"].to_numpy(dtype=np.int64)]
+        people = population_table(config, table, base, needed, data_file)
+        engine.load("population", _coded_population(people, loc_names))
     if per_capita and config.regions is not None:
         # regions are scored against the world population of the world's RPOP
         world_population = {
             int(y): float(n)
-            for y, n in engine.query(sql.world_population("cp", "population")).itertuples(
+            for y, n in engine.query(sql.world_population("cells", "population")).itertuples(
                 index=False
             )
         }
     measures = ("value", "rca", "rpop", "m") if per_capita else ("value", "rca", "m")
 
     def presence_rows(year: int) -> pd.DataFrame:
-        """One year's RCA and Mcp rows: the panel is streamed year by year."""
-        return engine.query(sql_rows(year))
+        """One year's RCA and Mcp rows by name: the panel is streamed year by year."""
+        rows = engine.query(sql_rows(year))
+        return rows.assign(
+            year=np.full(len(rows), year, dtype=table.schema.field("year").type.to_pandas_dtype()),
+            location=loc_names.to_numpy()[rows["location"].to_numpy(dtype=np.int64)],
+            product=prod_names.to_numpy()[rows["product"].to_numpy(dtype=np.int64)],
+        )
 
     def presence_matrix_rows(year: int) -> tuple[dict[str, np.ndarray], pd.Index, pd.Index]:
-        """One year's rows as integer codes into sorted location and product lists, in one
-        query: the strings are dictionary-encoded by Arrow, so they cross from the engine once
-        and no sort or window runs in SQL for the codes."""
+        """One year's rows as codes into the year's sorted locations and products, in one
+        query."""
         rows = engine.query_arrow(sql_rows(year))
-        loc_codes, locs = _sorted_codes(rows["location"])
-        prod_codes, prods = _sorted_codes(rows["product"])
+        loc_codes, locs = _year_codes(rows["location"], loc_names)
+        prod_codes, prods = _year_codes(rows["product"], prod_names)
         columns = {
             "li": loc_codes,
             "pi": prod_codes,
@@ -150,7 +179,15 @@ def compute_trade(
         return columns, locs, prods
 
     def sql_rows(year: int) -> str:
-        source = f"(SELECT * FROM cp WHERE year = {int(year)}) AS cp_year"
+        if kept_cells:
+            source = f"(SELECT * FROM cells WHERE year = {int(year)}) AS cp_year"
+        else:
+            source = f"({sql.location_product(source='trade_coded', year=year)}) AS cp_year"
+        if opts.presence == "rca":
+            rows = (
+                source if kept_cells else f"({sql.year_rows(year, 'trade_coded')}) AS export_rows"
+            )
+            return sql.rca(rows, opts.threshold, opts.strict)
         if opts.presence == "manual":
             return (
                 "SELECT year, location, product, value, CAST(NULL AS DOUBLE) AS rca, "
@@ -165,9 +202,8 @@ def compute_trade(
                 opts.rpop_threshold,
                 opts.strict,
             )
-        return sql.rca(source, opts.threshold, opts.strict)
+        raise ValueError(opts.presence)
 
-    panel_years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
     warnings: list[str] = []
     loc_tables, prod_tables, cell_tables = [], [], []
     proximity: dict[int, pd.DataFrame] = {}
@@ -229,7 +265,10 @@ def compute_trade(
         locations=pd.concat(loc_tables, ignore_index=True),
         products=pd.concat(prod_tables, ignore_index=True),
         location_product=pd.concat(cell_tables, ignore_index=True),
-        concentration=engine.query(sql.export_concentration("cp") + " ORDER BY year, location")
+        concentration=_named(
+            engine.query(sql.export_concentration("cells") + " ORDER BY year, location"),
+            loc_names,
+        )
         if config.structure
         else pd.DataFrame(),
         record={},
@@ -248,15 +287,68 @@ def compute_trade(
     return results
 
 
-def _sorted_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of ``column`` into its sorted distinct values (code point order)."""
-    encoded = pc.dictionary_encode(column.combine_chunks())
+def _sorted_codes(
+    column: pa.ChunkedArray, digits: int | None = None
+) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (int32) of ``column`` into its sorted distinct values (code point order);
+    with ``digits``, of the values cut to their first ``digits`` characters (SQL's SUBSTR)."""
+    values = column
+    if isinstance(column, pa.ChunkedArray):
+        values = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values)
     names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-    order = np.argsort(names, kind="stable")
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
-    return codes, pd.Index(names[order].astype(str), dtype=object)
+    if digits is not None:
+        names = np.asarray([str(name)[:digits] for name in names], dtype=object)
+    distinct, rank = np.unique(names.astype(str), return_inverse=True)
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = rank.astype(np.int32)[indices]
+    return codes, pd.Index(distinct.tolist(), dtype=object)
+
+
+def _coded_trade(table: pa.Table, digits: int | None) -> tuple[pa.Table, pd.Index, pd.Index]:
+    """The trade rows with location and product as codes into their sorted names."""
+    locations, loc_names = _sorted_codes(table["location"])
+    products, prod_names = _sorted_codes(table["product"], digits)
+    coded = pa.table(
+        {
+            "year": table["year"],
+            "flow": table["flow"],
+            "location": pa.array(locations),
+            "product": pa.array(products),
+            "value": table["value"],
+        }
+    )
+    return coded, loc_names, prod_names
+
+
+def _coded_population(people: pa.Table, loc_names: pd.Index) -> pa.Table:
+    """The population rows of the traded locations, their location as its code."""
+    codes = loc_names.get_indexer(people["location"].to_pylist())
+    known = codes >= 0
+    return pa.table(
+        {
+            "year": people["year"].filter(pa.array(known)),
+            "location": pa.array(codes[known].astype(np.int32)),
+            "population": people["population"].filter(pa.array(known)),
+        }
+    )
+
+
+def _named(frame: pd.DataFrame, loc_names: pd.Index) -> pd.DataFrame:
+    """``frame`` with its location codes replaced by the names."""
+    codes = frame["location"].to_numpy(dtype=np.int64)
+    return frame.assign(location=loc_names.to_numpy()[codes])
+
+
+def _year_codes(column: pa.ChunkedArray, names: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Codes of one year's rows renumbered over the codes present that year (order kept)."""
+    codes = np.asarray(column.to_numpy(), dtype=np.int64)
+    present = np.zeros(len(names), dtype=bool)
+    present[codes] = True
+    if present.all():
+        return codes, names
+    renumber = np.cumsum(present) - 1
+    return renumber[codes], names[present]
 
 
 def _floats(column: pa.ChunkedArray) -> np.ndarray:
@@ -291,26 +383,34 @@ def _year(
             ]
         )
     shape = (len(locs), len(prods))
-    values = np.zeros(shape)
-    rca = np.full(shape, np.nan)
-    m = np.zeros(shape)
-    values[loc_codes, prod_codes] = part["value"]
-    rca[loc_codes, prod_codes] = part["rca"]
-    m[loc_codes, prod_codes] = part["m"]
-    # rectangular like Stata's fillin: a missing pair is 0 exports, RCA 0
-    exporter = values.sum(axis=1, keepdims=True) > 0
-    rca = np.where(np.isnan(rca) & exporter, 0.0, rca)
-    rpop = None
-    if "rpop" in part:
-        rpop = np.full(shape, np.nan)
-        rpop[loc_codes, prod_codes] = part["rpop"]
-        rpop = np.where(np.isnan(rpop) & exporter, 0.0, rpop)
+    cell = loc_codes * shape[1] + prod_codes
+    # rectangular like Stata's fillin: a missing pair of an exporter is 0 exports, RCA 0; a
+    # location without exports has no RCA
+    exporter = np.bincount(loc_codes, weights=part["value"], minlength=shape[0]) > 0
+
+    def dense(rows: np.ndarray, missing: float) -> np.ndarray:
+        out = np.full(shape, missing)
+        out.reshape(-1)[cell] = rows
+        return out
+
+    def ratio(rows: np.ndarray) -> np.ndarray:
+        if exporter.all() and not np.isnan(rows).any():
+            return dense(rows, 0.0)
+        out = dense(rows, np.nan)
+        np.copyto(out, 0.0, where=np.isnan(out) & exporter[:, None])
+        return out
+
+    values = dense(part["value"], 0.0)
+    m = dense(part["m"], 0.0)
+    rca = ratio(part["rca"])
+    rpop = ratio(part["rpop"]) if "rpop" in part else None
     # continuous proximity correlates the levels presence was tested on: RPOP alone (rpop),
     # RCA otherwise (Stata)
     presence = config.complexity.presence
     rca_in = None if presence in ("manual", "rpop") else rca
     try:
-        res = complexity_from_presence(values, rca_in, rpop, m, config.complexity)
+        parallel = parallel_steps(config.engine.blas_threads)
+        res = complexity_from_presence(values, rca_in, rpop, m, config.complexity, parallel)
     except DisconnectedError as exc:
         names_c = [str(locs[i]) for i in exc.locations[:20]]
         names_p = [str(prods[i]) for i in exc.products[:20]]
@@ -400,7 +500,8 @@ def _record(
         "conventions": {
             "presence": _presence_rule(config),
             "eci_pci": config.complexity.convention,
-            "eigenvector": "numpy.linalg.eigh of D^-1/2 M U^-1 M' D^-1/2 (location side)",
+            "eigenvector": "scipy.linalg.eigh (two leading pairs) of D^-1/2 M U^-1 M' D^-1/2 "
+            "(location side)",
             "cog": "divided by ECI's SD; COI standardised over location x product rows",
             "import_markets": import_markets_rule(
                 config.data.format, set(pc.unique(table["flow"]).to_pylist())

@@ -1,9 +1,11 @@
 """The tabular work of ``kaifang trade`` as SQL, one definition for DuckDB and Spark SQL.
 
 Every query reads the canonical table ``trade`` (year INTEGER, location, partner, product,
-flow VARCHAR with ``flow`` in {'export', 'import'}, value DOUBLE) or a view built from it, and
-uses only what both engines share: window sums, CASE, COALESCE, SUBSTR, ABS, SQRT and FULL
-OUTER JOIN. Numbers put into the text are validated floats or ints, never user strings.
+flow VARCHAR with ``flow`` in {'export', 'import'}, value DOUBLE), a view built from it, or
+``trade_coded``, the same rows with location and product as INTEGER codes into their sorted
+names (the complexity run groups integers). They use only what both engines share: grouped
+and window sums, joins, CASE, COALESCE, SUBSTR, ABS, SQRT and FULL OUTER JOIN. Numbers put
+into the text are validated floats or ints, never user strings.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ def _product(digits: int | None) -> str:
     return "product" if digits is None else f"SUBSTR(product, 1, {int(digits)})"
 
 
-def location_product(digits: int | None = None, flow: str = "export") -> str:
-    """Values by (year, location, product), products cut to their first ``digits`` digits."""
+def location_product(
+    digits: int | None = None, flow: str = "export", source: str = "trade", year: int | None = None
+) -> str:
+    """Values by (year, location, product), products cut to their first ``digits`` digits;
+    only ``year`` when given."""
     if flow not in ("export", "import"):
         raise ValueError(flow)
     product = _product(digits)
+    one_year = "" if year is None else f" AND year = {int(year)}"
     return f"""
 SELECT year, location, {product} AS product, SUM(value) AS value
-FROM trade
-WHERE flow = '{flow}'
+FROM {source}
+WHERE flow = '{flow}'{one_year}
 GROUP BY year, location, {product}
 """
 
@@ -38,27 +44,44 @@ JOIN (SELECT year, location FROM {source} GROUP BY year, location
 """
 
 
-def rca(source: str, threshold: float, strict: bool = True) -> str:
-    """Balassa RCA and Mcp of every (year, location, product) row of ``source``.
+def year_rows(year: int, source: str = "trade", flow: str = "export") -> str:
+    """The (location, product, value) rows of one year and flow of ``source``, not aggregated."""
+    if flow not in ("export", "import"):
+        raise ValueError(flow)
+    return f"""
+SELECT location, product, value FROM {source} WHERE flow = '{flow}' AND year = {int(year)}
+"""
 
-    Rows of a location or product with a zero total are left out (Stata's rule)."""
+
+def rca(source: str, threshold: float, strict: bool = True) -> str:
+    """Balassa RCA and Mcp of one year: (location, product, value, rca, m) from the
+    (location, product, value) rows of ``source``, summed by (location, product).
+
+    Rows of a location or product with a zero total are left out (Stata's rule). The totals
+    are grouped sums joined back on one key each: both engines hash them, where window sums
+    sort the rows, and with the year among the keys DuckDB's join order crossed the location
+    and product totals first (37 ms instead of 27 ms at 226 x 1,222)."""
     op = ">" if strict else ">="
     t = float(threshold)
     return f"""
-WITH totals AS (
-  SELECT year, location, product, value,
-         SUM(value) OVER (PARTITION BY year, location) AS location_total,
-         SUM(value) OVER (PARTITION BY year, product) AS product_total,
-         SUM(value) OVER (PARTITION BY year) AS world_total
-  FROM {source}
+WITH summed AS (
+  SELECT location, product, SUM(value) AS value FROM {source} GROUP BY location, product
+), by_location AS (
+  SELECT location, SUM(value) AS location_total FROM summed GROUP BY location
+), by_product AS (
+  SELECT product, SUM(value) AS product_total FROM summed GROUP BY product
+), world AS (
+  SELECT SUM(value) AS world_total FROM summed
 ), ratios AS (
-  SELECT year, location, product, value,
-         (value / location_total) / (product_total / world_total) AS rca
-  FROM totals
-  WHERE location_total > 0 AND product_total > 0
+  SELECT c.location, c.product, c.value,
+         (c.value / l.location_total) / (p.product_total / w.world_total) AS rca
+  FROM summed c
+  JOIN by_location l ON c.location = l.location
+  JOIN by_product p ON c.product = p.product
+  CROSS JOIN world w
+  WHERE l.location_total > 0 AND p.product_total > 0
 )
-SELECT year, location, product, value, rca,
-       CASE WHEN rca {op} {t!r} THEN 1.0 ELSE 0.0 END AS m
+SELECT location, product, value, rca, CASE WHEN rca {op} {t!r} THEN 1.0 ELSE 0.0 END AS m
 FROM ratios
 """
 

@@ -6,7 +6,11 @@ ECI/PCI, COI/COG); each numeric step is a pure kernel of :mod:`kaifang.methods.c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -110,6 +114,7 @@ def complexity_from_presence(
     rpop: FloatArray | None,
     m: FloatArray,
     options: ComplexityOptions,
+    parallel: bool = False,
 ) -> YearComplexity:
     """Proximity, density, ECI/PCI and COI/COG from presence (Stata's order of steps).
 
@@ -137,26 +142,50 @@ def complexity_from_presence(
         keep_c[no_c] = False
         keep_p[no_p] = False
     sel = np.ix_(keep_c, keep_p)
-    m_k = m_all[sel]
-    rca_k = None if rca is None else rca[sel]
-    rpop_k = None if rpop is None else rpop[sel]
+    # the usual case keeps every row and column: no copies in and out of the kept block
+    whole = bool(keep_c.all() and keep_p.all())
+
+    def kept(a: FloatArray) -> FloatArray:
+        return a if whole else a[sel]
+
+    m_k = kept(m_all)
+    rca_k = None if rca is None else kept(rca)
+    rpop_k = None if rpop is None else kept(rpop)
     conv = cx.CONVENTIONS[options.convention]
-    idx = cx.eci_pci(m_k, conv)
     if options.proximity == "continuous":
         levels = rca_k if rca_k is not None else rpop_k
         if levels is None:
             raise MethodError("continuous proximity needs RCA or RPOP, not a manual Mcp")
-        prox = cx.proximity_continuous(levels)
     else:
         levels = m_k
-        prox = cx.proximity_discrete(m_k, asymmetric=options.proximity == "asymmetric")
-    neighbours = (
-        None if options.knn is None else cx.knn_neighbours(prox, options.knn, options.knn_floor)
-    )
-    dens = cx.density(levels, prox, neighbours=neighbours)
-    coi, cog = cx.complexity_outlook(m_k, dens, prox, idx.kp, idx.sd)
+    # ECI/PCI and proximity are independent, and so are density and COG once they are known:
+    # with ``parallel`` each pair runs on two threads (NumPy and LAPACK release the GIL), each
+    # BLAS call on its own thread count
+    with ThreadPoolExecutor(max_workers=1) if parallel else nullcontext() as pool:
+
+        def start(step: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
+            if pool is None:
+                done = step(*args, **kwargs)
+                return lambda: done
+            return pool.submit(step, *args, **kwargs).result
+
+        indexes = start(cx.eci_pci, m_k, conv)
+        if options.proximity == "continuous":
+            prox = cx.proximity_continuous(levels)
+        else:
+            prox = cx.proximity_discrete(m_k, asymmetric=options.proximity == "asymmetric")
+        neighbours = (
+            None if options.knn is None else cx.knn_neighbours(prox, options.knn, options.knn_floor)
+        )
+        idx: cx.ComplexityIndexes = indexes()
+        densities = start(cx.density, levels, prox, neighbours=neighbours)
+        cog = cx.complexity_outlook_gain(m_k, prox, idx.kp, idx.sd)
+        dens: FloatArray = densities()
+    coi = cx.complexity_outlook_index(m_k, dens, idx.kp)
 
     def cells(a: FloatArray) -> FloatArray:
+        if whole:
+            return a
         out = np.full((n_loc, n_prod), np.nan)
         out[sel] = a
         return out
@@ -176,7 +205,7 @@ def complexity_from_presence(
     else:
         prox_full = np.full((n_prod, n_prod), np.nan)
         prox_full[np.ix_(keep_p, keep_p)] = prox
-    m_out = np.where(keep_c[:, None] & keep_p[None, :], m_all, np.nan)
+    m_out = m_all if whole else np.where(keep_c[:, None] & keep_p[None, :], m_all, np.nan)
     return YearComplexity(
         rca=rca,
         rpop=rpop,
