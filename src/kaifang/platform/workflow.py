@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from kaifang.framework import Framework
 from kaifang.platform import audit, indicator_rules, rules
@@ -117,8 +117,13 @@ def set_period_state(session: Session, actor: Actor, code: str, state: str) -> P
     return period
 
 
-def list_periods(session: Session) -> list[Period]:
-    return list(session.scalars(select(Period).order_by(Period.year.desc(), Period.code)))
+def list_periods(session: Session, with_fields: bool = False) -> list[Period]:
+    """Every period, newest first; ``with_fields`` loads their form fields as well (for use
+    after the transaction)."""
+    query = select(Period).order_by(Period.year.desc(), Period.code)
+    if with_fields:
+        query = query.options(selectinload(Period.fields))
+    return list(session.scalars(query))
 
 
 def get_period(session: Session, code: str) -> Period:

@@ -131,7 +131,7 @@ def periods(request: Request, message: str | None = None) -> Response:
     viewer = need_viewer(request)
     platform = platform_of(request)
     with platform.read(viewer.actor) as session:
-        rows = workflow.list_periods(session)
+        rows = workflow.list_periods(session, with_fields=True)
     return render(request, "periods.html", viewer, "periods", periods=rows, message=message)
 
 
