@@ -244,8 +244,17 @@ def current_values(
         .group_by(ValueVersion.submission_id, ValueVersion.indicator)
         .subquery()
     )
-    rows = session.scalars(
-        select(ValueVersion).join(
+    # plain rows, not ORM objects: a form's values are read on most requests
+    rows = session.execute(
+        select(
+            ValueVersion.submission_id,
+            ValueVersion.indicator,
+            ValueVersion.value,
+            ValueVersion.explanation,
+            ValueVersion.version,
+            ValueVersion.author_id,
+            ValueVersion.created_at,
+        ).join(
             newest,
             and_(
                 ValueVersion.submission_id == newest.c.submission_id,
@@ -255,10 +264,8 @@ def current_values(
         )
     )
     found: dict[int, dict[str, CurrentValue]] = {i: {} for i in submission_ids}
-    for row in rows:
-        found[row.submission_id][row.indicator] = CurrentValue(
-            row.value, row.explanation, row.version, row.author_id, row.created_at
-        )
+    for submission_id, indicator, *current in rows:
+        found[submission_id][indicator] = CurrentValue(*current)
     return found
 
 

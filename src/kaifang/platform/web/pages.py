@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from kaifang.errors import InputError
 from kaifang.platform import accounts, excel, review, saving, workflow
 from kaifang.platform.errors import Invalid, Refused
+from kaifang.platform.forms import period_fields
 from kaifang.platform.models import SUBMISSION_STATES, Submission
 from kaifang.platform.web.render import error_response, lang_of, refusal_text, render
 from kaifang.platform.web.security import (
@@ -249,6 +250,7 @@ def _form_page(
             workflow.current_values(session, [submission.id])[submission.id] if submission else {}
         )
         history = review.reviews_of(session, actor, submission) if submission else []
+        fields = period_fields(session, period)
         specs = workflow.field_specs(session, period)
         if findings is None and values:
             findings = workflow.check_cells(
@@ -275,6 +277,7 @@ def _form_page(
         "periods",
         status=status,
         period=period,
+        fields=fields,
         region=region,
         submission=submission,
         state=state,
