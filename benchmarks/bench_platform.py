@@ -20,7 +20,7 @@ SQLite by default; --backend postgresql uses the PG* environment (run it under p
 connecting as a non-owner role so that row-level security applies.
 
 Run: python benchmarks/bench_platform.py [--backend sqlite|postgresql] [--users 50 --rounds 3]
-     [--workers 2] [--think 0]
+     [--workers 2] [--threads 4] [--think 0]
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def free_port() -> int:
 
 
 def start_server(
-    instance: Path, database: str | None, port: int, workers: int = 1
+    instance: Path, database: str | None, port: int, workers: int = 1, threads: int | None = None
 ) -> subprocess.Popen[bytes]:
     args = [
         sys.executable,
@@ -174,6 +174,8 @@ def start_server(
     ]
     if database:
         args += ["--database", database]
+    if threads is not None:
+        args += ["--threads", str(threads)]
     process = subprocess.Popen(
         args,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
@@ -332,6 +334,12 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=60)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per server process (the server's default)",
+    )
+    parser.add_argument(
         "--think", type=float, default=0.0, help="mean think time (s) between a user's requests"
     )
     args = parser.parse_args()
@@ -340,7 +348,7 @@ def main() -> None:
         instance, app_url, creds = setup(Path(tmp), args.backend, args.users + 1, args.indicators)
         warm_code, warm_token, warm_cookie = creds["fillers"].pop()
         port = free_port()
-        server = start_server(instance, app_url, port, args.workers)
+        server = start_server(instance, app_url, port, args.workers, args.threads)
         origin = f"http://127.0.0.1:{port}"
         rec = Recorder()
         stop = threading.Event()
@@ -385,7 +393,8 @@ def main() -> None:
     base = float(np.percentile(rec.times["baseline: list periods"], 50))
     print(
         f"backend={args.backend} users={args.users} reviewers=5 rounds={args.rounds} "
-        f"indicators={args.indicators} workers={args.workers} think={args.think}s "
+        f"indicators={args.indicators} workers={args.workers} threads={args.threads or 'default'} "
+        f"think={args.think}s "
         f"wall={wall:.1f}s cores={os.cpu_count()} load={os.getloadavg()[0]:.1f}"
     )
     header = ("operation", "n", "p50 ms", "p95 ms", "p99 ms", "errors", "p50/base")

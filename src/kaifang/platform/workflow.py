@@ -264,8 +264,8 @@ def current_values(
         )
     )
     found: dict[int, dict[str, CurrentValue]] = {i: {} for i in submission_ids}
-    for submission_id, indicator, *current in rows:
-        found[submission_id][indicator] = CurrentValue(*current)
+    for submission_id, indicator, value, explanation, version, author_id, at in rows:
+        found[submission_id][indicator] = CurrentValue(value, explanation, version, author_id, at)
     return found
 
 
