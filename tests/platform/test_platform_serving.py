@@ -4,9 +4,11 @@ role, scope or state taking effect on the very next request."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import anyio.to_thread
+import pytest
 from fastapi.testclient import TestClient
 from platform_support import GUIZHOU, LOCAL, PASSWORD, actor, login
 from sqlalchemy import select
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from kaifang.platform import accounts, workflow
 from kaifang.platform.forms import FieldDefinition, form_fields, period_fields
 from kaifang.platform.instance import Platform, init_instance
-from kaifang.platform.models import FormField, User
+from kaifang.platform.models import FormField, User, utcnow
 from kaifang.platform.web import create_app
 from kaifang.platform.web.app import DEFAULT_THREADS
 
@@ -125,3 +127,36 @@ def test_a_users_new_role_scope_or_state_applies_to_the_next_request(platform: P
             accounts.update_user(s, admin, user_id, active=False)
         assert client.get("/api/v1/periods", headers=api).status_code == 401
         assert page.get("/api/v1/periods").status_code == 401
+
+
+def test_the_request_guards_user_lookup_agrees_with_the_orm_one(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = actor(platform, "admin")
+    with platform.tx(admin) as s:
+        user_id = s.scalars(select(User.id).where(User.username == "pref_gy")).one()
+        accounts.update_user(s, admin, user_id, scope=["520200", "520100"])
+        user = s.get_one(User, user_id)
+        token = accounts.create_token(s, user, "t", platform.secret)
+        cookie = accounts.open_session(s, user, platform.secret)
+    with platform.read() as s:
+        by_token = accounts.token_visitor(s, token, platform.secret)
+        by_cookie = accounts.session_visitor(s, cookie.cookie, platform.secret)
+        orm_user = accounts.token_user(s, token, platform.secret)
+        assert orm_user is not None
+        expected = accounts.actor_of(orm_user)
+    assert by_token == accounts.Visitor(expected, "pref_gy", None)
+    assert by_cookie == accounts.Visitor(expected, "pref_gy", cookie.csrf)
+    assert expected.scope == ("520100", "520200")
+    # unknown, expired, revoked: nobody
+    with platform.read() as s:
+        assert accounts.token_visitor(s, token + "x", platform.secret) is None
+        assert accounts.session_visitor(s, cookie.cookie + "x", platform.secret) is None
+    with platform.tx() as s:
+        for api_token in accounts.list_tokens(s, user_id):
+            accounts.revoke_token(s, admin, api_token.id)
+    later = utcnow() + dt.timedelta(hours=accounts.SESSION_HOURS, seconds=1)
+    monkeypatch.setattr(accounts, "utcnow", lambda: later)
+    with platform.read() as s:
+        assert accounts.session_visitor(s, cookie.cookie, platform.secret) is None
+        assert accounts.token_visitor(s, token, platform.secret) is None
