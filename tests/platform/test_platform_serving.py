@@ -160,3 +160,26 @@ def test_the_request_guards_user_lookup_agrees_with_the_orm_one(
     with platform.read() as s:
         assert accounts.session_visitor(s, cookie.cookie, platform.secret) is None
         assert accounts.token_visitor(s, token, platform.secret) is None
+
+
+def test_submission_states_are_those_of_the_submissions_each_user_sees(
+    platform: Platform,
+) -> None:
+    _open_period(platform, "2024", 2024)
+    admin = actor(platform, "admin")
+    with platform.tx(admin) as s:
+        period = workflow.get_period(s, "2024")
+        indicator = period_fields(s, period)[0].indicator
+        for region in ("520100", "520200", "520300"):
+            workflow.save_values(s, admin, period, region, {indicator: 1.0})
+    for username in ("admin", "prov", "pref_gy", "filler_lps", "viewer_gy"):
+        who = actor(platform, username)
+        with platform.read(who) as s:
+            period = workflow.get_period(s, "2024")
+            states = workflow.submission_states(s, who, period)
+            expected = {
+                region: workflow.SubmissionState(region, sub.state, sub.revision, sub.updated_at)
+                for region, sub in workflow.list_submissions(s, who, period).items()
+            }
+        assert states == expected
+        assert len(states) == (3 if username in ("admin", "prov") else 1)

@@ -169,6 +169,25 @@ def list_submissions(session: Session, actor: Actor, period: Period) -> dict[str
     return {s.region_code: s for s in session.scalars(query)}
 
 
+@dataclass(frozen=True)
+class SubmissionState:
+    """Where a region's submission stands (what lists of submissions show)."""
+
+    region_code: str
+    state: str
+    revision: int
+    updated_at: Any
+
+
+def submission_states(session: Session, actor: Actor, period: Period) -> dict[str, SubmissionState]:
+    """The states of the period's submissions the actor sees, by region code: what
+    :func:`list_submissions` finds, as plain rows (read for every overview page)."""
+    query = select(
+        Submission.region_code, Submission.state, Submission.revision, Submission.updated_at
+    ).where(scope_filter(Submission.region_code, actor), Submission.period_id == period.id)
+    return {row[0]: SubmissionState(*row) for row in session.execute(query)}
+
+
 def find_submission(
     session: Session, actor: Actor, period: Period, region: str, lock: bool = False
 ) -> Submission | None:
@@ -302,9 +321,12 @@ def check_cells(
     period: Period,
     region: str,
     cells: Mapping[str, str | float | None],
+    specs: Mapping[str, rules.FieldSpec] | None = None,
 ) -> list[rules.Finding]:
-    """Hard and soft findings of entered cells (for instant validation and before saving)."""
-    specs = field_specs(session, period)
+    """Hard and soft findings of entered cells (for instant validation and before saving);
+    ``specs`` are the period's :func:`field_specs` when the caller has them already."""
+    if specs is None:
+        specs = field_specs(session, period)
     history = value_history(session, actor, region, period.year, list(cells))
     return rules.check_values(specs, cells, period.year, history, period.yoy_threshold)
 

@@ -211,7 +211,7 @@ def period_page(request: Request, code: str) -> Response:
     with platform.read(viewer.actor) as session:
         period = workflow.get_period(session, code)
         regions = workflow.regions_in_scope(session, viewer.actor)
-        submissions = workflow.list_submissions(session, viewer.actor, period)
+        submissions = workflow.submission_states(session, viewer.actor, period)
     return render(
         request,
         "period.html",
@@ -254,7 +254,12 @@ def _form_page(
         specs = workflow.field_specs(session, period)
         if findings is None and values:
             findings = workflow.check_cells(
-                session, actor, period, region_code, {i: v.value for i, v in values.items()}
+                session,
+                actor,
+                period,
+                region_code,
+                {i: v.value for i, v in values.items()},
+                specs,
             )
     state = submission.state if submission else "none"
     editable = actor.can("enter") and period.state == "open" and state in ("none", "draft")
