@@ -193,10 +193,10 @@ def start_server(
     raise SystemExit("the server did not start")
 
 
-def process_cpu(match) -> float:
-    """CPU seconds (user + system) of the processes whose /proc entry satisfies ``match``."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+def processes() -> list[tuple[int, int, str, list[str]]]:
+    """Every process: pid, parent pid, command line and the fields of /proc/PID/stat after the
+    command name (so ``fields[11:15]`` are utime, stime, cutime and cstime in clock ticks)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -206,23 +206,38 @@ def process_cpu(match) -> float:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        if match(int(entry.name), int(fields[1]), cmdline):
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        found.append((int(entry.name), int(fields[1]), cmdline, fields))
+    return found
 
 
 def cpu_counters(server_pid: int, dbname: str | None) -> dict[str, float]:
     """CPU seconds so far of the server (its process and its worker processes), of the
-    PostgreSQL backends serving ``dbname`` and of this client process."""
+    PostgreSQL server holding ``dbname`` and of this client process.
+
+    PostgreSQL: the processes of the postmaster that serves ``dbname`` (backends, writers,
+    autovacuum) and the backends that already ended (their CPU is added to the postmaster's
+    children counters when it reaps them): a connection closed during the run still counts.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
     own = resource.getrusage(resource.RUSAGE_SELF)
+    table = processes()
     counters = {
-        "server": process_cpu(lambda pid, ppid, _cmd: server_pid in (pid, ppid)),
+        "server": sum(
+            int(f[11]) + int(f[12]) for pid, ppid, _, f in table if server_pid in (pid, ppid)
+        )
+        / tick,
         "client": own.ru_utime + own.ru_stime,
     }
     if dbname:
-        counters["postgres"] = process_cpu(
-            lambda _pid, _ppid, cmd: cmd.startswith("postgres:") and f" {dbname} " in cmd
-        )
+        postmasters = {
+            ppid
+            for _, ppid, cmd, _ in table
+            if cmd.startswith("postgres:") and f" {dbname} " in cmd
+        }
+        counters["postgres"] = (
+            sum(int(f[11]) + int(f[12]) for _, ppid, _, f in table if ppid in postmasters)
+            + sum(int(f[13]) + int(f[14]) for pid, _, _, f in table if pid in postmasters)
+        ) / tick
     return counters
 
 
