@@ -96,8 +96,8 @@ _field_cache_lock = threading.Lock()
 
 def period_fields(session: Session, period: Period) -> tuple[FieldDefinition, ...]:
     """The fields of ``period``'s form in form order (read once per process and period)."""
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
     key = (period.id, period.created_at)
     with _field_cache_lock:
         found = _field_cache.get(engine, {}).get(key)
@@ -107,7 +107,7 @@ def period_fields(session: Session, period: Period) -> tuple[FieldDefinition, ..
         select(*_FIELD_COLUMNS).where(FormField.period_id == period.id).order_by(FormField.position)
     )
     found = tuple(FieldDefinition(*row) for row in rows)
-    if found:  # a period always has fields; none means it was not committed
+    if found:  # a period is created with its fields: none found is not kept
         with _field_cache_lock:
             cache = _field_cache.setdefault(engine, {})
             if len(cache) >= _CACHED_PERIODS:
