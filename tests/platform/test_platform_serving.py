@@ -18,7 +18,14 @@ from kaifang.platform.forms import FieldDefinition, form_fields, period_fields
 from kaifang.platform.instance import Platform, init_instance
 from kaifang.platform.models import FormField, User, utcnow
 from kaifang.platform.web import create_app
-from kaifang.platform.web.app import DEFAULT_THREADS
+from kaifang.platform.web.app import (
+    DATABASE_VARIABLE,
+    DEFAULT_THREADS,
+    FOLDER_VARIABLE,
+    HOSTS_VARIABLE,
+    THREADS_VARIABLE,
+    app_from_environment,
+)
 
 
 async def _thread_limit() -> float:
@@ -183,3 +190,19 @@ def test_submission_states_are_those_of_the_submissions_each_user_sees(
             }
         assert states == expected
         assert len(states) == (3 if username in ("admin", "prov") else 1)
+
+
+def test_each_worker_process_takes_its_thread_limit_from_the_environment(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(FOLDER_VARIABLE, str(platform.folder))
+    monkeypatch.setenv(DATABASE_VARIABLE, platform.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv(HOSTS_VARIABLE, "127.0.0.1")
+    monkeypatch.setenv(THREADS_VARIABLE, "5")
+    app = app_from_environment()
+    try:
+        with TestClient(app, base_url=LOCAL) as client:
+            assert client.portal is not None
+            assert client.portal.call(_thread_limit) == 5
+    finally:
+        app.state.platform.close()
