@@ -20,7 +20,7 @@ SQLite by default; --backend postgresql uses the PG* environment (run it under p
 connecting as a non-owner role so that row-level security applies.
 
 Run: python benchmarks/bench_platform.py [--backend sqlite|postgresql] [--users 50 --rounds 3]
-     [--workers 2] [--think 0]
+     [--workers 2] [--threads 4] [--think 0]
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def free_port() -> int:
 
 
 def start_server(
-    instance: Path, database: str | None, port: int, workers: int = 1
+    instance: Path, database: str | None, port: int, workers: int = 1, threads: int | None = None
 ) -> subprocess.Popen[bytes]:
     args = [
         sys.executable,
@@ -174,6 +174,8 @@ def start_server(
     ]
     if database:
         args += ["--database", database]
+    if threads is not None:
+        args += ["--threads", str(threads)]
     process = subprocess.Popen(
         args,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
@@ -191,10 +193,10 @@ def start_server(
     raise SystemExit("the server did not start")
 
 
-def process_cpu(match) -> float:
-    """CPU seconds (user + system) of the processes whose /proc entry satisfies ``match``."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+def processes() -> list[tuple[int, int, str, list[str]]]:
+    """Every process: pid, parent pid, command line and the fields of /proc/PID/stat after the
+    command name (so ``fields[11:15]`` are utime, stime, cutime and cstime in clock ticks)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -204,23 +206,38 @@ def process_cpu(match) -> float:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        if match(int(entry.name), int(fields[1]), cmdline):
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        found.append((int(entry.name), int(fields[1]), cmdline, fields))
+    return found
 
 
 def cpu_counters(server_pid: int, dbname: str | None) -> dict[str, float]:
     """CPU seconds so far of the server (its process and its worker processes), of the
-    PostgreSQL backends serving ``dbname`` and of this client process."""
+    PostgreSQL server holding ``dbname`` and of this client process.
+
+    PostgreSQL: the processes of the postmaster that serves ``dbname`` (backends, writers,
+    autovacuum) and the backends that already ended (their CPU is added to the postmaster's
+    children counters when it reaps them): a connection closed during the run still counts.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
     own = resource.getrusage(resource.RUSAGE_SELF)
+    table = processes()
     counters = {
-        "server": process_cpu(lambda pid, ppid, _cmd: server_pid in (pid, ppid)),
+        "server": sum(
+            int(f[11]) + int(f[12]) for pid, ppid, _, f in table if server_pid in (pid, ppid)
+        )
+        / tick,
         "client": own.ru_utime + own.ru_stime,
     }
     if dbname:
-        counters["postgres"] = process_cpu(
-            lambda _pid, _ppid, cmd: cmd.startswith("postgres:") and f" {dbname} " in cmd
-        )
+        postmasters = {
+            ppid
+            for _, ppid, cmd, _ in table
+            if cmd.startswith("postgres:") and f" {dbname} " in cmd
+        }
+        counters["postgres"] = (
+            sum(int(f[11]) + int(f[12]) for _, ppid, _, f in table if ppid in postmasters)
+            + sum(int(f[13]) + int(f[14]) for pid, _, _, f in table if pid in postmasters)
+        ) / tick
     return counters
 
 
@@ -332,6 +349,12 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=60)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per server process (the server's default)",
+    )
+    parser.add_argument(
         "--think", type=float, default=0.0, help="mean think time (s) between a user's requests"
     )
     args = parser.parse_args()
@@ -340,7 +363,7 @@ def main() -> None:
         instance, app_url, creds = setup(Path(tmp), args.backend, args.users + 1, args.indicators)
         warm_code, warm_token, warm_cookie = creds["fillers"].pop()
         port = free_port()
-        server = start_server(instance, app_url, port, args.workers)
+        server = start_server(instance, app_url, port, args.workers, args.threads)
         origin = f"http://127.0.0.1:{port}"
         rec = Recorder()
         stop = threading.Event()
@@ -385,7 +408,8 @@ def main() -> None:
     base = float(np.percentile(rec.times["baseline: list periods"], 50))
     print(
         f"backend={args.backend} users={args.users} reviewers=5 rounds={args.rounds} "
-        f"indicators={args.indicators} workers={args.workers} think={args.think}s "
+        f"indicators={args.indicators} workers={args.workers} threads={args.threads or 'default'} "
+        f"think={args.think}s "
         f"wall={wall:.1f}s cores={os.cpu_count()} load={os.getloadavg()[0]:.1f}"
     )
     header = ("operation", "n", "p50 ms", "p95 ms", "p99 ms", "errors", "p50/base")

@@ -120,6 +120,15 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Server processes (one per core is a good start).")
     ] = 1,
+    threads: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Threads per server process for requests that use the database (a few keep "
+            "writers from waiting behind readers for Python's global lock).",
+        ),
+    ] = 4,
     allowed_host: Annotated[
         list[str] | None,
         typer.Option(
@@ -151,15 +160,23 @@ def serve(
     )
     limits = default_limits(host, allowed_host or ())
     if workers == 1:
-        uvicorn.run(create_app(platform, limits), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(platform, limits, threads), host=host, port=port, log_level="warning"
+        )
         return
     platform.close()
     import os
 
-    from kaifang.platform.web.app import DATABASE_VARIABLE, FOLDER_VARIABLE, HOSTS_VARIABLE
+    from kaifang.platform.web.app import (
+        DATABASE_VARIABLE,
+        FOLDER_VARIABLE,
+        HOSTS_VARIABLE,
+        THREADS_VARIABLE,
+    )
 
     os.environ[FOLDER_VARIABLE] = str(folder.resolve())
     os.environ[HOSTS_VARIABLE] = "\n".join(sorted(limits.allowed_hosts))
+    os.environ[THREADS_VARIABLE] = str(threads)
     if database:
         os.environ[DATABASE_VARIABLE] = database
     uvicorn.run(

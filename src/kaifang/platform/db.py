@@ -127,7 +127,7 @@ def make_engine(target: str | Path, *, immediate: bool = True, **options: Any) -
     """
     url = database_url(target)
     if url.startswith("sqlite"):
-        # as many connections as the server has threads (40), so that none waits for one
+        # more connections than a server process has threads, so that none waits for one
         options.setdefault("pool_size", 40)
         options.setdefault("max_overflow", 10)
         engine = create_engine(

@@ -4,9 +4,16 @@ entered), with its pillar, bilingual name, unit and hard range."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import threading
+import weakref
+from dataclasses import dataclass, fields
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from kaifang.framework import Framework
+from kaifang.platform.models import FormField, Period
 from kaifang.platform.rules import FieldSpec, default_range
 
 
@@ -72,3 +79,38 @@ def form_fields(framework: Framework) -> list[FieldDefinition]:
             )
         )
     return fields
+
+
+# A period's form fields are written once, with the period, and never change: each server
+# process keeps them after their first read (per engine, so that two databases in one process
+# never mix), instead of loading 60 rows as ORM objects on every request. The key holds the
+# period's creation time besides its id, so that an id a rolled-back period had and a later one
+# reuses (SQLite) never finds the other's fields.
+_CACHED_PERIODS = 256
+_FIELD_COLUMNS = [getattr(FormField, f.name) for f in fields(FieldDefinition)]
+_field_cache: weakref.WeakKeyDictionary[
+    Engine, dict[tuple[int, dt.datetime | None], tuple[FieldDefinition, ...]]
+] = weakref.WeakKeyDictionary()
+_field_cache_lock = threading.Lock()
+
+
+def period_fields(session: Session, period: Period) -> tuple[FieldDefinition, ...]:
+    """The fields of ``period``'s form in form order (read once per process and period)."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    key = (period.id, period.created_at)
+    with _field_cache_lock:
+        found = _field_cache.get(engine, {}).get(key)
+    if found is not None:
+        return found
+    rows = session.execute(
+        select(*_FIELD_COLUMNS).where(FormField.period_id == period.id).order_by(FormField.position)
+    )
+    found = tuple(FieldDefinition(*row) for row in rows)
+    if found:  # a period is created with its fields: none found is not kept
+        with _field_cache_lock:
+            cache = _field_cache.setdefault(engine, {})
+            if len(cache) >= _CACHED_PERIODS:
+                cache.clear()
+            cache[key] = found
+    return found

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Invalid, Refused
+from kaifang.platform.forms import period_fields
 from kaifang.platform.models import Period, utcnow
 from kaifang.platform.rule_models import IndicatorRule
 from kaifang.platform.rules import Finding
@@ -153,7 +154,8 @@ def effective_rules(
 
 def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
     """The :class:`~kaifang.platform.rules.FieldSpec` of every field of the period's form."""
-    effective = effective_rules(session, period.fields, period)
+    form = period_fields(session, period)
+    effective = effective_rules(session, form, period)
     return {
         f.indicator: rules.FieldSpec(
             f.indicator,
@@ -165,7 +167,7 @@ def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
             f.name_zh,
             f.name_en,
         )
-        for f in period.fields
+        for f in form
     }
 
 

@@ -113,8 +113,10 @@ class Period(Base):
     yoy_threshold: Mapped[float] = mapped_column(Float, default=0.5)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # loaded when used, not with every period: most requests need the period's state only, and
+    # a submission loads its period with it
     fields: Mapped[list[FormField]] = relationship(
-        back_populates="period", order_by="FormField.position", lazy="selectin"
+        back_populates="period", order_by="FormField.position"
     )
 
 

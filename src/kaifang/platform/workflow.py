@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from kaifang.framework import Framework
 from kaifang.platform import audit, indicator_rules, rules
@@ -117,8 +117,13 @@ def set_period_state(session: Session, actor: Actor, code: str, state: str) -> P
     return period
 
 
-def list_periods(session: Session) -> list[Period]:
-    return list(session.scalars(select(Period).order_by(Period.year.desc(), Period.code)))
+def list_periods(session: Session, with_fields: bool = False) -> list[Period]:
+    """Every period, newest first; ``with_fields`` loads their form fields as well (for use
+    after the transaction)."""
+    query = select(Period).order_by(Period.year.desc(), Period.code)
+    if with_fields:
+        query = query.options(selectinload(Period.fields))
+    return list(session.scalars(query))
 
 
 def get_period(session: Session, code: str) -> Period:
@@ -162,6 +167,25 @@ def list_submissions(session: Session, actor: Actor, period: Period) -> dict[str
     """The period's submissions the actor sees, by region code."""
     query = submissions_query(actor).where(Submission.period_id == period.id)
     return {s.region_code: s for s in session.scalars(query)}
+
+
+@dataclass(frozen=True)
+class SubmissionState:
+    """Where a region's submission stands (what lists of submissions show)."""
+
+    region_code: str
+    state: str
+    revision: int
+    updated_at: Any
+
+
+def submission_states(session: Session, actor: Actor, period: Period) -> dict[str, SubmissionState]:
+    """The states of the period's submissions the actor sees, by region code: what
+    :func:`list_submissions` finds, as plain rows (read for every overview page)."""
+    query = select(
+        Submission.region_code, Submission.state, Submission.revision, Submission.updated_at
+    ).where(scope_filter(Submission.region_code, actor), Submission.period_id == period.id)
+    return {row[0]: SubmissionState(*row) for row in session.execute(query)}
 
 
 def find_submission(
@@ -239,8 +263,17 @@ def current_values(
         .group_by(ValueVersion.submission_id, ValueVersion.indicator)
         .subquery()
     )
-    rows = session.scalars(
-        select(ValueVersion).join(
+    # plain rows, not ORM objects: a form's values are read on most requests
+    rows = session.execute(
+        select(
+            ValueVersion.submission_id,
+            ValueVersion.indicator,
+            ValueVersion.value,
+            ValueVersion.explanation,
+            ValueVersion.version,
+            ValueVersion.author_id,
+            ValueVersion.created_at,
+        ).join(
             newest,
             and_(
                 ValueVersion.submission_id == newest.c.submission_id,
@@ -250,10 +283,8 @@ def current_values(
         )
     )
     found: dict[int, dict[str, CurrentValue]] = {i: {} for i in submission_ids}
-    for row in rows:
-        found[row.submission_id][row.indicator] = CurrentValue(
-            row.value, row.explanation, row.version, row.author_id, row.created_at
-        )
+    for submission_id, indicator, value, explanation, version, author_id, at in rows:
+        found[submission_id][indicator] = CurrentValue(value, explanation, version, author_id, at)
     return found
 
 
@@ -290,9 +321,12 @@ def check_cells(
     period: Period,
     region: str,
     cells: Mapping[str, str | float | None],
+    specs: Mapping[str, rules.FieldSpec] | None = None,
 ) -> list[rules.Finding]:
-    """Hard and soft findings of entered cells (for instant validation and before saving)."""
-    specs = field_specs(session, period)
+    """Hard and soft findings of entered cells (for instant validation and before saving);
+    ``specs`` are the period's :func:`field_specs` when the caller has them already."""
+    if specs is None:
+        specs = field_specs(session, period)
     history = value_history(session, actor, region, period.year, list(cells))
     return rules.check_values(specs, cells, period.year, history, period.yoy_threshold)
 

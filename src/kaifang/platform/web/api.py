@@ -107,7 +107,7 @@ def submissions(request: Request, code: str) -> list[dict[str, Any]]:
     viewer = _viewer(request, None, False)
     with platform_of(request).read(viewer.actor) as session:
         period = workflow.get_period(session, code)
-        found = workflow.list_submissions(session, viewer.actor, period)
+        found = workflow.submission_states(session, viewer.actor, period)
         return [
             {"region": r, "state": s.state, "revision": s.revision}
             for r, s in sorted(found.items())

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from kaifang.errors import InputError
 from kaifang.platform import accounts, excel, review, saving, workflow
 from kaifang.platform.errors import Invalid, Refused
+from kaifang.platform.forms import period_fields
 from kaifang.platform.models import SUBMISSION_STATES, Submission
 from kaifang.platform.web.render import error_response, lang_of, refusal_text, render
 from kaifang.platform.web.security import (
@@ -131,7 +132,7 @@ def periods(request: Request, message: str | None = None) -> Response:
     viewer = need_viewer(request)
     platform = platform_of(request)
     with platform.read(viewer.actor) as session:
-        rows = workflow.list_periods(session)
+        rows = workflow.list_periods(session, with_fields=True)
     return render(request, "periods.html", viewer, "periods", periods=rows, message=message)
 
 
@@ -210,7 +211,7 @@ def period_page(request: Request, code: str) -> Response:
     with platform.read(viewer.actor) as session:
         period = workflow.get_period(session, code)
         regions = workflow.regions_in_scope(session, viewer.actor)
-        submissions = workflow.list_submissions(session, viewer.actor, period)
+        submissions = workflow.submission_states(session, viewer.actor, period)
     return render(
         request,
         "period.html",
@@ -249,10 +250,16 @@ def _form_page(
             workflow.current_values(session, [submission.id])[submission.id] if submission else {}
         )
         history = review.reviews_of(session, actor, submission) if submission else []
+        fields = period_fields(session, period)
         specs = workflow.field_specs(session, period)
         if findings is None and values:
             findings = workflow.check_cells(
-                session, actor, period, region_code, {i: v.value for i, v in values.items()}
+                session,
+                actor,
+                period,
+                region_code,
+                {i: v.value for i, v in values.items()},
+                specs,
             )
     state = submission.state if submission else "none"
     editable = actor.can("enter") and period.state == "open" and state in ("none", "draft")
@@ -275,6 +282,7 @@ def _form_page(
         "periods",
         status=status,
         period=period,
+        fields=fields,
         region=region,
         submission=submission,
         state=state,

@@ -17,6 +17,8 @@ from kaifang.platform.web.security import Viewer, platform_of
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.undefined = StrictUndefined  # a missing variable is an error, never blank text
+# the templates are package files: compiled once, not checked for changes on every page
+TEMPLATES.env.auto_reload = False
 
 
 def lang_of(request: Request) -> str:

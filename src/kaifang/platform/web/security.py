@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
 
 from kaifang.platform import accounts
-from kaifang.platform.access import Actor
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import User
 from kaifang.webguard import GuardProfile
@@ -37,13 +35,9 @@ PLATFORM_GUARD = GuardProfile(
 )
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """The logged-in user of a request."""
-
-    actor: Actor
-    display_name: str
-    csrf: str | None  # None for API-token requests (no cookie, no CSRF)
+# the logged-in user of a request: actor, display name and the session's CSRF token (None for
+# API-token requests, which carry no cookie and need no CSRF token)
+Viewer = accounts.Visitor
 
 
 def platform_of(request: Request) -> Platform:
@@ -56,7 +50,9 @@ def client_of(request: Request) -> str:
 
 
 def viewer_of(request: Request) -> Viewer | None:
-    """The user of a session cookie or a bearer token, or None."""
+    """The user of a session cookie or a bearer token, or None. Read from the database on
+    every request (one query), so that a revoked session or token, a disabled user and a
+    changed role or scope apply to the very next request, in every server process."""
     platform = platform_of(request)
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
@@ -64,19 +60,14 @@ def viewer_of(request: Request) -> Viewer | None:
         if not token or len(token) > 200:
             return None
         with platform.read() as session:
-            user = accounts.token_user(session, token, platform.secret)
-            return (
-                None if user is None else Viewer(accounts.actor_of(user), user.display_name, None)
-            )
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie or len(cookie) > 200:
-        return None
-    with platform.read() as session:
-        found = accounts.session_user(session, cookie, platform.secret)
-        if found is None:
+            found = accounts.token_visitor(session, token, platform.secret)
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie or len(cookie) > 200:
             return None
-        user, csrf = found
-        return Viewer(accounts.actor_of(user), user.display_name, csrf)
+        with platform.read() as session:
+            found = accounts.session_visitor(session, cookie, platform.secret)
+    return found
 
 
 def csrf_ok(viewer: Viewer, sent: str | None) -> bool:
