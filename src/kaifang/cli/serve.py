@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import socket
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -164,13 +164,9 @@ def serve(
     except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
-    try:
-        sock = bind_listening_socket(host, port)
-    except OSError as exc:
-        fail(KaifangError(_bind_failure(host, port, exc, zh)), lang)
+    sock = _listening(host, port, lang)
+    if sock is None:
         return
-    import uvicorn
-
     limits = ServerLimits.for_host(host, allowed_host or (), max_body)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/?lang={lang}"
@@ -190,12 +186,7 @@ def serve(
             else f"New results are looked for every {refresh:g} s and shown when found.",
             highlight=False,
         )
-    app = create_app(dashboard, limits, refresh if refresh > 0 else None)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
+    _run(create_app(dashboard, limits, refresh if refresh > 0 else None), sock)
 
 
 def _serve_trade_only(
@@ -219,20 +210,32 @@ def _serve_trade_only(
     except (KaifangError, OSError) as exc:
         fail(exc, lang)
         return
-    try:
-        sock = bind_listening_socket(host, port)
-    except OSError as exc:
-        fail(KaifangError(_bind_failure(host, port, exc, zh)), lang)
+    sock = _listening(host, port, lang)
+    if sock is None:
         return
-    import uvicorn
-
     limits = ServerLimits.for_host(host, allowed_host or (), max_body)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/trade?lang={lang}"
     console.print(("贸易页面地址 " if zh else "Trade pages at ") + f"[bold]{esc(url)}[/bold]")
     if view.simulated:
         console.print("[bold red]模拟数据 SIMULATED DATA[/bold red]")
-    server = uvicorn.Server(uvicorn.Config(create_trade_app(view, limits), log_level="warning"))
+    _run(create_trade_app(view, limits), sock)
+
+
+def _listening(host: str, port: int, lang: str) -> socket.socket | None:
+    """The server's socket, bound and listening; None (the error printed) when it cannot be."""
+    try:
+        return bind_listening_socket(host, port)
+    except OSError as exc:
+        fail(KaifangError(_bind_failure(host, port, exc, lang == "zh")), lang)
+        return None
+
+
+def _run(asgi_app: Any, sock: socket.socket) -> None:
+    """Serve ``asgi_app`` on ``sock`` until stopped; the socket is closed afterwards."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(asgi_app, log_level="warning"))
     try:
         server.run(sockets=[sock])
     finally:
