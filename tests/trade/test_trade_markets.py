@@ -61,6 +61,11 @@ def _shares(table: pd.DataFrame, flow: str, location: str) -> dict[str, tuple[fl
     return {str(r.partner): (float(r.value), float(r.share)) for r in rows.itertuples()}
 
 
+def _flat(shares: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """partner -> (value, share) as one flat mapping, the form pytest.approx compares."""
+    return {f"{p} {k}": x for p, pair in shares.items() for k, x in zip("vs", pair, strict=True)}
+
+
 def test_reported_imports_give_import_markets(tmp_path: Path) -> None:
     res = run_trade(_long(tmp_path))
     shares = res.partner_shares
@@ -69,11 +74,11 @@ def test_reported_imports_give_import_markets(tmp_path: Path) -> None:
     # the export rows come first, largest share first, as before the import side existed
     assert shares["flow"].tolist() == ["export"] * 3 + ["import"] * 2
     assert shares["partner"].tolist()[:3] == ["usa", "jpn", "vnm"]
-    assert _shares(shares, "export", "gz") == pytest.approx(
-        {"usa": (60.0, 0.6), "jpn": (30.0, 0.3), "vnm": (10.0, 0.1)}
+    assert _flat(_shares(shares, "export", "gz")) == pytest.approx(
+        _flat({"usa": (60.0, 0.6), "jpn": (30.0, 0.3), "vnm": (10.0, 0.1)})
     )
-    assert _shares(shares, "import", "gz") == pytest.approx(
-        {"kor": (50.0, 0.5), "deu": (50.0, 0.5)}
+    assert _flat(_shares(shares, "import", "gz")) == pytest.approx(
+        _flat({"kor": (50.0, 0.5), "deu": (50.0, 0.5)})
     )
     partners = res.partners
     assert partners is not None
@@ -114,8 +119,8 @@ def test_written_folder_keeps_export_rows_in_the_old_files(tmp_path: Path) -> No
     assert shares.groupby("location")["share"].sum().tolist() == pytest.approx([1.0])
     imports = pd.read_csv(both / "out" / "import_partner_shares.csv")
     assert list(imports.columns) == list(shares.columns)
-    assert _shares(imports, "import", "gz") == pytest.approx(
-        {"kor": (50.0, 0.5), "deu": (50.0, 0.5)}
+    assert _flat(_shares(imports, "import", "gz")) == pytest.approx(
+        _flat({"kor": (50.0, 0.5), "deu": (50.0, 0.5)})
     )
     summary = pd.read_csv(both / "out" / "import_partners.csv")
     assert summary[["flow", "partners", "partners_above_floor"]].values.tolist() == [
@@ -192,11 +197,17 @@ def test_baci_imports_are_mirrored_exports(tmp_path: Path) -> None:
         for loc in ("AAA", "BBB", "CCC")
         for flow in ("export", "import")
     }
-    assert got[("AAA", "export")] == pytest.approx({"BBB": (30, 0.75), "CCC": (10, 0.25)})
+    assert _flat(got[("AAA", "export")]) == pytest.approx(
+        _flat({"BBB": (30, 0.75), "CCC": (10, 0.25)})
+    )
     # A imports what B and C export to it: 20 and 60 of 80
-    assert got[("AAA", "import")] == pytest.approx({"BBB": (20, 0.25), "CCC": (60, 0.75)})
-    assert got[("BBB", "import")] == pytest.approx({"AAA": (30, 0.6), "CCC": (20, 0.4)})
-    assert got[("CCC", "import")] == pytest.approx({"AAA": (10, 1.0)})
+    assert _flat(got[("AAA", "import")]) == pytest.approx(
+        _flat({"BBB": (20, 0.25), "CCC": (60, 0.75)})
+    )
+    assert _flat(got[("BBB", "import")]) == pytest.approx(
+        _flat({"AAA": (30, 0.6), "CCC": (20, 0.4)})
+    )
+    assert _flat(got[("CCC", "import")]) == pytest.approx(_flat({"AAA": (10, 1.0)}))
     partners = res.partners
     assert partners is not None
     a_imp = partners[(partners["location"] == "AAA") & (partners["flow"] == "import")].iloc[0]
