@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -105,7 +106,7 @@ def pg_urls() -> tuple[str, str]:
 
 def setup(
     folder: Path, backend: str, n_regions: int, n_indicators: int
-) -> tuple[Path, str | None, dict]:
+) -> tuple[Path, str | None, dict[str, list[tuple[str, str, str]]]]:
     fw, units = make_inputs(folder, n_regions, n_indicators)
     owner = app_url = None
     if backend == "postgresql":
@@ -342,7 +343,9 @@ class Recorder:
         self.what: dict[str, int] = {}  # what went wrong: status code or exception, counted
         self.lock = threading.Lock()
 
-    def call(self, name: str, fn, ok=(200,)) -> Response | None:
+    def call(
+        self, name: str, fn: Callable[[], Response], ok: tuple[int, ...] = (200,)
+    ) -> Response | None:
         start = time.perf_counter()
         try:
             response = fn()
