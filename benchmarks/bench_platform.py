@@ -19,6 +19,9 @@ request, and the mean latency those costs alone allow on this machine's cores.
 SQLite by default; --backend postgresql uses the PG* environment (run it under pg_virtualenv),
 connecting as a non-owner role so that row-level security applies.
 
+The users are light HTTP/1.1 clients (``http.client``, one keep-alive connection each, as a
+browser keeps one), so that the load client takes little of the cores it shares with the server.
+
 Run: python benchmarks/bench_platform.py [--backend sqlite|postgresql] [--users 50 --rounds 3]
      [--workers 2] [--threads 4] [--think 0]
 """
@@ -298,7 +301,8 @@ class Browser:
         sent = {**(headers or {})}
         body = None
         if json_body is not None:
-            body = json.dumps(json_body).encode()
+            # compact, as httpx and browsers' JSON.stringify send it
+            body = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode()
             sent["Content-Type"] = "application/json"
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
