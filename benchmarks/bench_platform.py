@@ -19,6 +19,9 @@ request, and the mean latency those costs alone allow on this machine's cores.
 SQLite by default; --backend postgresql uses the PG* environment (run it under pg_virtualenv),
 connecting as a non-owner role so that row-level security applies.
 
+The users are light HTTP/1.1 clients (``http.client``, one keep-alive connection each, as a
+browser keeps one), so that the load client takes little of the cores it shares with the server.
+
 Run: python benchmarks/bench_platform.py [--backend sqlite|postgresql] [--users 50 --rounds 3]
      [--workers 2] [--threads 4] [--think 0]
 """
@@ -26,6 +29,9 @@ Run: python benchmarks/bench_platform.py [--backend sqlite|postgresql] [--users 
 from __future__ import annotations
 
 import argparse
+import http.client
+import http.cookies
+import json
 import os
 import random
 import resource
@@ -35,9 +41,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx2 as httpx
 import numpy as np
 import yaml
 
@@ -103,7 +109,7 @@ def pg_urls() -> tuple[str, str]:
 
 def setup(
     folder: Path, backend: str, n_regions: int, n_indicators: int
-) -> tuple[Path, str | None, dict]:
+) -> tuple[Path, str | None, dict[str, list[tuple[str, str, str]]]]:
     fw, units = make_inputs(folder, n_regions, n_indicators)
     owner = app_url = None
     if backend == "postgresql":
@@ -241,6 +247,99 @@ def cpu_counters(server_pid: int, dbname: str | None) -> dict[str, float]:
     return counters
 
 
+class Response:
+    """What a request got back: its status code and its body (read whole, as a browser does)."""
+
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code = status_code
+        self.content = content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+
+class Browser:
+    """One user's HTTP/1.1 client: a single persistent (keep-alive) connection, as a browser
+    keeps one per site, and the cookies the server set.
+
+    ``http.client`` rather than a full client library: the load client shares the server's
+    cores here, and a lighter client leaves more of them to the server (on a real deployment
+    the users' requests come from their own machines). Every request still goes over loopback
+    to the real server process and every response is read whole; nothing is cached. A request
+    on a kept connection that the server had already closed (its keep-alive timeout, after a
+    long think) is sent once more on a new connection, as browsers do; nothing else is retried.
+    """
+
+    def __init__(self, origin: str, cookies: dict[str, str], timeout: float = 60) -> None:
+        scheme, _, hostport = origin.partition("://")
+        if scheme != "http":
+            raise ValueError(f"only http:// origins, not {origin!r}")
+        host, _, port = hostport.partition(":")
+        self.host, self.port, self.timeout = host, int(port or 80), timeout
+        self.cookies = dict(cookies)
+        self.conn: http.client.HTTPConnection | None = None
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        json_body: object = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        sent = {**(headers or {})}
+        body = None
+        if json_body is not None:
+            # compact, as httpx and browsers' JSON.stringify send it
+            body = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode()
+            sent["Content-Type"] = "application/json"
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (1, 2):
+            reused = self.conn is not None
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            try:
+                self.conn.request(method, path, body=body, headers=sent)
+                answer = self.conn.getresponse()
+                content = answer.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.close()
+                if reused and attempt == 1:
+                    continue  # the server closed the idle connection before this request
+                raise
+            except BaseException:
+                self.close()
+                raise
+            for header in answer.msg.get_all("Set-Cookie") or []:
+                for name, morsel in http.cookies.SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            if answer.will_close:
+                self.close()
+            return Response(answer.status, content)
+        raise AssertionError("unreachable")
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, json: object, headers: dict[str, str] | None = None) -> Response:
+        return self.request("POST", path, json_body=json, headers=headers)
+
+    def put(self, path: str, json: object, headers: dict[str, str] | None = None) -> Response:
+        return self.request("PUT", path, json_body=json, headers=headers)
+
+
 class Recorder:
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = {}
@@ -248,13 +347,15 @@ class Recorder:
         self.what: dict[str, int] = {}  # what went wrong: status code or exception, counted
         self.lock = threading.Lock()
 
-    def call(self, name: str, fn, ok=(200,)) -> httpx.Response | None:
+    def call(
+        self, name: str, fn: Callable[[], Response], ok: tuple[int, ...] = (200,)
+    ) -> Response | None:
         start = time.perf_counter()
         try:
             response = fn()
             failed = response.status_code not in ok
             what = f"{name}: HTTP {response.status_code} {response.text[:80]!r}"
-        except httpx.HTTPError as exc:
+        except (OSError, http.client.HTTPException) as exc:
             response, failed = None, True
             what = f"{name}: {type(exc).__name__} {str(exc)[:80]}"
         elapsed = time.perf_counter() - start
@@ -285,7 +386,7 @@ def filler(
 ) -> None:
     rng = random.Random(seed)
     auth = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=origin, timeout=60, cookies={"kaifang_session": cookie}) as client:
+    with Browser(origin, {"kaifang_session": cookie}) as client:
         for _round in range(rounds):
             pause(rng, think)
             rec.call("entry page", lambda: client.get(f"/periods/2024/{code}"))
@@ -328,7 +429,7 @@ def reviewer(
 ) -> None:
     rng = random.Random(seed)
     auth = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=origin, timeout=60, cookies={"kaifang_session": cookie}) as client:
+    with Browser(origin, {"kaifang_session": cookie}) as client:
         while not stop.is_set():
             rec.call("review: period page", lambda: client.get("/periods/2024"))
             pause(rng, think)
