@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kaifang.errors import MethodError
+from kaifang.methods import complexity as cx
 
 FloatArray = NDArray[np.float64]
 
@@ -104,21 +105,14 @@ def region_presence(
     if presence not in ("rca", "rpop", "both"):
         raise MethodError(f"region_presence: presence {presence!r} is rca, rpop or both")
     r = np.asarray(rca, dtype=np.float64)
-
-    def above(values: FloatArray, t: float) -> NDArray[np.bool_]:
-        with np.errstate(invalid="ignore"):
-            return values > t if strict else values >= t
-
     if presence == "rca":
-        test = above(r, threshold)
-    else:
-        if rpop is None:
-            raise MethodError(f"region_presence: presence {presence!r} needs RPOP")
-        p = np.asarray(rpop, dtype=np.float64)
-        if p.shape != r.shape:
-            raise MethodError("region_presence: RCA and RPOP of one shape are needed")
-        test = above(p, rpop_threshold)
-        if presence == "both":
-            test = test | above(r, threshold)
-    out: FloatArray = test.astype(np.float64)
-    return out
+        return cx.presence(r, threshold, strict)
+    if rpop is None:
+        raise MethodError(f"region_presence: presence {presence!r} needs RPOP")
+    p = np.asarray(rpop, dtype=np.float64)
+    if p.shape != r.shape:
+        raise MethodError("region_presence: RCA and RPOP of one shape are needed")
+    m = cx.presence(p, rpop_threshold, strict)
+    if presence == "both":
+        m = np.maximum(m, cx.presence(r, threshold, strict))
+    return m
