@@ -262,17 +262,6 @@ def _aware(at: dt.datetime) -> dt.datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
 
 
-def session_user(session: Session, cookie: str, secret: str) -> tuple[User, str] | None:
-    """The active user and CSRF token of a session cookie, or ``None``."""
-    row = session.get(WebSession, keyed_hash(secret, cookie))
-    if row is None or _aware(row.expires_at) < utcnow():
-        return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        return None
-    return user, row.csrf
-
-
 def close_session(session: Session, cookie: str, secret: str) -> None:
     session.execute(delete(WebSession).where(WebSession.id_hash == keyed_hash(secret, cookie)))
 
@@ -327,18 +316,6 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
     return row
 
 
-def token_user(session: Session, token: str, secret: str) -> User | None:
-    row = session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == keyed_hash(secret, token), ApiToken.revoked.is_(False)
-        )
-    )
-    if row is None:
-        return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
-
-
 @dataclass(frozen=True)
 class Visitor:
     """The active user a request's session or token belongs to, as its guard needs it."""
@@ -359,8 +336,8 @@ def _visitor(rows: Sequence[Any], csrf: str | None) -> Visitor:
 
 
 def session_visitor(session: Session, cookie: str, secret: str) -> Visitor | None:
-    """The active user and CSRF token of an unexpired session cookie, or ``None``: what
-    :func:`session_user` finds, read in one query as plain rows (it runs on every request)."""
+    """The active user and CSRF token of an unexpired session cookie, or ``None``, read in one
+    query as plain rows (it runs on every request)."""
     rows = session.execute(
         select(*_VISITOR_COLUMNS, WebSession.csrf, WebSession.expires_at)
         .join(User, User.id == WebSession.user_id)
@@ -373,8 +350,8 @@ def session_visitor(session: Session, cookie: str, secret: str) -> Visitor | Non
 
 
 def token_visitor(session: Session, token: str, secret: str) -> Visitor | None:
-    """The active user of an unrevoked API token, or ``None``: what :func:`token_user` finds,
-    read in one query as plain rows (it runs on every API request)."""
+    """The active user of an unrevoked API token, or ``None``, read in one query as plain rows
+    (it runs on every API request)."""
     rows = session.execute(
         select(*_VISITOR_COLUMNS)
         .select_from(ApiToken)
