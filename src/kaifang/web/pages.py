@@ -48,16 +48,13 @@ def _dash(request: Request) -> Dashboard:
     return dashboard_of(request)
 
 
-def _render(request: Request, template: str, lang: str, page: str, **context: Any) -> HTMLResponse:
-    dash = _dash(request)
-    meta = views.meta(dash)
+def page_frame(request: Request, lang: str, page: str) -> dict[str, Any]:
+    """What every page's frame needs whatever it serves: the language and its switch link,
+    translations, links and download links."""
     other = "en" if lang == "zh" else "zh"
 
     def tr(key: str, **values: object) -> str:
         return messages.t(key, lang, **values)
-
-    def fw_name(node: str) -> str:
-        return dash.base.framework.name(node, lang)
 
     def href(path: str) -> str:
         return f"{path}?lang={lang}"
@@ -68,22 +65,34 @@ def _render(request: Request, template: str, lang: str, page: str, **context: An
             "items": download_links(lang, table, **params),
         }
 
-    names = {code: n[lang] for code, n in views.unit_names(dash).items()}
-    base = {
+    return {
         "lang": lang,
         "page": page,
         "t": tr,
-        "fw_name": fw_name,
         "href": href,
+        # relative, so that the link also works behind a reverse proxy
+        "switch_url": _relative(request.url.include_query_params(lang=other)),
+        "messages": messages.catalogue(lang),
+        "downloads": downloads,
+    }
+
+
+def _render(request: Request, template: str, lang: str, page: str, **context: Any) -> HTMLResponse:
+    dash = _dash(request)
+    meta = views.meta(dash)
+
+    def fw_name(node: str) -> str:
+        return dash.base.framework.name(node, lang)
+
+    names = {code: n[lang] for code, n in views.unit_names(dash).items()}
+    base = {
+        **page_frame(request, lang, page),
+        "fw_name": fw_name,
         "meta": meta,
         "title": meta["title"][lang],
         "nav": NAV,
         "unit_name": names,
         "index_name": fw_name(meta["root"]),
-        # relative, so that the link also works behind a reverse proxy
-        "switch_url": _relative(request.url.include_query_params(lang=other)),
-        "messages": messages.catalogue(lang),
-        "downloads": downloads,
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context})
 

@@ -11,8 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from kaifang.web import messages
-from kaifang.web.downloads import download_links
-from kaifang.web.pages import TEMPLATES, _relative
+from kaifang.web.pages import TEMPLATES, page_frame
 from kaifang.web.trade_data import TradeView
 
 NAV = (("trade", "/trade", "nav_trade"),)
@@ -45,28 +44,11 @@ def render_trade_only(
 ) -> HTMLResponse:
     """A trade page in the frame of the trade-only app: the trade pages alone in the
     navigation, the results' own title; the page carries its own SIMULATED banner."""
-    other = "en" if lang == "zh" else "zh"
-
-    def tr(key: str, **values: object) -> str:
-        return messages.t(key, lang, **values)
-
-    def downloads(table: str, **params: Any) -> dict[str, Any]:
-        return {
-            "label": messages.t("downloads_label", lang),
-            "items": download_links(lang, table, **params),
-        }
-
     base = {
-        "lang": lang,
-        "page": page,
-        "t": tr,
-        "href": lambda path: f"{path}?lang={lang}",
+        **page_frame(request, lang, page),
         "meta": {"simulated": False, "source_kind": "trade"},
         "title": only.title(lang),
         "nav": NAV,
         "unit_name": {},
-        "switch_url": _relative(request.url.include_query_params(lang=other)),
-        "messages": messages.catalogue(lang),
-        "downloads": downloads,
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context})
