@@ -9,17 +9,14 @@ chromium is required: when it is absent the tests FAIL (they never skip).
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx  # the HTTP client starlette's TestClient uses (a dev dependency)
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
+from web_support import Watched, serve_app
 
 from kaifang.web import Dashboard, create_app
 
@@ -44,46 +41,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def origin() -> Iterator[str]:
-    app = create_app(Dashboard.open(GUIZHOU))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))  # the OS picks a free port; the bound socket avoids a race
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the dashboard server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-
-
-class Watched:
-    """A page with every request URL and every script error recorded."""
-
-    def __init__(self, page: Page, origin: str) -> None:
-        self.page = page
-        self.origin = origin
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda req: self.requests.append(req.url))
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.on(
-            "console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None
-        )
-
-    def goto(self, path: str, ready: bool = True) -> None:
-        self.page.goto(self.origin + path)
-        if ready:
-            self.page.wait_for_selector("body[data-ready='1']", timeout=15000)
-
-    def foreign(self) -> list[str]:
-        local = (self.origin + "/", "data:")
-        return [u for u in self.requests if not u.startswith(local)]
+    yield from serve_app(create_app(Dashboard.open(GUIZHOU)))
 
 
 @pytest.fixture
@@ -93,8 +51,7 @@ def watched(browser: Browser, origin: str) -> Iterator[Watched]:
     yield w
     context.close()
     # checked after every test: no request may leave the app
-    assert w.foreign() == [], f"requests to other hosts: {w.foreign()}"
-    assert w.errors == [], f"script errors in the page: {w.errors}"
+    w.check()
 
 
 def _shot(page: Page, name: str) -> None:

@@ -8,16 +8,12 @@ the tests FAIL (they never skip).
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import Browser, Page
+from web_support import Watched, serve_app
 
 from kaifang.web import Dashboard, create_app
 from kaifang.web.trade_app import create_trade_app
@@ -32,25 +28,7 @@ PAGES = ("/trade", "/trade/space", "/trade/opportunities", "/trade/markets")
 
 
 def _serve(dashboard: Dashboard) -> Iterator[str]:
-    yield from _serve_app(create_app(dashboard))
-
-
-def _serve_app(app: FastAPI) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))  # a free port chosen by the OS
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the dashboard server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    yield from serve_app(create_app(dashboard))
 
 
 @pytest.fixture(scope="module")
@@ -67,34 +45,9 @@ def world_origin() -> Iterator[str]:
     yield from _serve(dash)
 
 
-class Watched:
-    """A page with every request and every script error (CSP violations included) recorded."""
-
-    def __init__(self, page: Page, origin: str) -> None:
-        self.page = page
-        self.origin = origin
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda req: self.requests.append(req.url))
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.on(
-            "console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None
-        )
-
-    def goto(self, path: str) -> None:
-        self.page.goto(self.origin + path)
-        self.page.wait_for_selector("body[data-ready='1']", timeout=20000)
-
-    def check(self) -> None:
-        local = (self.origin + "/", "data:")
-        foreign = [u for u in self.requests if not u.startswith(local)]
-        assert foreign == [], f"requests to other hosts: {foreign}"
-        assert self.errors == [], f"script errors in the page: {self.errors}"
-
-
 def _watch(browser: Browser, origin: str) -> tuple[Watched, object]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    return Watched(context.new_page(), origin), context
+    return Watched(context.new_page(), origin, ready_ms=20000), context
 
 
 def _charts_drawn(page: Page) -> None:
@@ -192,7 +145,7 @@ def test_world_trade_overview_map(browser: Browser, world_origin: str, lang: str
 @pytest.fixture(scope="module")
 def trade_only_origin() -> Iterator[str]:
     view = TradeView.open([GUIZHOU_TRADE / "trade.yaml", GUIZHOU_TRADE / "structure.yaml"])
-    yield from _serve_app(create_trade_app(view))
+    yield from serve_app(create_trade_app(view))
 
 
 def test_trade_pages_alone_switch_to_import_markets(
