@@ -3,13 +3,18 @@ append-only history, for the non-owner role the server connects as."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 import sqlalchemy.exc
 from platform_support import actor
-from sqlalchemy import text
+from sqlalchemy import select, text
+from starlette.requests import Request
 
-from kaifang.platform import workflow
+from kaifang.platform import accounts, workflow
 from kaifang.platform.instance import Platform
+from kaifang.platform.models import User
+from kaifang.platform.web.security import visit
 
 
 @pytest.fixture(params=["postgresql"])
@@ -82,3 +87,26 @@ def test_history_cannot_be_rewritten_by_the_application_role(
         ):
             conn.execute(text("SELECT set_config('kaifang.scope', '*', true)"))
             conn.execute(text(statement))
+
+
+def _request(platform: Platform, headers: list[tuple[bytes, bytes]]) -> Request:
+    app = SimpleNamespace(state=SimpleNamespace(platform=platform))
+    return Request({"type": "http", "method": "GET", "path": "/", "headers": headers, "app": app})
+
+
+def test_a_request_reads_in_its_users_scope(platform: Platform) -> None:
+    """The request's transaction (the user lookup and the endpoint's reads in one) is bound to
+    the user's scope below the application too, and to nothing without a user."""
+    _seed(platform)
+    with platform.tx() as s:
+        filler = s.scalars(select(User).where(User.username == "filler_gy")).one()
+        token = accounts.create_token(s, filler, "t", platform.secret)
+    query = text("SELECT region_code FROM submissions ORDER BY region_code")
+    bearer = [(b"authorization", f"Bearer {token}".encode())]
+    with visit(_request(platform, bearer)) as (viewer, session):
+        assert viewer is not None and viewer.actor.username == "filler_gy"
+        assert session.execute(query).all() == [("520100",)]
+    for headers in ([], [(b"authorization", b"Bearer kf_not_a_token")]):
+        with visit(_request(platform, headers)) as (viewer, session):
+            assert viewer is None
+            assert session.execute(query).all() == []

@@ -194,9 +194,15 @@ def bind_scope(session: Session, prefixes: list[str] | str, admin: bool = False)
 
 @contextmanager
 def transaction(
-    factory: sessionmaker[Session], scope: list[str] | str = ALL, admin: bool = True
+    factory: sessionmaker[Session], scope: list[str] | str | None = ALL, admin: bool = True
 ) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any error."""
+    """One transaction: committed when the block ends, rolled back on any error.
+
+    ``scope=None`` sets no scope: on PostgreSQL row-level security then shows no regional row
+    until the caller binds one (:func:`bind_scope`); the tables without regions (users,
+    sessions, tokens, periods) read as always.
+    """
     with factory() as session, session.begin():
-        bind_scope(session, scope, admin)
+        if scope is not None:
+            bind_scope(session, scope, admin)
         yield session

@@ -78,6 +78,12 @@ class Platform:
         """A read-only transaction (SQLite: never waits for writers, thanks to WAL)."""
         return transaction(self.reader or self.factory, actor.db_scope, actor.role == "admin")
 
+    def read_unscoped(self) -> AbstractContextManager[Session]:
+        """A read-only transaction with no scope set yet (see :func:`kaifang.platform.db.transaction`):
+        for reading the tables without regions, then binding a user's scope in the same
+        transaction."""
+        return transaction(self.reader or self.factory, None)
+
     def close(self) -> None:
         self.engine.dispose()
         if self.reader is not None:

@@ -4,15 +4,18 @@ key, the text in the requested language and, for rule breaks, the findings."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from kaifang.platform import review, saving, workflow
 from kaifang.platform.errors import Refused
 from kaifang.platform.web.render import finding_text, lang_of
-from kaifang.platform.web.security import Viewer, csrf_ok, platform_of, viewer_of
+from kaifang.platform.web.security import Viewer, csrf_ok, platform_of, viewer_of, visit
 
 router = APIRouter(prefix="/api/v1", tags=["platform"])
 
@@ -52,6 +55,20 @@ def _viewer(request: Request, csrf: str | None, unsafe: bool) -> Viewer:
     return viewer
 
 
+@contextmanager
+def _reading(
+    request: Request, csrf: str | None = None, unsafe: bool = False
+) -> Iterator[tuple[Viewer, Session]]:
+    """The request's user, checked as :func:`_viewer` checks it, and a read transaction in the
+    user's scope: the lookup and the endpoint's reads in one transaction."""
+    with visit(request) as (viewer, session):
+        if viewer is None:
+            raise HTTPException(401, "login or a bearer token needed")
+        if unsafe and not csrf_ok(viewer, csrf):
+            raise Refused("csrf_failed")
+        yield viewer, session
+
+
 def _submission_json(submission: Any, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "period": submission.period.code,
@@ -69,8 +86,7 @@ CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
 
 @router.get("/periods")
 def periods(request: Request) -> list[dict[str, Any]]:
-    viewer = _viewer(request, None, False)
-    with platform_of(request).read(viewer.actor) as session:
+    with _reading(request) as (_viewer, session):
         return [
             {
                 "code": p.code,
@@ -84,8 +100,7 @@ def periods(request: Request) -> list[dict[str, Any]]:
 
 @router.get("/periods/{code}/form")
 def form(request: Request, code: str) -> list[dict[str, Any]]:
-    viewer = _viewer(request, None, False)
-    with platform_of(request).read(viewer.actor) as session:
+    with _reading(request) as (_viewer, session):
         period = workflow.get_period(session, code)
         # the range that applies: the administrator's per-indicator rules over the derived one
         specs = workflow.field_specs(session, period)
@@ -104,8 +119,7 @@ def form(request: Request, code: str) -> list[dict[str, Any]]:
 
 @router.get("/periods/{code}/submissions")
 def submissions(request: Request, code: str) -> list[dict[str, Any]]:
-    viewer = _viewer(request, None, False)
-    with platform_of(request).read(viewer.actor) as session:
+    with _reading(request) as (viewer, session):
         period = workflow.get_period(session, code)
         found = workflow.submission_states(session, viewer.actor, period)
         return [
@@ -116,8 +130,7 @@ def submissions(request: Request, code: str) -> list[dict[str, Any]]:
 
 @router.get("/periods/{code}/regions/{region}")
 def submission(request: Request, code: str, region: str) -> dict[str, Any]:
-    viewer = _viewer(request, None, False)
-    with platform_of(request).read(viewer.actor) as session:
+    with _reading(request) as (viewer, session):
         period = workflow.get_period(session, code)
         workflow.get_region(session, viewer.actor, region)
         found = workflow.find_submission(session, viewer.actor, period, region)
@@ -132,9 +145,8 @@ def validate(
     request: Request, code: str, region: str, body: ValuesIn, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
     """Findings of entered values, without saving anything (the form's instant validation)."""
-    viewer = _viewer(request, x_csrf_token, True)
     lang = lang_of(request)
-    with platform_of(request).read(viewer.actor) as session:
+    with _reading(request, x_csrf_token, True) as (viewer, session):
         period = workflow.get_period(session, code)
         workflow.get_region(session, viewer.actor, region)
         findings = workflow.check_cells(session, viewer.actor, period, region, body.values)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kaifang.errors import InputError
@@ -25,6 +28,7 @@ from kaifang.platform.web.security import (
     new_login_csrf,
     platform_of,
     viewer_of,
+    visit,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -39,6 +43,16 @@ def need_viewer(request: Request) -> Viewer:
     if viewer is None or viewer.csrf is None:
         raise LoginRequired
     return viewer
+
+
+@contextmanager
+def need_visit(request: Request) -> Iterator[tuple[Viewer, Session]]:
+    """The page's user, as :func:`need_viewer` requires one, and a read transaction in the
+    user's scope, in one transaction (``security.visit``)."""
+    with visit(request) as (viewer, session):
+        if viewer is None or viewer.csrf is None:
+            raise LoginRequired
+        yield viewer, session
 
 
 def redirect(request: Request, path: str, **params: str) -> RedirectResponse:
@@ -206,9 +220,7 @@ async def publish(request: Request, code: str) -> Response:
 
 @router.get("/periods/{code}", response_class=HTMLResponse)
 def period_page(request: Request, code: str) -> Response:
-    viewer = need_viewer(request)
-    platform = platform_of(request)
-    with platform.read(viewer.actor) as session:
+    with need_visit(request) as (viewer, session):
         period = workflow.get_period(session, code)
         regions = workflow.regions_in_scope(session, viewer.actor)
         submissions = workflow.submission_states(session, viewer.actor, period)
@@ -239,10 +251,13 @@ def _form_page(
     findings: list[Any] | None = None,
     problems: list[str] | None = None,
     message: str | None = None,
+    session: Session | None = None,
 ) -> Response:
+    """The entry form of a region for a period; ``session`` is the request's read transaction
+    when the caller has one (:func:`need_visit`), otherwise one is opened here."""
     platform = platform_of(request)
     actor = viewer.actor
-    with platform.read(actor) as session:
+    with nullcontext(session) if session is not None else platform.read(actor) as session:
         period = workflow.get_period(session, code)
         region = workflow.get_region(session, actor, region_code)
         submission = workflow.find_submission(session, actor, period, region_code)
@@ -305,13 +320,13 @@ def _form_page(
 def form_page(
     request: Request, code: str, region_code: str, message: str | None = None
 ) -> Response:
-    viewer = need_viewer(request)
     text = None
     if message in ("saved", "submitted_ok", "review_done"):
         from kaifang.platform.web.messages import t
 
         text = t(message, lang_of(request))
-    return _form_page(request, viewer, code, region_code, message=text)
+    with need_visit(request) as (viewer, session):
+        return _form_page(request, viewer, code, region_code, message=text, session=session)
 
 
 @router.post("/periods/{code}/{region_code}/values")

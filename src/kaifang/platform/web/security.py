@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Request
+from sqlalchemy.orm import Session
 
 from kaifang.platform import accounts
+from kaifang.platform.db import bind_scope
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import User
 from kaifang.webguard import GuardProfile
@@ -49,25 +53,61 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def viewer_of(request: Request) -> Viewer | None:
-    """The user of a session cookie or a bearer token, or None. Read from the database on
-    every request (one query), so that a revoked session or token, a disabled user and a
-    changed role or scope apply to the very next request, in every server process."""
-    platform = platform_of(request)
+def _lookup(request: Request, session: Session, secret: str) -> Viewer | None:
+    # the user of the request's bearer token or session cookie, read in ``session`` (one query)
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         token = auth[7:].strip()
         if not token or len(token) > 200:
             return None
-        with platform.read() as session:
-            found = accounts.token_visitor(session, token, platform.secret)
-    else:
-        cookie = request.cookies.get(SESSION_COOKIE)
-        if not cookie or len(cookie) > 200:
-            return None
-        with platform.read() as session:
-            found = accounts.session_visitor(session, cookie, platform.secret)
-    return found
+        return accounts.token_visitor(session, token, secret)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie or len(cookie) > 200:
+        return None
+    return accounts.session_visitor(session, cookie, secret)
+
+
+def _carries_credentials(request: Request) -> bool:
+    return bool(
+        request.headers.get("authorization", "").lower().startswith("bearer ")
+        or request.cookies.get(SESSION_COOKIE)
+    )
+
+
+def viewer_of(request: Request) -> Viewer | None:
+    """The user of a session cookie or a bearer token, or None. Read from the database on
+    every request (one query), so that a revoked session or token, a disabled user and a
+    changed role or scope apply to the very next request, in every server process."""
+    if not _carries_credentials(request):
+        return None
+    platform = platform_of(request)
+    with platform.read() as session:
+        return _lookup(request, session, platform.secret)
+
+
+@contextmanager
+def visit(request: Request) -> Iterator[tuple[Viewer | None, Session]]:
+    """The request's user (as :func:`viewer_of` finds it) and a read transaction in that user's
+    scope, in one transaction: the user is looked up first (the user tables have no
+    row-level security), then the transaction is bound to the user's scope (PostgreSQL's
+    row-level security; the queries filter by scope on both databases) before the endpoint's
+    own reads. One transaction instead of two for every request that reads: a request costs
+    the connection, ``BEGIN`` and ``COMMIT`` once.
+
+    Without a user, the scope is bound to nothing, so that a caller reading anyway sees no
+    regional row.
+    """
+    platform = platform_of(request)
+    # the user tables have no row-level security: the lookup needs no scope of its own
+    with platform.read_unscoped() as session:
+        viewer = None
+        if _carries_credentials(request):
+            viewer = _lookup(request, session, platform.secret)
+        if viewer is None:
+            bind_scope(session, [])
+        else:
+            bind_scope(session, viewer.actor.db_scope, viewer.actor.role == "admin")
+        yield viewer, session
 
 
 def csrf_ok(viewer: Viewer, sent: str | None) -> bool:
