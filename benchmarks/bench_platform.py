@@ -23,7 +23,11 @@ The users are light HTTP/1.1 clients (``http.client``, one keep-alive connection
 browser keeps one), so that the load client takes little of the cores it shares with the server.
 
 Run: python benchmarks/bench_platform.py [--backend sqlite|postgresql] [--users 50 --rounds 3]
-     [--workers 2] [--threads 4] [--think 0]
+     [--workers 2] [--threads 4] [--think 0] [--repeat 5]
+
+A run is short (a few seconds, under a thousand requests), so its p99 rests on a handful of
+requests and moves from run to run; ``--repeat`` runs it several times, each on a new
+instance, and prints every run's figures and a summary.
 """
 
 from __future__ import annotations
@@ -458,7 +462,30 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean think time (s) between a user's requests"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs, each on a new instance and server; a summary of all runs follows",
+    )
     args = parser.parse_args()
+    summaries = [run_once(args) for _ in range(args.repeat)]
+    if args.repeat > 1:
+        print(f"\nall requests over {args.repeat} runs (each run's own figures above):")
+        header = ("run", "p50 ms", "p95 ms", "p99 ms", "errors", "requests/s")
+        print("".join(f"{h:>11}" for h in header))
+        for k, (p50, p95, p99, errors, rate) in enumerate(summaries, 1):
+            print(f"{k:>11}{p50:>11.1f}{p95:>11.1f}{p99:>11.1f}{errors:>11}{rate:>11.0f}")
+        p99s = sorted(x[2] for x in summaries)
+        print(
+            f"p99: best {p99s[0]:.1f} ms, median {float(np.median(p99s)):.1f} ms, "
+            f"worst {p99s[-1]:.1f} ms; errors {sum(x[3] for x in summaries)}"
+        )
+
+
+def run_once(args: argparse.Namespace) -> tuple[float, float, float, int, float]:
+    """One run on a new instance and server: prints its figures and returns those of all
+    requests (p50, p95, p99 ms, errors, requests per second)."""
     with tempfile.TemporaryDirectory() as tmp:
         # one more region than users: its filler warms the server up before the measured window
         instance, app_url, creds = setup(Path(tmp), args.backend, args.users + 1, args.indicators)
@@ -548,6 +575,13 @@ def main() -> None:
     print(
         f"the least mean latency these CPU costs allow {users} users on {cores} idle cores: "
         f"{max(floor, 0) * 1000:.0f} ms (users x CPU per request / cores - think)"
+    )
+    return (
+        float(np.percentile(all_ms, 50)),
+        float(np.percentile(all_ms, 95)),
+        float(np.percentile(all_ms, 99)),
+        sum(rec.errors.values()),
+        count / wall,
     )
 
 

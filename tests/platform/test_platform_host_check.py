@@ -22,6 +22,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from kaifang.cli import app as cli
+from kaifang.cli import listening
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import Period
 from kaifang.platform.web import admin_pages, api, create_app, pages
@@ -200,9 +201,14 @@ def sqlite_instance(tmp_path: Path) -> Iterator[Path]:
 
 
 def serve_cli(monkeypatch: pytest.MonkeyPatch, folder: Path, *options: str) -> object:
-    """``kaifang platform serve FOLDER OPTIONS`` with uvicorn replaced: what it would run."""
+    """``kaifang platform serve FOLDER OPTIONS`` with uvicorn (one process) and the worker
+    processes (several) replaced: what it would run."""
     seen: dict[str, object] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app))
+    monkeypatch.setattr(listening, "reuse_port_socket", lambda *args, **kw: socket.socket())
+    monkeypatch.setattr(
+        listening, "run_workers", lambda app, *args, **kw: seen.update(app=app) or args[-1].close()
+    )
     result = runner.invoke(cli, ["platform", "serve", str(folder), *options])
     assert result.exit_code == 0, result.output
     return seen["app"]

@@ -118,7 +118,13 @@ def serve(
         ),
     ] = None,
     workers: Annotated[
-        int, typer.Option(min=1, max=64, help="Server processes (one per core is a good start).")
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes (one per core is a good start); each listens on its own "
+            "socket, so that connections spread over them.",
+        ),
     ] = 1,
     threads: Annotated[
         int,
@@ -179,14 +185,28 @@ def serve(
     os.environ[THREADS_VARIABLE] = str(threads)
     if database:
         os.environ[DATABASE_VARIABLE] = database
-    uvicorn.run(
-        "kaifang.platform.web.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    factory = "kaifang.platform.web.app:app_from_environment"
+    from kaifang.cli import listening
+
+    if not listening.available():  # no SO_REUSEPORT: uvicorn's workers, sharing one socket
+        uvicorn.run(
+            factory, factory=True, host=host, port=port, workers=workers, log_level="warning"
+        )
+        return
+    try:
+        reserved = listening.reuse_port_socket(host, port, listen=False)
+    except OSError as exc:
+        fail(KaifangError(listening.bind_failure(host, port, exc, lang == "zh")), lang)
+        return
+    try:
+        listening.run_workers(factory, host, port, workers, reserved, log_level="warning")
+    except listening.StartupFailed as exc:
+        message = (
+            f"服务进程启动后即退出（退出码 {exc.exitcode}），请检查实例文件夹和数据库设置"
+            if lang == "zh"
+            else f"{exc}; check the instance folder and the database settings"
+        )
+        fail(KaifangError(message), lang)
 
 
 @platform_app.command(

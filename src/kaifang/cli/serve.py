@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import socket
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from kaifang.cli.common import LangOption, app, check_lang, console, esc, fail
+from kaifang.cli.listening import bind_failure, bind_listening_socket
 from kaifang.errors import KaifangError
 
 MAX_PORT = 65535
@@ -18,51 +18,6 @@ DEFAULT_REFRESH = 2.0
 # the dashboard's default body cap (kaifang.webguard.DEFAULT_MAX_BODY; the web package is
 # imported only when the server starts, so that `kaifang --help` stays fast)
 DEFAULT_MAX_BODY = 1_000_000
-
-
-def bind_listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host:port``, ready for uvicorn (IPv6 when the host holds a colon,
-    as uvicorn decides); OSError when the address is taken or cannot be used. Binding here,
-    before uvicorn starts, turns a busy port into a message instead of a server that never
-    starts."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        # as uvicorn does: a restarted server can reuse the port of the previous one at once
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host.strip("[]"), port))
-        sock.listen(2048)
-    except OSError:
-        sock.close()
-        raise
-    sock.set_inheritable(True)
-    return sock
-
-
-def _bind_failure(host: str, port: int, exc: OSError, zh: bool) -> str:
-    """Why the server cannot listen, and what to do about it."""
-    reason = exc.strerror or str(exc)
-    if exc.errno == errno.EADDRINUSE:
-        advice = (
-            "端口已被占用，请用 --port 换一个端口",
-            "the port is in use; choose another with --port",
-        )
-    elif exc.errno in (errno.EACCES, errno.EPERM):
-        advice = (
-            "没有权限使用该端口，请用 --port 选择 1024 以上的端口",
-            "no permission for this port; choose one above 1024 with --port",
-        )
-    else:
-        advice = (
-            "请检查 --host 是否为本机的地址",
-            "check that --host is an address of this machine",
-        )
-    if zh:
-        # the system's reason is English: named only when the advice does not say it
-        known = exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EPERM)
-        detail = "" if known else f"（系统信息：{reason}）"
-        return f"无法在 {host}:{port} 上监听{detail}：{advice[0]}。"
-    return f"cannot listen on {host}:{port} ({reason}): {advice[1]}"
 
 
 @app.command(
@@ -227,7 +182,7 @@ def _listening(host: str, port: int, lang: str) -> socket.socket | None:
     try:
         return bind_listening_socket(host, port)
     except OSError as exc:
-        fail(KaifangError(_bind_failure(host, port, exc, lang == "zh")), lang)
+        fail(KaifangError(bind_failure(host, port, exc, lang == "zh")), lang)
         return None
 
 
