@@ -58,9 +58,9 @@ def submit(
         found = workflow.find_submission(session, actor, period, region)
         if found is None:
             raise Refused("nothing_entered")
-        checked = review.check_submit(session, actor, found.id, revision)
+        checked = review.check_submit(session, actor, found, revision)
     with platform.tx(actor) as session:
-        done = review.submit_checked(session, actor, found.id, checked)
+        done = review.submit_checked(session, actor, found.id, checked, period)
         if done is None:
             done = review.submit(session, actor, found.id, revision)
         return done
