@@ -16,9 +16,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, event, insert, literal_column, select, update
+from sqlalchemy import Connection, Table, event, insert, literal_column, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from kaifang.platform.models import AuditEntry, AuditHead, utcnow
@@ -94,8 +94,8 @@ def _clear_pending_at_end(session: Session, transaction: SessionTransaction) -> 
         session.info.pop(_PENDING, None)
 
 
-_LOG = AuditEntry.__table__
-_HEAD = AuditHead.__table__
+_LOG = cast(Table, AuditEntry.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
 
 
 def _row(entry: AuditEntry) -> dict[str, Any]:
