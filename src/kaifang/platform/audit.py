@@ -87,11 +87,30 @@ def record(
 
 
 _PENDING = "kaifang.audit.pending"
+_SEEN_HEAD = "kaifang.audit.seen_head"
+
+
+def head_probe(session: Session) -> list[Any]:
+    """Columns to add to the RETURNING of an UPDATE that writes in ``session``'s transaction:
+    on SQLite the chain's head, for :func:`head_seen`; none on PostgreSQL, where the head row is
+    locked and read only just before the commit."""
+    if session.get_bind().dialect.name != "sqlite":
+        return []
+    return [select(_HEAD.c.last_hash).where(_HEAD.c.id == 1).scalar_subquery()]
+
+
+def head_seen(session: Session, last_hash: str) -> None:
+    """The head as read by a statement that wrote (:func:`head_probe`), on SQLite: from that
+    statement to the commit this transaction holds the database's one write lock, and only its
+    own commit appends to the chain, so the head cannot move and need not be read again."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.info[_SEEN_HEAD] = last_hash
 
 
 def _clear_pending_at_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction, not a savepoint
         session.info.pop(_PENDING, None)
+        session.info.pop(_SEEN_HEAD, None)
 
 
 _LOG = cast(Table, AuditEntry.__table__)
@@ -115,12 +134,16 @@ def _row(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def _append(connection: Connection, entries: list[AuditEntry]) -> None:
+def _append(connection: Connection, entries: list[AuditEntry], seen_head: str | None) -> None:
     """Chain ``entries`` to the head and insert them, in as few statements as possible: every
     statement here runs while the head row (SQLite: the database) is locked by this writer."""
     postgres = connection.dialect.name == "postgresql"
     head = select(_HEAD.c.last_hash).where(_HEAD.c.id == 1)
-    last: str = connection.execute(head.with_for_update() if postgres else head).scalar_one()
+    last: str
+    if seen_head is not None and not postgres:
+        last = seen_head
+    else:
+        last = connection.execute(head.with_for_update() if postgres else head).scalar_one()
     for entry in entries:
         entry.prev_hash = last
         entry.hash = last = entry_hash(last, entry)
@@ -147,10 +170,11 @@ def _append(connection: Connection, entries: list[AuditEntry]) -> None:
 def _append_pending(session: Session) -> None:
     """Chain and insert the session's pending entries: the last statements before the commit."""
     pending: list[AuditEntry] = session.info.pop(_PENDING, [])
+    seen_head: str | None = session.info.pop(_SEEN_HEAD, None)
     if not pending:
         return
     session.flush()  # the change itself first, so that the head is locked as late as possible
-    _append(session.connection(), pending)
+    _append(session.connection(), pending, seen_head)
 
 
 # entries of a transaction that did not commit must not leak into the session's next one

@@ -132,7 +132,8 @@ def submit_checked(
     UPDATE, the review's INSERT and the audit entry.
     """
     actor.require("submit")
-    submission = session.scalars(
+    head = audit.head_probe(session)
+    changed = session.execute(
         update(Submission)
         .where(
             Submission.id == submission_id,
@@ -148,11 +149,14 @@ def submit_checked(
             updated_by=actor.id,
             returned_comment=None,
         )
-        .returning(Submission),
+        .returning(Submission, *head),
         execution_options={"synchronize_session": False, "populate_existing": True},
     ).one_or_none()
-    if submission is None:
+    if changed is None:
         return None
+    submission: Submission = changed[0]
+    if head:
+        audit.head_seen(session, changed[1])
     if "period" not in inspect(submission).dict:
         if period is None or period.id != submission.period_id:
             period = session.get_one(Period, submission.period_id)

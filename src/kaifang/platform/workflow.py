@@ -473,7 +473,8 @@ def apply_plan(session: Session, actor: Actor, plan: SavePlan) -> Submission | N
     """
     if plan.submission_id is None or not plan.after:
         return _apply_locked(session, actor, plan)
-    submission = session.scalars(
+    head = audit.head_probe(session)
+    bumped = session.execute(
         update(Submission)
         .where(
             Submission.id == plan.submission_id,
@@ -483,12 +484,15 @@ def apply_plan(session: Session, actor: Actor, plan: SavePlan) -> Submission | N
             open_period_exists(),
         )
         .values(revision=Submission.revision + 1, updated_at=utcnow(), updated_by=actor.id)
-        .returning(Submission),
+        .returning(Submission, *head),
         execution_options={"synchronize_session": False, "populate_existing": True},
     ).one_or_none()
-    if submission is None:
+    if bumped is None:
         # changed, locked or closed since the plan: the locked path says which
         return _apply_locked(session, actor, plan)
+    submission: Submission = bumped[0]
+    if head:
+        audit.head_seen(session, bumped[1])
     if "period" not in inspect(submission).dict:
         # the period the plan was made with, unchanged (it is open): no query under the lock
         set_committed_value(submission, "period", plan.period)
