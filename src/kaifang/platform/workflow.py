@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, func, insert, inspect, or_, select, update
+from sqlalchemy import Select, Table, and_, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -527,10 +527,20 @@ def _apply_locked(session: Session, actor: Actor, plan: SavePlan) -> Submission 
     return submission
 
 
+_VALUES_TABLE = cast(Table, ValueVersion.__table__)
+# rows per INSERT: 8 parameters each, well below the parameters a statement may have (SQLite
+# 32,766, PostgreSQL 65,535)
+_ROWS_PER_INSERT = 1000
+
+
 def _write_values(session: Session, actor: Actor, plan: SavePlan, submission: Submission) -> None:
-    session.execute(
-        insert(ValueVersion), [{**row, "submission_id": submission.id} for row in plan.rows]
-    )  # one multi-row INSERT
+    rows = [{**row, "submission_id": submission.id} for row in plan.rows]
+    connection = session.connection()
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        # one INSERT with many VALUES, not one execution per row: the driver lets go of Python's
+        # global lock for every execution, and each time getting it back may wait behind the
+        # server's other threads while this writer holds the write lock
+        connection.execute(insert(_VALUES_TABLE).values(rows[start : start + _ROWS_PER_INSERT]))
     audit.record(
         session,
         actor_id=actor.id,
