@@ -13,7 +13,7 @@ import test_platform_concurrency as conc
 from platform_support import actor
 from sqlalchemy import event, func, select
 
-from kaifang.platform import accounts, audit, review, saving, workflow
+from kaifang.platform import accounts, audit, review, saving, value_insert, workflow
 from kaifang.platform.errors import NotFound, Refused
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import AuditEntry, Review, Submission, ValueVersion
@@ -79,6 +79,26 @@ def test_a_save_writes_its_values_and_entry_in_few_statements(platform: Platform
         )
         assert entry.hash == audit.entry_hash(entry.prev_hash, entry)
     assert conc.whole_chain(platform)[0] is None
+
+
+def test_values_beyond_one_insert_are_split_and_all_written(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conc.open_period(platform)
+    _first_save(platform)
+    monkeypatch.setattr(value_insert, "_ROWS_PER_INSERT", 3)
+    filler = actor(platform, "filler_gy")
+    cells = {ind: str(10 + k) for k, ind in enumerate(conc.INDICATORS)}  # 4 rows: 3 + 1
+    explanations = {"gdp": "回升 rebound"}
+    saved, values = saving.save_values(platform, filler, "2024", "520100", cells, explanations)
+    with platform.read(filler) as s:
+        stored = workflow.current_values(s, [saved.id])[saved.id]
+    assert {i: (v.value, v.explanation, v.version) for i, v in stored.items()} == {
+        i: (values[i].value, values[i].explanation, values[i].version) for i in conc.INDICATORS
+    }
+    assert stored["gdp"].explanation == "回升 rebound" and stored["gdp"].version == 2
+    assert stored["land_area"].value == 12.0 and stored["land_area"].author_id == filler.id
+    assert stored["land_area"].at is not None
 
 
 def test_a_period_closed_after_the_plan_refuses_the_save_and_writes_nothing(

@@ -7,6 +7,11 @@ verifies that the submission's revision is unchanged and writes
 Every change of a submission's values or state bumps its revision, so an unchanged revision means
 the checks still hold. Should it have changed, the whole step is done again in the write
 transaction.
+
+The write transaction is a few statements on purpose: each one lets go of Python's global lock,
+and getting it back may wait behind the server's other threads while this writer holds the write
+lock (SQLite) or the audit chain's head (PostgreSQL). The check and the bump of the revision are
+one conditional UPDATE, the values one INSERT, the audit entry two statements.
 """
 
 from __future__ import annotations
