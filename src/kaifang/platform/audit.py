@@ -16,9 +16,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, select
+from sqlalchemy import Connection, Table, event, insert, literal_column, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from kaifang.platform.models import AuditEntry, AuditHead, utcnow
@@ -66,8 +66,9 @@ def record(
     """Append one entry in the session's transaction.
 
     The entry is pending until the transaction commits: then it is chained to the head, inserted
-    (getting its ``id``, ``prev_hash`` and ``hash``) and committed with the change, or dropped
-    with it on a rollback.
+    and committed with the change, or dropped with it on a rollback. It is written as a plain
+    row: the returned object stays outside the session and gets its ``prev_hash`` and ``hash``,
+    not its ``id`` (read the log for that).
     """
     entry = AuditEntry(
         at=utcnow(),
@@ -86,32 +87,94 @@ def record(
 
 
 _PENDING = "kaifang.audit.pending"
+_SEEN_HEAD = "kaifang.audit.seen_head"
+
+
+def head_probe(session: Session) -> list[Any]:
+    """Columns to add to the RETURNING of an UPDATE that writes in ``session``'s transaction:
+    on SQLite the chain's head, for :func:`head_seen`; none on PostgreSQL, where the head row is
+    locked and read only just before the commit."""
+    if session.get_bind().dialect.name != "sqlite":
+        return []
+    return [select(_HEAD.c.last_hash).where(_HEAD.c.id == 1).scalar_subquery()]
+
+
+def head_seen(session: Session, last_hash: str) -> None:
+    """The head as read by a statement that wrote (:func:`head_probe`), on SQLite: from that
+    statement to the commit this transaction holds the database's one write lock, and only its
+    own commit appends to the chain, so the head cannot move and need not be read again."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.info[_SEEN_HEAD] = last_hash
 
 
 def _clear_pending_at_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction, not a savepoint
         session.info.pop(_PENDING, None)
+        session.info.pop(_SEEN_HEAD, None)
+
+
+_LOG = cast(Table, AuditEntry.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
+
+
+def _row(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at,
+        "actor_id": entry.actor_id,
+        "actor": entry.actor,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "region_code": entry.region_code,
+        "before": entry.before,
+        "after": entry.after,
+        "reason": entry.reason,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+
+
+def _append(connection: Connection, entries: list[AuditEntry], seen_head: str | None) -> None:
+    """Chain ``entries`` to the head and insert them, in as few statements as possible: every
+    statement here runs while the head row (SQLite: the database) is locked by this writer."""
+    postgres = connection.dialect.name == "postgresql"
+    head = select(_HEAD.c.last_hash).where(_HEAD.c.id == 1)
+    last: str
+    if seen_head is not None and not postgres:
+        last = seen_head
+    else:
+        last = connection.execute(head.with_for_update() if postgres else head).scalar_one()
+    for entry in entries:
+        entry.prev_hash = last
+        entry.hash = last = entry_hash(last, entry)
+    move_head = update(_HEAD).where(_HEAD.c.id == 1).values(last_hash=last)
+    # no RETURNING of the new ids: on PostgreSQL it needs the right to read the new row, which
+    # row-level security grants to no filler for an entry of no region (a token's creation)
+    rows = [_row(entry) for entry in entries]
+    if postgres:
+        # the id from the column's own sequence in the INSERT (the ORM would fetch it first)
+        for row in rows:
+            row["id"] = literal_column("DEFAULT")
+    if postgres and len(rows) == 1:
+        # the insert and the head's move in one statement (data-modifying WITH)
+        connection.execute(insert(_LOG).values(rows[0]).add_cte(move_head.cte("moved")))
+        return
+    # one INSERT per entry, in chain order: the ids follow the chain, as the verifier, walking
+    # the log by id, needs
+    for row in rows:
+        connection.execute(insert(_LOG).values(row))
+    connection.execute(move_head)
 
 
 @event.listens_for(Session, "before_commit")
 def _append_pending(session: Session) -> None:
     """Chain and insert the session's pending entries: the last statements before the commit."""
     pending: list[AuditEntry] = session.info.pop(_PENDING, [])
+    seen_head: str | None = session.info.pop(_SEEN_HEAD, None)
     if not pending:
         return
     session.flush()  # the change itself first, so that the head is locked as late as possible
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one()
-    last = head.last_hash
-    for entry in pending:
-        entry.prev_hash = last
-        entry.hash = last = entry_hash(last, entry)
-    head.last_hash = last
-    # the unit of work inserts in the order of add_all: the ids follow the chain, as the
-    # verifier, walking the log by id, needs
-    session.add_all(pending)
-    session.flush()
+    _append(session.connection(), pending, seen_head)
 
 
 # entries of a transaction that did not commit must not leak into the session's next one

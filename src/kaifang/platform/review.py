@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
@@ -21,6 +22,7 @@ from kaifang.platform.workflow import (
     current_values,
     get_submission,
     list_submissions,
+    open_period_exists,
     scope_filter,
 )
 
@@ -66,6 +68,19 @@ def _transition(
         )
     )
     session.flush()
+    _record(session, actor, submission, action, from_state, to_state, comment)
+    return submission
+
+
+def _record(
+    session: Session,
+    actor: Actor,
+    submission: Submission,
+    action: str,
+    from_state: str,
+    to_state: str,
+    comment: str | None,
+) -> None:
     audit.record(
         session,
         actor_id=actor.id,
@@ -78,7 +93,6 @@ def _transition(
         after={"state": to_state},
         reason=comment,
     )
-    return submission
 
 
 def submit(
@@ -91,32 +105,76 @@ def submit(
 
 
 def check_submit(
-    session: Session, actor: Actor, submission_id: int, revision: int | None = None
+    session: Session, actor: Actor, submission: int | Submission, revision: int | None = None
 ) -> int:
     """All the checks of :func:`submit`, writing nothing (any transaction); the submission's
-    revision they were made at, for :func:`submit_checked`."""
-    submission = get_submission(session, actor, submission_id)
+    revision they were made at, for :func:`submit_checked`. ``submission`` is its id, or the
+    submission as read in this transaction."""
+    if isinstance(submission, int):
+        submission = get_submission(session, actor, submission)
     _check_submit(session, actor, submission, revision)
     return submission.revision
 
 
 def submit_checked(
-    session: Session, actor: Actor, submission_id: int, checked_revision: int
+    session: Session,
+    actor: Actor,
+    submission_id: int,
+    checked_revision: int,
+    period: Period | None = None,
 ) -> Submission | None:
     """Submit a draft whose checks passed at ``checked_revision`` (:func:`check_submit`).
 
     Returns ``None``, writing nothing, when the submission changed since: its values and state
     are then not those that were checked, and the caller submits again (:func:`submit`).
+    ``period`` is the submission's period when the caller has it (read before: its code goes into
+    the audit entry). Three statements: the check and the change of state in one conditional
+    UPDATE, the review's INSERT and the audit entry.
     """
-    submission = get_submission(session, actor, submission_id, lock=True, populate_existing=True)
     actor.require("submit")
-    if (
-        submission.revision != checked_revision
-        or submission.state != "draft"
-        or submission.period.state != "open"
-    ):
+    head = audit.head_probe(session)
+    changed = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission_id,
+            Submission.revision == checked_revision,
+            Submission.state == "draft",
+            scope_filter(Submission.region_code, actor),
+            open_period_exists(),
+        )
+        .values(
+            state="submitted",
+            revision=Submission.revision + 1,
+            updated_at=utcnow(),
+            updated_by=actor.id,
+            returned_comment=None,
+        )
+        .returning(Submission, *head),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    ).one_or_none()
+    if changed is None:
         return None
-    return _transition(session, actor, submission, "submit", "submitted", None)
+    submission: Submission = changed[0]
+    if head:
+        audit.head_seen(session, changed[1])
+    if "period" not in inspect(submission).dict:
+        if period is None or period.id != submission.period_id:
+            period = session.get_one(Period, submission.period_id)
+        set_committed_value(submission, "period", period)
+    session.execute(
+        insert(Review).values(
+            submission_id=submission.id,
+            region_code=submission.region_code,
+            action="submit",
+            from_state="draft",
+            to_state="submitted",
+            comment=None,
+            actor_id=actor.id,
+            at=utcnow(),
+        )
+    )
+    _record(session, actor, submission, "submit", "draft", "submitted", None)
+    return submission
 
 
 def _check_submit(

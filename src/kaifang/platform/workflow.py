@@ -10,8 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select
+from sqlalchemy import (
+    Select,
+    and_,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kaifang.framework import Framework
 from kaifang.platform import audit, indicator_rules, rules
@@ -27,6 +36,7 @@ from kaifang.platform.models import (
     ValueVersion,
     utcnow,
 )
+from kaifang.platform.value_insert import insert_value_versions
 
 APPROVED = ("province_approved", "published")
 MAX_CELL = 200
@@ -331,6 +341,13 @@ def check_cells(
     return rules.check_values(specs, cells, period.year, history, period.yoy_threshold)
 
 
+def open_period_exists() -> Any:
+    """A SQL condition on a submission row: its period is open."""
+    return (
+        select(Period.id).where(Period.id == Submission.period_id, Period.state == "open").exists()
+    )
+
+
 def _locked_refusal(submission: Submission) -> Refused:
     return Refused(
         "locked",
@@ -348,6 +365,7 @@ class SavePlan:
     is unchanged. ``current`` are the values the submission will have once the plan is applied.
     """
 
+    period: Period
     period_id: int
     region: str
     source: str
@@ -374,7 +392,10 @@ def plan_values(
 
     Raises what :func:`save_values` raises; :func:`apply_plan` writes the plan.
     """
-    get_region(session, actor, region)  # out of scope: not found, whatever the role
+    # out of scope: not found, whatever the role; a region with a submission exists
+    submission = find_submission(session, actor, period, region)
+    if submission is None:
+        get_region(session, actor, region)
     actor.require("enter")
     explanations = dict(explanations or {})
     for indicator, text in [*cells.items(), *explanations.items()]:
@@ -382,7 +403,6 @@ def plan_values(
             rules.MAX_EXPLANATION if indicator in explanations else MAX_CELL
         ):
             raise Refused("cell_too_long", indicator=indicator)
-    submission = find_submission(session, actor, period, region)
     if submission is None and period.state != "open":
         raise Refused("period_not_open", code=period.code)
     if submission is not None:
@@ -426,6 +446,7 @@ def plan_values(
         if explanation is not None:
             after[f"{indicator}:explanation"] = explanation
     return SavePlan(
+        period,
         period.id,
         region,
         source,
@@ -455,8 +476,42 @@ def apply_plan(session: Session, actor: Actor, plan: SavePlan) -> Submission | N
 
     Returns ``None``, writing nothing, when the submission changed since the plan was made; the
     caller then saves again (:func:`save_values`, which plans under the write lock). The work
-    done here is kept small on purpose: it is what every writer waits for.
+    done here is kept small on purpose: it is what every writer waits for. A plan for an existing
+    submission takes three statements: the revision's check and bump in one conditional UPDATE,
+    the values' INSERT and the audit entry (:mod:`kaifang.platform.audit`).
     """
+    if plan.submission_id is None or not plan.after:
+        return _apply_locked(session, actor, plan)
+    head = audit.head_probe(session)
+    bumped = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == plan.submission_id,
+            Submission.revision == plan.seen_revision,
+            Submission.state == "draft",
+            scope_filter(Submission.region_code, actor),
+            open_period_exists(),
+        )
+        .values(revision=Submission.revision + 1, updated_at=utcnow(), updated_by=actor.id)
+        .returning(Submission, *head),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    ).one_or_none()
+    if bumped is None:
+        # changed, locked or closed since the plan: the locked path says which
+        return _apply_locked(session, actor, plan)
+    submission: Submission = bumped[0]
+    if head:
+        audit.head_seen(session, bumped[1])
+    if "period" not in inspect(submission).dict:
+        # the period the plan was made with, unchanged (it is open): no query under the lock
+        set_committed_value(submission, "period", plan.period)
+    _write_values(session, actor, plan, submission)
+    return submission
+
+
+def _apply_locked(session: Session, actor: Actor, plan: SavePlan) -> Submission | None:
+    # the submission created or locked first, then checked: for a new submission and to tell
+    # why the conditional UPDATE of apply_plan found no row
     if plan.submission_id is None:
         period = session.get(Period, plan.period_id)
         if period is None:
@@ -473,25 +528,29 @@ def apply_plan(session: Session, actor: Actor, plan: SavePlan) -> Submission | N
     _check_editable(submission, submission.period, None)
     if not plan.after:
         return submission
-    session.execute(
-        insert(ValueVersion), [{**row, "submission_id": submission.id} for row in plan.rows]
-    )  # one multi-row INSERT
     submission.revision += 1
     submission.updated_at = utcnow()
     submission.updated_by = actor.id
     session.flush()
+    _write_values(session, actor, plan, submission)
+    return submission
+
+
+def _write_values(session: Session, actor: Actor, plan: SavePlan, submission: Submission) -> None:
+    insert_value_versions(
+        session.connection(), [{**row, "submission_id": submission.id} for row in plan.rows]
+    )
     audit.record(
         session,
         actor_id=actor.id,
         actor=actor.username,
         action=f"values_{plan.source}",
         object_type="submission",
-        object_id=f"{submission.period.code}/{plan.region}",
+        object_id=f"{plan.period.code}/{plan.region}",
         region=plan.region,
         before=plan.before,
         after=plan.after,
     )
-    return submission
 
 
 def save_values(
