@@ -14,7 +14,14 @@ from kaifang.platform import accounts, excel, review, saving, workflow
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.forms import period_fields
 from kaifang.platform.models import SUBMISSION_STATES, Submission
-from kaifang.platform.web.render import error_response, lang_of, refusal_text, render
+from kaifang.platform.web.entry_rows import entry_rows
+from kaifang.platform.web.render import (
+    error_response,
+    finding_text,
+    lang_of,
+    refusal_text,
+    render,
+)
 from kaifang.platform.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -275,6 +282,17 @@ def _form_page(
         for (from_state, action), (permission, _) in review.TRANSITIONS.items():
             if from_state == state and actor.can(permission):
                 actions.append(action)
+    lang = lang_of(request)
+    rows = entry_rows(
+        fields,
+        specs,
+        lang,
+        values=shown,
+        notes=explained,
+        findings=by_indicator,
+        editable=editable,
+        finding_text=lambda f: finding_text(f, lang),
+    )
     return render(
         request,
         "form.html",
@@ -282,16 +300,12 @@ def _form_page(
         "periods",
         status=status,
         period=period,
-        fields=fields,
         region=region,
         submission=submission,
         state=state,
         editable=editable,
         can_submit=editable and submission is not None and actor.can("submit"),
-        values=shown,
-        specs=specs,
-        notes=explained,
-        findings=by_indicator,
+        entry_rows=rows,
         actions=actions,
         history=history,
         error=error,
