@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import AuditEntry, Period, Review, Submission, utcnow
+from kaifang.platform.reads import plain_rows
 from kaifang.platform.workflow import (
     check_cells,
     current_values,
@@ -216,14 +218,16 @@ def publish(session: Session, actor: Actor, code: str) -> PublishResult:
     return PublishResult(published, pending)
 
 
-def reviews_of(session: Session, actor: Actor, submission: Submission) -> list[Review]:
-    return list(
-        session.scalars(
-            select(Review)
-            .where(Review.submission_id == submission.id, scope_filter(Review.region_code, actor))
-            .order_by(Review.at.desc(), Review.id.desc())
-        )
+def reviews_of(session: Session, actor: Actor, submission: Submission) -> list[Row[Any]]:
+    """The submission's workflow steps, newest first, as plain rows with the columns of
+    :class:`Review` (what pages show; no ORM objects)."""
+    reviews = Review.__table__.c
+    query = (
+        select(*reviews)
+        .where(reviews.submission_id == submission.id, scope_filter(reviews.region_code, actor))
+        .order_by(reviews.at.desc(), reviews.id.desc())
     )
+    return list(plain_rows(session, query))
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ scope is reported as not found, never as forbidden.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kaifang.framework import Framework
@@ -27,6 +27,7 @@ from kaifang.platform.models import (
     ValueVersion,
     utcnow,
 )
+from kaifang.platform.reads import plain_rows
 
 APPROVED = ("province_approved", "published")
 MAX_CELL = 200
@@ -247,40 +248,49 @@ class CurrentValue:
     at: Any
 
 
+_VV = ValueVersion.__table__.c
+_SUBMISSION_TABLE = Submission.__table__
+_PERIOD_TABLE = Period.__table__
+_SUBMISSIONS = _SUBMISSION_TABLE.c
+_PERIODS = _PERIOD_TABLE.c
+
+
+def _newest_join(newest: Any) -> Any:
+    return and_(
+        _VV.submission_id == newest.c.submission_id,
+        _VV.indicator == newest.c.indicator,
+        _VV.version == newest.c.version,
+    )
+
+
+# The statements of the most frequent reads are built once (Core tables, bound parameters):
+# building and keying an ORM statement cost more than running it.
+_NEWEST_OF = (
+    select(_VV.submission_id, _VV.indicator, func.max(_VV.version).label("version"))
+    .where(_VV.submission_id.in_(bindparam("ids", expanding=True)))
+    .group_by(_VV.submission_id, _VV.indicator)
+    .subquery()
+)
+_CURRENT_VALUES = select(
+    _VV.submission_id,
+    _VV.indicator,
+    _VV.value,
+    _VV.explanation,
+    _VV.version,
+    _VV.author_id,
+    _VV.created_at,
+).join(_NEWEST_OF, _newest_join(_NEWEST_OF))
+
+
 def current_values(
     session: Session, submission_ids: list[int]
 ) -> dict[int, dict[str, CurrentValue]]:
     """The newest version of every value of these submissions: submission -> indicator -> value."""
     if not submission_ids:
         return {}
-    newest = (
-        select(
-            ValueVersion.submission_id,
-            ValueVersion.indicator,
-            func.max(ValueVersion.version).label("version"),
-        )
-        .where(ValueVersion.submission_id.in_(submission_ids))
-        .group_by(ValueVersion.submission_id, ValueVersion.indicator)
-        .subquery()
-    )
     # plain rows, not ORM objects: a form's values are read on most requests
-    rows = session.execute(
-        select(
-            ValueVersion.submission_id,
-            ValueVersion.indicator,
-            ValueVersion.value,
-            ValueVersion.explanation,
-            ValueVersion.version,
-            ValueVersion.author_id,
-            ValueVersion.created_at,
-        ).join(
-            newest,
-            and_(
-                ValueVersion.submission_id == newest.c.submission_id,
-                ValueVersion.indicator == newest.c.indicator,
-                ValueVersion.version == newest.c.version,
-            ),
-        )
+    rows: Iterable[Sequence[Any]] = plain_rows(
+        session, _CURRENT_VALUES, {"ids": list(submission_ids)}
     )
     found: dict[int, dict[str, CurrentValue]] = {i: {} for i in submission_ids}
     for submission_id, indicator, value, explanation, version, author_id, at in rows:
@@ -288,30 +298,49 @@ def current_values(
     return found
 
 
+# the newest version of every value of a region's approved submissions in a span of years
+_NEWEST_APPROVED = (
+    select(
+        _VV.submission_id,
+        _VV.indicator,
+        _PERIODS.year,
+        func.max(_VV.version).label("version"),
+    )
+    .join(_SUBMISSION_TABLE, _SUBMISSIONS.id == _VV.submission_id)
+    .join(_PERIOD_TABLE, _PERIODS.id == _SUBMISSIONS.period_id)
+    .where(
+        _SUBMISSIONS.region_code == bindparam("region"),
+        _SUBMISSIONS.state.in_(APPROVED),
+        _PERIODS.year < bindparam("year"),
+        _PERIODS.year >= bindparam("first_year"),
+    )
+    .group_by(_VV.submission_id, _VV.indicator, _PERIODS.year)
+    .subquery()
+)
+_HISTORY = (
+    select(_NEWEST_APPROVED.c.year, _VV.indicator, _VV.value)
+    .select_from(ValueVersion.__table__)
+    .join(_NEWEST_APPROVED, _newest_join(_NEWEST_APPROVED))
+)
+
+
 def value_history(
     session: Session, actor: Actor, region: str, year: int, indicators: list[str]
 ) -> dict[str, dict[int, float]]:
-    """Approved values of ``region`` in the five years before ``year``.
+    """Approved values of ``region`` in the five years before ``year`` (one query).
 
     Returns indicator -> year -> value.
     """
     actor.require_region(region)
-    subs = session.execute(
-        select(Submission.id, Period.year)
-        .join(Period, Period.id == Submission.period_id)
-        .where(
-            Submission.region_code == region,
-            Submission.state.in_(APPROVED),
-            Period.year < year,
-            Period.year >= year - rules.HISTORY_YEARS,
-        )
-    ).all()
-    year_of = {sid: y for sid, y in subs}
+    rows: Iterable[Sequence[Any]] = plain_rows(
+        session,
+        _HISTORY,
+        {"region": region, "year": year, "first_year": year - rules.HISTORY_YEARS},
+    )
     history: dict[str, dict[int, float]] = {i: {} for i in indicators}
-    for sid, values in current_values(session, list(year_of)).items():
-        for indicator, current in values.items():
-            if indicator in history and current.value is not None:
-                history[indicator][year_of[sid]] = current.value
+    for value_year, indicator, value in rows:
+        if value is not None and indicator in history:
+            history[indicator][value_year] = value
     return history
 
 

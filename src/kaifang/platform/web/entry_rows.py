@@ -42,7 +42,7 @@ _cache_lock = threading.Lock()
 
 
 def _bound(value: float | None) -> str:
-    return "" if value is None else str(escape("%g" % value))
+    return "" if value is None else f"{value:g}"
 
 
 def _pieces(
@@ -120,8 +120,8 @@ def entry_rows(
         found = findings.get(indicator)
         shown = "".join(
             f'<span class="finding finding-{escape(x.severity)}">{escape(finding_text(x))}</span>'
-            for x in found
-        ) if found else ""
+            for x in found or ()
+        )
         parts.append(
             f"{row.before_value}{escape(values.get(indicator, ''))}{row.after_value}{readonly}"
             f"{row.before_findings}{shown}{row.before_explanation}{readonly}>"
