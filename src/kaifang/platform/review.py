@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from kaifang.platform import audit, rules
@@ -24,6 +24,7 @@ from kaifang.platform.workflow import (
     get_submission,
     list_submissions,
     scope_filter,
+    scoped_statement,
 )
 
 MAX_COMMENT = 2000
@@ -221,13 +222,20 @@ def publish(session: Session, actor: Actor, code: str) -> PublishResult:
 def reviews_of(session: Session, actor: Actor, submission: Submission) -> list[Row[Any]]:
     """The submission's workflow steps, newest first, as plain rows with the columns of
     :class:`Review` (what pages show; no ORM objects)."""
+    query = scoped_statement("reviews", actor, _reviews_of)
+    return list(plain_rows(session, query, {"submission": submission.id}))
+
+
+def _reviews_of(actor: Actor) -> Select[Any]:
     reviews = Review.__table__.c
-    query = (
+    return (
         select(*reviews)
-        .where(reviews.submission_id == submission.id, scope_filter(reviews.region_code, actor))
+        .where(
+            reviews.submission_id == bindparam("submission"),
+            scope_filter(reviews.region_code, actor),
+        )
         .order_by(reviews.at.desc(), reviews.id.desc())
     )
-    return list(plain_rows(session, query))
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ scope is reported as not found, never as forbidden.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -41,6 +41,26 @@ def scope_filter(column: Any, actor: Actor) -> Any:
     if not prefixes:
         return column.is_(None) & column.is_not(None)  # an empty scope sees nothing
     return or_(*(column.startswith(p, autoescape=True) for p in prefixes))
+
+
+# Statements that filter by a scope, built once per scope and kind and reused with bound
+# parameters (a process sees few distinct scopes): building and keying a statement on every
+# call cost more than running it.
+_CACHED_STATEMENTS = 1024
+_scoped_statements: dict[tuple[str, tuple[str, ...]], Any] = {}
+_S = TypeVar("_S")
+
+
+def scoped_statement(kind: str, actor: Actor, build: Callable[[Actor], _S]) -> _S:
+    """The statement ``build(actor)`` of this kind for the actor's scope (built once per scope;
+    ``build`` must depend on nothing of the actor but its scope)."""
+    key = (kind, actor.scope)
+    found = _scoped_statements.get(key)
+    if found is None:
+        if len(_scoped_statements) >= _CACHED_STATEMENTS:
+            _scoped_statements.clear()
+        found = _scoped_statements[key] = build(actor)
+    return found
 
 
 # ------------------------------------------------------------------------------------ periods
@@ -127,8 +147,11 @@ def list_periods(session: Session, with_fields: bool = False) -> list[Period]:
     return list(session.scalars(query))
 
 
+_PERIOD_BY_CODE = select(Period).where(Period.code == bindparam("code"))
+
+
 def get_period(session: Session, code: str) -> Period:
-    period = session.scalar(select(Period).where(Period.code == code))
+    period = session.scalar(_PERIOD_BY_CODE, {"code": code})
     if period is None:
         raise NotFound("period")
     return period
@@ -193,12 +216,19 @@ def find_submission(
     session: Session, actor: Actor, period: Period, region: str, lock: bool = False
 ) -> Submission | None:
     actor.require_region(region)
-    query = submissions_query(actor).where(
-        Submission.period_id == period.id, Submission.region_code == region
+    query = scoped_statement(
+        "submission_locked" if lock else "submission",
+        actor,
+        lambda a: _submission_of(a, lock),
     )
-    if lock:
-        query = query.with_for_update(of=Submission)
-    return session.scalar(query)
+    return session.scalar(query, {"period": period.id, "region": region})
+
+
+def _submission_of(actor: Actor, lock: bool) -> Select[Submission]:
+    query = submissions_query(actor).where(
+        Submission.period_id == bindparam("period"), Submission.region_code == bindparam("region")
+    )
+    return query.with_for_update(of=Submission) if lock else query
 
 
 def get_submission(
