@@ -83,7 +83,7 @@ def _pieces(
 
 
 def _cached_pieces(
-    fields: Sequence[FieldDefinition], specs: Mapping[str, FieldSpec], lang: str
+    fields: tuple[FieldDefinition, ...], specs: Mapping[str, FieldSpec], lang: str
 ) -> tuple[_RowPieces, ...]:
     ranges = tuple((specs[f.indicator].low, specs[f.indicator].high) for f in fields)
     key = (id(fields), lang, ranges)
@@ -101,7 +101,7 @@ def _cached_pieces(
 
 
 def entry_rows(
-    fields: Sequence[FieldDefinition],
+    fields: tuple[FieldDefinition, ...],
     specs: Mapping[str, FieldSpec],
     lang: str,
     *,
@@ -112,7 +112,10 @@ def entry_rows(
     finding_text: Callable[[Any], str],
 ) -> Markup:
     """The table body's rows of the entry form: one per field, with a heading row before each
-    group; ``values``/``notes`` are the cells' texts, ``findings`` the findings by indicator."""
+    group; ``values``/``notes`` are the cells' texts, ``findings`` the findings by indicator.
+
+    ``fields`` is the period's form (:func:`~kaifang.platform.forms.period_fields`): a tuple,
+    never changed, so that its pieces may be kept for it."""
     readonly = "" if editable else "readonly"
     parts = ["\n      "]
     for row in _cached_pieces(fields, specs, lang):
