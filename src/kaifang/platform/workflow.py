@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kaifang.framework import Framework
@@ -166,10 +166,19 @@ def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
 # ------------------------------------------------------------------------------------ regions
 
 
-def regions_in_scope(session: Session, actor: Actor) -> list[Region]:
-    """The regions the actor sees that report data (all but the province itself)."""
-    query = select(Region).where(scope_filter(Region.code, actor)).order_by(Region.code)
-    return [r for r in session.scalars(query) if r.level != "province"]
+def regions_in_scope(session: Session, actor: Actor) -> list[Row[Any]]:
+    """The regions the actor sees that report data (all but the province itself), in code order,
+    as plain rows with the columns of :class:`Region`."""
+    return list(plain_rows(session, scoped_statement("regions", actor, _regions_in_scope)))
+
+
+def _regions_in_scope(actor: Actor) -> Select[Any]:
+    regions = Region.__table__.c
+    return (
+        select(*regions)
+        .where(scope_filter(regions.code, actor), regions.level != "province")
+        .order_by(regions.code)
+    )
 
 
 def get_region(session: Session, actor: Actor, code: str) -> Region:
@@ -206,10 +215,19 @@ class SubmissionState:
 def submission_states(session: Session, actor: Actor, period: Period) -> dict[str, SubmissionState]:
     """The states of the period's submissions the actor sees, by region code: what
     :func:`list_submissions` finds, as plain rows (read for every overview page)."""
-    query = select(
-        Submission.region_code, Submission.state, Submission.revision, Submission.updated_at
-    ).where(scope_filter(Submission.region_code, actor), Submission.period_id == period.id)
-    return {row[0]: SubmissionState(*row) for row in session.execute(query)}
+    query = scoped_statement("submission_states", actor, _submission_states)
+    rows: Iterable[Sequence[Any]] = plain_rows(session, query, {"period": period.id})
+    return {code: SubmissionState(code, state, revision, at) for code, state, revision, at in rows}
+
+
+def _submission_states(actor: Actor) -> Select[Any]:
+    submissions = Submission.__table__.c
+    return select(
+        submissions.region_code, submissions.state, submissions.revision, submissions.updated_at
+    ).where(
+        scope_filter(submissions.region_code, actor),
+        submissions.period_id == bindparam("period"),
+    )
 
 
 def find_submission(
