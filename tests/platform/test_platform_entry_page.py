@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from platform_support import LOCAL, actor, login
 from test_platform_workflow import approve_fully, enter, open_period
 
 from kaifang.platform import indicator_rules, review, rules, workflow
+from kaifang.platform.errors import NotFound
 from kaifang.platform.forms import FieldDefinition
 from kaifang.platform.indicator_rules import RuleChange
 from kaifang.platform.instance import Platform
@@ -206,3 +208,30 @@ def test_history_is_the_newest_approved_value_of_five_years(platform: Platform) 
     with platform.read(filler) as s:
         history = workflow.value_history(s, filler, "520100", 2024, ["trade_total", "gdp"])
     assert history == {"trade_total": {2019: 19.0, 2020: 20.0, 2021: 99.0, 2023: 23.0}, "gdp": {}}
+
+
+def test_period_region_and_submission_in_one_read_keep_the_scope(platform: Platform) -> None:
+    open_period(platform, "2024", 2024)
+    filler = actor(platform, "filler_gy")
+    sub_id = enter(platform, filler, "2024", "520100", {"trade_total": "5"})
+    enter(platform, actor(platform, "filler_lps"), "2024", "520200", {"trade_total": "6"})
+    with platform.read(filler) as s:
+        period, region, submission = workflow.period_region_submission(s, filler, "2024", "520100")
+        assert (period.code, region.code) == ("2024", "520100")
+        assert submission is not None and submission.id == sub_id
+        for code, region_code, what in (
+            ("2099", "520100", "period"),
+            ("2024", "520200", "region"),  # outside the scope: not found, like a missing one
+            ("2024", "529999", "region"),
+        ):
+            with pytest.raises(NotFound) as refused:
+                workflow.period_region_submission(s, filler, code, region_code)
+            assert refused.value.params["what"] == what
+    # complete after the transaction
+    assert submission.period is period and submission.state == "draft"
+    province = actor(platform, "prov")
+    with platform.read(province) as s:
+        found = workflow.period_region_submission(s, province, "2024", "520200")[2]
+        assert found is not None and found.region_code == "520200"
+        # a region without a submission: none
+        assert workflow.period_region_submission(s, province, "2024", "520300")[2] is None

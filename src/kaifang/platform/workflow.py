@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, and_, bindparam, func, insert, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import BindParameter, Row, Select, and_, bindparam, func, insert, or_, select
+from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kaifang.framework import Framework
 from kaifang.platform import audit, indicator_rules, rules
@@ -265,6 +266,45 @@ def get_submission(
     if found is None:
         raise NotFound("submission")
     return found
+
+
+def period_region_submission(
+    session: Session, actor: Actor, code: str, region: str
+) -> tuple[Period, Region, Submission | None]:
+    """What :func:`get_period`, :func:`get_region` and :func:`find_submission` give, in one
+    query (what a form's page reads first); refused as they refuse."""
+    query = scoped_statement("period_region_submission", actor, _period_region_submission)
+    found = session.execute(query, {"code": code, "region": region}).first()
+    if found is None:
+        raise NotFound("period")
+    actor.require_region(region)
+    period, region_row, submission = found
+    if region_row is None:
+        raise NotFound("region")
+    if submission is not None:
+        set_committed_value(submission, "period", period)
+    return period, region_row, submission
+
+
+def _period_region_submission(actor: Actor) -> Select[Period, Region, Submission]:
+    region: BindParameter[str] = bindparam("region")
+    return (
+        select(Period, Region, Submission)
+        .select_from(Period)
+        .outerjoin(Region, Region.code == region)
+        .outerjoin(
+            Submission,
+            and_(
+                Submission.period_id == Period.id,
+                Submission.region_code == region,
+                scope_filter(Submission.region_code, actor),
+            ),
+        )
+        .where(Period.code == bindparam("code"))
+        # the submission's period is the one read here: no second join (a many-to-one found
+        # in the session is never read again)
+        .options(lazyload(Submission.period))
+    )
 
 
 def open_submission(session: Session, actor: Actor, period: Period, region: str) -> Submission:

@@ -250,9 +250,9 @@ def _form_page(
     platform = platform_of(request)
     actor = viewer.actor
     with platform.read(actor) as session:
-        period = workflow.get_period(session, code)
-        region = workflow.get_region(session, actor, region_code)
-        submission = workflow.find_submission(session, actor, period, region_code)
+        period, region, submission = workflow.period_region_submission(
+            session, actor, code, region_code
+        )
         values = (
             workflow.current_values(session, [submission.id])[submission.id] if submission else {}
         )
