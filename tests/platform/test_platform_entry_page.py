@@ -1,11 +1,14 @@
-"""The entry form's page: its rows built in Python draw the same HTML as the Jinja loop they
-replaced, the rules it shows are never stale, and its one-query reads (rules of both levels,
-five years of history) give what the ORM reads gave, on SQLite and PostgreSQL."""
+"""The entry form's page and a period's overview: their rows built in Python draw the same
+HTML as the Jinja loops they replaced, the rules the form shows are never stale, and its
+one-query reads (period, region and submission; rules of both levels; five years of history)
+give what the separate ORM reads gave, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -24,6 +27,7 @@ from kaifang.platform.instance import Platform
 from kaifang.platform.rules import FieldSpec, Finding
 from kaifang.platform.web import create_app, messages
 from kaifang.platform.web.entry_rows import entry_rows
+from kaifang.platform.web.overview_rows import overview_rows
 
 REFERENCE = Path(__file__).with_name("entry_rows_reference.html")
 HOSTILE = ["", "<script>alert('x')</script>", '"&amp;"', "a\nb", "说明 & <b>", "{{ 7*7 }}"]
@@ -106,6 +110,47 @@ def test_rows_are_the_bytes_the_jinja_loop_drew(
         finding_text=finding_text,
     )
     assert again == rows
+
+
+OVERVIEW_REFERENCE = Path(__file__).with_name("overview_rows_reference.html")
+STATES = ["draft", "submitted", "prefecture_approved", "province_approved", "published"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    names=st.lists(st.tuples(texts, texts), max_size=6),
+    states=st.lists(st.one_of(st.none(), st.sampled_from(STATES)), min_size=6, max_size=6),
+    at=st.datetimes(),
+    lang=st.sampled_from(["zh", "en"]),
+    period_code=st.sampled_from(["2024", "a&b<c>"]),
+)
+def test_overview_rows_are_the_bytes_the_jinja_loop_drew(
+    names: list[tuple[str, str]],
+    states: list[str | None],
+    at: dt.datetime,
+    lang: str,
+    period_code: str,
+) -> None:
+    regions = [
+        SimpleNamespace(code=f"52{i:02d}00" if i % 2 else f"<{i}>", name_zh=zh, name_en=en)
+        for i, (zh, en) in enumerate(names)
+    ]
+    submissions = {
+        r.code: workflow.SubmissionState(r.code, state, 1, at)
+        for r, state in zip(regions, states, strict=False)
+        if state is not None
+    }
+    env = Environment(autoescape=True, undefined=StrictUndefined)
+    reference = env.from_string(OVERVIEW_REFERENCE.read_text(encoding="utf-8")).render(
+        lang=lang,
+        regions=regions,
+        submissions=submissions,
+        period=SimpleNamespace(code=period_code),
+        t=lambda key: messages.t(key, lang),
+        href=lambda path: f"{path}?lang={lang}",
+    )
+    rows = overview_rows(regions, submissions, lang, period_code)
+    assert "\n    <tbody>\n    " + str(rows) + "\n    </tbody>" == reference
 
 
 # ----------------------------------------------------------------- on both backends

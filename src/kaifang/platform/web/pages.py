@@ -15,6 +15,7 @@ from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.forms import period_fields
 from kaifang.platform.models import SUBMISSION_STATES, Submission
 from kaifang.platform.web.entry_rows import entry_rows
+from kaifang.platform.web.overview_rows import overview_rows
 from kaifang.platform.web.render import (
     error_response,
     finding_text,
@@ -219,15 +220,8 @@ def period_page(request: Request, code: str) -> Response:
         period = workflow.get_period(session, code)
         regions = workflow.regions_in_scope(session, viewer.actor)
         submissions = workflow.submission_states(session, viewer.actor, period)
-    return render(
-        request,
-        "period.html",
-        viewer,
-        "periods",
-        period=period,
-        regions=regions,
-        submissions=submissions,
-    )
+    rows = overview_rows(regions, submissions, lang_of(request), period.code)
+    return render(request, "period.html", viewer, "periods", period=period, overview_rows=rows)
 
 
 # ------------------------------------------------------------------------ form and reviews
