@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Engine, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,7 @@ from kaifang.platform.access import Actor
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.forms import period_fields
 from kaifang.platform.models import Period, utcnow
+from kaifang.platform.reads import plain_rows
 from kaifang.platform.rule_models import IndicatorRule
 from kaifang.platform.rules import Finding
 
@@ -152,23 +155,56 @@ def effective_rules(
     return found
 
 
+# Both levels' rows in one query, as plain rows (no ORM objects, no join to their updater):
+# every entry page, validation and save reads them.
+_RULE_ROWS = select(
+    IndicatorRule.period_id,
+    IndicatorRule.indicator,
+    IndicatorRule.low,
+    IndicatorRule.high,
+    IndicatorRule.yoy_threshold,
+    IndicatorRule.history_band,
+).where(or_(IndicatorRule.period_id.is_(None), IndicatorRule.period_id == bindparam("period")))
+
+# The specs built from a period's fields and the rule rows just read, kept per process. The key
+# holds the rows themselves, read on every call: a changed rule (in any process) is a new key
+# on the very next read, never a stale entry.
+_CACHED_SPECS = 256
+_SpecKey = tuple[int, dt.datetime | None, frozenset[tuple[Any, ...]]]
+_spec_cache: weakref.WeakKeyDictionary[Engine, dict[_SpecKey, dict[str, rules.FieldSpec]]] = (
+    weakref.WeakKeyDictionary()
+)
+_spec_cache_lock = threading.Lock()
+
+
 def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
-    """The :class:`~kaifang.platform.rules.FieldSpec` of every field of the period's form."""
+    """The :class:`~kaifang.platform.rules.FieldSpec` of every field of the period's form (the
+    same as :func:`effective_rules` gives; one query). The dict is shared: do not change it."""
     form = period_fields(session, period)
-    effective = effective_rules(session, form, period)
-    return {
-        f.indicator: rules.FieldSpec(
-            f.indicator,
-            effective[f.indicator].low,
-            effective[f.indicator].high,
-            f.positive,
-            effective[f.indicator].yoy_threshold,
-            effective[f.indicator].history_band,
-            f.name_zh,
-            f.name_en,
+    read = plain_rows(session, _RULE_ROWS, {"period": period.id})
+    rows: frozenset[tuple[Any, ...]] = frozenset(tuple(row) for row in read)
+    key = (period.id, period.created_at, rows)
+    engine = session.connection().engine
+    with _spec_cache_lock:
+        found = _spec_cache.get(engine, {}).get(key)
+    if found is not None:
+        return found
+    global_rows: dict[str, tuple[Any, ...]] = {r[1]: r for r in rows if r[0] is None}
+    period_rows: dict[str, tuple[Any, ...]] = {r[1]: r for r in rows if r[0] is not None}
+    specs = {}
+    for f in form:
+        row = period_rows.get(f.indicator) or global_rows.get(f.indicator)
+        low, high, threshold, band = (f.low, f.high, None, True) if row is None else row[2:]
+        specs[f.indicator] = rules.FieldSpec(
+            f.indicator, low, high, f.positive, threshold, band, f.name_zh, f.name_en
         )
-        for f in form
-    }
+    if form:
+        with _spec_cache_lock:
+            cache = _spec_cache.setdefault(engine, {})
+            if len(cache) >= _CACHED_SPECS:
+                cache.clear()
+            cache[key] = specs
+    return specs
 
 
 # ------------------------------------------------------------------------------------ editing

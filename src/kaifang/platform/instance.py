@@ -79,8 +79,8 @@ class Platform:
         return transaction(self.reader or self.factory, actor.db_scope, actor.role == "admin")
 
     def read_unscoped(self) -> AbstractContextManager[Session]:
-        """A read-only transaction with no scope set yet (see :func:`kaifang.platform.db.transaction`):
-        for reading the tables without regions, then binding a user's scope in the same
+        """A read-only transaction with no scope set yet (``db.transaction`` with no scope): for
+        reading the tables without regions, then binding a user's scope in the same
         transaction."""
         return transaction(self.reader or self.factory, None)
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, inspect, select, update
+from sqlalchemy import Row, Select, bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -17,6 +18,7 @@ from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import AuditEntry, Period, Review, Submission, utcnow
+from kaifang.platform.reads import plain_rows
 from kaifang.platform.workflow import (
     check_cells,
     current_values,
@@ -24,6 +26,7 @@ from kaifang.platform.workflow import (
     list_submissions,
     open_period_exists,
     scope_filter,
+    scoped_statement,
 )
 
 MAX_COMMENT = 2000
@@ -274,13 +277,22 @@ def publish(session: Session, actor: Actor, code: str) -> PublishResult:
     return PublishResult(published, pending)
 
 
-def reviews_of(session: Session, actor: Actor, submission: Submission) -> list[Review]:
-    return list(
-        session.scalars(
-            select(Review)
-            .where(Review.submission_id == submission.id, scope_filter(Review.region_code, actor))
-            .order_by(Review.at.desc(), Review.id.desc())
+def reviews_of(session: Session, actor: Actor, submission: Submission) -> list[Row[Any]]:
+    """The submission's workflow steps, newest first, as plain rows with the columns of
+    :class:`Review` (what pages show; no ORM objects)."""
+    query = scoped_statement("reviews", actor, _reviews_of)
+    return list(plain_rows(session, query, {"submission": submission.id}))
+
+
+def _reviews_of(actor: Actor) -> Select[Any]:
+    reviews = Review.__table__.c
+    return (
+        select(*reviews)
+        .where(
+            reviews.submission_id == bindparam("submission"),
+            scope_filter(reviews.region_code, actor),
         )
+        .order_by(reviews.at.desc(), reviews.id.desc())
     )
 
 

@@ -6,20 +6,23 @@ scope is reported as not found, never as forbidden.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
+    BindParameter,
+    Row,
     Select,
     and_,
+    bindparam,
     func,
     inspect,
     or_,
     select,
     update,
 )
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kaifang.framework import Framework
@@ -36,6 +39,7 @@ from kaifang.platform.models import (
     ValueVersion,
     utcnow,
 )
+from kaifang.platform.reads import plain_rows
 from kaifang.platform.value_insert import insert_value_versions
 
 APPROVED = ("province_approved", "published")
@@ -50,6 +54,26 @@ def scope_filter(column: Any, actor: Actor) -> Any:
     if not prefixes:
         return column.is_(None) & column.is_not(None)  # an empty scope sees nothing
     return or_(*(column.startswith(p, autoescape=True) for p in prefixes))
+
+
+# Statements that filter by a scope, built once per scope and kind and reused with bound
+# parameters (a process sees few distinct scopes): building and keying a statement on every
+# call cost more than running it.
+_CACHED_STATEMENTS = 1024
+_scoped_statements: dict[tuple[str, tuple[str, ...]], Any] = {}
+_S = TypeVar("_S")
+
+
+def scoped_statement(kind: str, actor: Actor, build: Callable[[Actor], _S]) -> _S:
+    """The statement ``build(actor)`` of this kind for the actor's scope (built once per scope;
+    ``build`` must depend on nothing of the actor but its scope)."""
+    key = (kind, actor.scope)
+    found = _scoped_statements.get(key)
+    if found is None:
+        if len(_scoped_statements) >= _CACHED_STATEMENTS:
+            _scoped_statements.clear()
+        found = _scoped_statements[key] = build(actor)
+    return found
 
 
 # ------------------------------------------------------------------------------------ periods
@@ -136,8 +160,11 @@ def list_periods(session: Session, with_fields: bool = False) -> list[Period]:
     return list(session.scalars(query))
 
 
+_PERIOD_BY_CODE = select(Period).where(Period.code == bindparam("code"))
+
+
 def get_period(session: Session, code: str) -> Period:
-    period = session.scalar(select(Period).where(Period.code == code))
+    period = session.scalar(_PERIOD_BY_CODE, {"code": code})
     if period is None:
         raise NotFound("period")
     return period
@@ -152,10 +179,19 @@ def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
 # ------------------------------------------------------------------------------------ regions
 
 
-def regions_in_scope(session: Session, actor: Actor) -> list[Region]:
-    """The regions the actor sees that report data (all but the province itself)."""
-    query = select(Region).where(scope_filter(Region.code, actor)).order_by(Region.code)
-    return [r for r in session.scalars(query) if r.level != "province"]
+def regions_in_scope(session: Session, actor: Actor) -> list[Row[Any]]:
+    """The regions the actor sees that report data (all but the province itself), in code order,
+    as plain rows with the columns of :class:`Region`."""
+    return list(plain_rows(session, scoped_statement("regions", actor, _regions_in_scope)))
+
+
+def _regions_in_scope(actor: Actor) -> Select[Any]:
+    regions = Region.__table__.c
+    return (
+        select(*regions)
+        .where(scope_filter(regions.code, actor), regions.level != "province")
+        .order_by(regions.code)
+    )
 
 
 def get_region(session: Session, actor: Actor, code: str) -> Region:
@@ -192,22 +228,38 @@ class SubmissionState:
 def submission_states(session: Session, actor: Actor, period: Period) -> dict[str, SubmissionState]:
     """The states of the period's submissions the actor sees, by region code: what
     :func:`list_submissions` finds, as plain rows (read for every overview page)."""
-    query = select(
-        Submission.region_code, Submission.state, Submission.revision, Submission.updated_at
-    ).where(scope_filter(Submission.region_code, actor), Submission.period_id == period.id)
-    return {row[0]: SubmissionState(*row) for row in session.execute(query)}
+    query = scoped_statement("submission_states", actor, _submission_states)
+    rows: Iterable[Sequence[Any]] = plain_rows(session, query, {"period": period.id})
+    return {code: SubmissionState(code, state, revision, at) for code, state, revision, at in rows}
+
+
+def _submission_states(actor: Actor) -> Select[Any]:
+    submissions = Submission.__table__.c
+    return select(
+        submissions.region_code, submissions.state, submissions.revision, submissions.updated_at
+    ).where(
+        scope_filter(submissions.region_code, actor),
+        submissions.period_id == bindparam("period"),
+    )
 
 
 def find_submission(
     session: Session, actor: Actor, period: Period, region: str, lock: bool = False
 ) -> Submission | None:
     actor.require_region(region)
-    query = submissions_query(actor).where(
-        Submission.period_id == period.id, Submission.region_code == region
+    query = scoped_statement(
+        "submission_locked" if lock else "submission",
+        actor,
+        lambda a: _submission_of(a, lock),
     )
-    if lock:
-        query = query.with_for_update(of=Submission)
-    return session.scalar(query)
+    return session.scalar(query, {"period": period.id, "region": region})
+
+
+def _submission_of(actor: Actor, lock: bool) -> Select[Submission]:
+    query = submissions_query(actor).where(
+        Submission.period_id == bindparam("period"), Submission.region_code == bindparam("region")
+    )
+    return query.with_for_update(of=Submission) if lock else query
 
 
 def get_submission(
@@ -226,6 +278,45 @@ def get_submission(
     if found is None:
         raise NotFound("submission")
     return found
+
+
+def period_region_submission(
+    session: Session, actor: Actor, code: str, region: str
+) -> tuple[Period, Region, Submission | None]:
+    """What :func:`get_period`, :func:`get_region` and :func:`find_submission` give, in one
+    query (what a form's page reads first); refused as they refuse."""
+    query = scoped_statement("period_region_submission", actor, _period_region_submission)
+    found = session.execute(query, {"code": code, "region": region}).first()
+    if found is None:
+        raise NotFound("period")
+    actor.require_region(region)
+    period, region_row, submission = found
+    if region_row is None:
+        raise NotFound("region")
+    if submission is not None:
+        set_committed_value(submission, "period", period)
+    return period, region_row, submission
+
+
+def _period_region_submission(actor: Actor) -> Select[Period, Region, Submission]:
+    region: BindParameter[str] = bindparam("region")
+    return (
+        select(Period, Region, Submission)
+        .select_from(Period)
+        .outerjoin(Region, Region.code == region)
+        .outerjoin(
+            Submission,
+            and_(
+                Submission.period_id == Period.id,
+                Submission.region_code == region,
+                scope_filter(Submission.region_code, actor),
+            ),
+        )
+        .where(Period.code == bindparam("code"))
+        # the submission's period is the one read here: no second join (a many-to-one found
+        # in the session is never read again)
+        .options(lazyload(Submission.period))
+    )
 
 
 def open_submission(session: Session, actor: Actor, period: Period, region: str) -> Submission:
@@ -257,40 +348,49 @@ class CurrentValue:
     at: Any
 
 
+_VV = ValueVersion.__table__.c
+_SUBMISSION_TABLE = Submission.__table__
+_PERIOD_TABLE = Period.__table__
+_SUBMISSIONS = _SUBMISSION_TABLE.c
+_PERIODS = _PERIOD_TABLE.c
+
+
+def _newest_join(newest: Any) -> Any:
+    return and_(
+        _VV.submission_id == newest.c.submission_id,
+        _VV.indicator == newest.c.indicator,
+        _VV.version == newest.c.version,
+    )
+
+
+# The statements of the most frequent reads are built once (Core tables, bound parameters):
+# building and keying an ORM statement cost more than running it.
+_NEWEST_OF = (
+    select(_VV.submission_id, _VV.indicator, func.max(_VV.version).label("version"))
+    .where(_VV.submission_id.in_(bindparam("ids", expanding=True)))
+    .group_by(_VV.submission_id, _VV.indicator)
+    .subquery()
+)
+_CURRENT_VALUES = select(
+    _VV.submission_id,
+    _VV.indicator,
+    _VV.value,
+    _VV.explanation,
+    _VV.version,
+    _VV.author_id,
+    _VV.created_at,
+).join(_NEWEST_OF, _newest_join(_NEWEST_OF))
+
+
 def current_values(
     session: Session, submission_ids: list[int]
 ) -> dict[int, dict[str, CurrentValue]]:
     """The newest version of every value of these submissions: submission -> indicator -> value."""
     if not submission_ids:
         return {}
-    newest = (
-        select(
-            ValueVersion.submission_id,
-            ValueVersion.indicator,
-            func.max(ValueVersion.version).label("version"),
-        )
-        .where(ValueVersion.submission_id.in_(submission_ids))
-        .group_by(ValueVersion.submission_id, ValueVersion.indicator)
-        .subquery()
-    )
     # plain rows, not ORM objects: a form's values are read on most requests
-    rows = session.execute(
-        select(
-            ValueVersion.submission_id,
-            ValueVersion.indicator,
-            ValueVersion.value,
-            ValueVersion.explanation,
-            ValueVersion.version,
-            ValueVersion.author_id,
-            ValueVersion.created_at,
-        ).join(
-            newest,
-            and_(
-                ValueVersion.submission_id == newest.c.submission_id,
-                ValueVersion.indicator == newest.c.indicator,
-                ValueVersion.version == newest.c.version,
-            ),
-        )
+    rows: Iterable[Sequence[Any]] = plain_rows(
+        session, _CURRENT_VALUES, {"ids": list(submission_ids)}
     )
     found: dict[int, dict[str, CurrentValue]] = {i: {} for i in submission_ids}
     for submission_id, indicator, value, explanation, version, author_id, at in rows:
@@ -298,30 +398,49 @@ def current_values(
     return found
 
 
+# the newest version of every value of a region's approved submissions in a span of years
+_NEWEST_APPROVED = (
+    select(
+        _VV.submission_id,
+        _VV.indicator,
+        _PERIODS.year,
+        func.max(_VV.version).label("version"),
+    )
+    .join(_SUBMISSION_TABLE, _SUBMISSIONS.id == _VV.submission_id)
+    .join(_PERIOD_TABLE, _PERIODS.id == _SUBMISSIONS.period_id)
+    .where(
+        _SUBMISSIONS.region_code == bindparam("region"),
+        _SUBMISSIONS.state.in_(APPROVED),
+        _PERIODS.year < bindparam("year"),
+        _PERIODS.year >= bindparam("first_year"),
+    )
+    .group_by(_VV.submission_id, _VV.indicator, _PERIODS.year)
+    .subquery()
+)
+_HISTORY = (
+    select(_NEWEST_APPROVED.c.year, _VV.indicator, _VV.value)
+    .select_from(ValueVersion.__table__)
+    .join(_NEWEST_APPROVED, _newest_join(_NEWEST_APPROVED))
+)
+
+
 def value_history(
     session: Session, actor: Actor, region: str, year: int, indicators: list[str]
 ) -> dict[str, dict[int, float]]:
-    """Approved values of ``region`` in the five years before ``year``.
+    """Approved values of ``region`` in the five years before ``year`` (one query).
 
     Returns indicator -> year -> value.
     """
     actor.require_region(region)
-    subs = session.execute(
-        select(Submission.id, Period.year)
-        .join(Period, Period.id == Submission.period_id)
-        .where(
-            Submission.region_code == region,
-            Submission.state.in_(APPROVED),
-            Period.year < year,
-            Period.year >= year - rules.HISTORY_YEARS,
-        )
-    ).all()
-    year_of = {sid: y for sid, y in subs}
+    rows: Iterable[Sequence[Any]] = plain_rows(
+        session,
+        _HISTORY,
+        {"region": region, "year": year, "first_year": year - rules.HISTORY_YEARS},
+    )
     history: dict[str, dict[int, float]] = {i: {} for i in indicators}
-    for sid, values in current_values(session, list(year_of)).items():
-        for indicator, current in values.items():
-            if indicator in history and current.value is not None:
-                history[indicator][year_of[sid]] = current.value
+    for value_year, indicator, value in rows:
+        if value is not None and indicator in history:
+            history[indicator][value_year] = value
     return history
 
 

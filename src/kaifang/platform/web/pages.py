@@ -17,7 +17,15 @@ from kaifang.platform import accounts, excel, review, saving, workflow
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.forms import period_fields
 from kaifang.platform.models import SUBMISSION_STATES, Submission
-from kaifang.platform.web.render import error_response, lang_of, refusal_text, render
+from kaifang.platform.web.entry_rows import entry_rows
+from kaifang.platform.web.overview_rows import overview_rows
+from kaifang.platform.web.render import (
+    error_response,
+    finding_text,
+    lang_of,
+    refusal_text,
+    render,
+)
 from kaifang.platform.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -224,15 +232,8 @@ def period_page(request: Request, code: str) -> Response:
         period = workflow.get_period(session, code)
         regions = workflow.regions_in_scope(session, viewer.actor)
         submissions = workflow.submission_states(session, viewer.actor, period)
-    return render(
-        request,
-        "period.html",
-        viewer,
-        "periods",
-        period=period,
-        regions=regions,
-        submissions=submissions,
-    )
+    rows = overview_rows(regions, submissions, lang_of(request), period.code)
+    return render(request, "period.html", viewer, "periods", period=period, overview_rows=rows)
 
 
 # ------------------------------------------------------------------------ form and reviews
@@ -258,9 +259,9 @@ def _form_page(
     platform = platform_of(request)
     actor = viewer.actor
     with nullcontext(session) if session is not None else platform.read(actor) as session:
-        period = workflow.get_period(session, code)
-        region = workflow.get_region(session, actor, region_code)
-        submission = workflow.find_submission(session, actor, period, region_code)
+        period, region, submission = workflow.period_region_submission(
+            session, actor, code, region_code
+        )
         values = (
             workflow.current_values(session, [submission.id])[submission.id] if submission else {}
         )
@@ -290,6 +291,17 @@ def _form_page(
         for (from_state, action), (permission, _) in review.TRANSITIONS.items():
             if from_state == state and actor.can(permission):
                 actions.append(action)
+    lang = lang_of(request)
+    rows = entry_rows(
+        fields,
+        specs,
+        lang,
+        values=shown,
+        notes=explained,
+        findings=by_indicator,
+        editable=editable,
+        finding_text=lambda f: finding_text(f, lang),
+    )
     return render(
         request,
         "form.html",
@@ -297,16 +309,12 @@ def _form_page(
         "periods",
         status=status,
         period=period,
-        fields=fields,
         region=region,
         submission=submission,
         state=state,
         editable=editable,
         can_submit=editable and submission is not None and actor.can("submit"),
-        values=shown,
-        specs=specs,
-        notes=explained,
-        findings=by_indicator,
+        entry_rows=rows,
         actions=actions,
         history=history,
         error=error,
