@@ -17,12 +17,60 @@ one conditional UPDATE, the values one INSERT, the audit entry two statements.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from kaifang.platform import review, workflow
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Refused
 from kaifang.platform.instance import Platform
-from kaifang.platform.models import Submission
+from kaifang.platform.models import Period, Submission
+
+
+def plan_save(
+    session: Session,
+    actor: Actor,
+    period_code: str,
+    region: str,
+    cells: Mapping[str, str | float | None],
+    explanations: Mapping[str, str] | None = None,
+    *,
+    revision: int | None = None,
+    source: str = "form",
+) -> workflow.SavePlan:
+    """The checks and new versions of a save, worked out in ``session``: a read transaction in
+    the actor's scope (the request's own, which looked up its user)."""
+    period = workflow.get_period(session, period_code)
+    return workflow.plan_values(
+        session, actor, period, region, cells, explanations, revision=revision, source=source
+    )
+
+
+def write_save(
+    platform: Platform,
+    actor: Actor,
+    plan: workflow.SavePlan,
+    period_code: str,
+    region: str,
+    cells: Mapping[str, str | float | None],
+    explanations: Mapping[str, str] | None = None,
+    *,
+    revision: int | None = None,
+    source: str = "form",
+) -> tuple[Submission, dict[str, workflow.CurrentValue]]:
+    """Write a :func:`plan_save` plan in a write transaction; should the submission have
+    changed since, the save is done again under the write lock with the same arguments."""
+    with platform.tx(actor) as session:
+        saved = workflow.apply_plan(session, actor, plan)
+        if saved is not None:
+            return saved, plan.current
+        period = workflow.get_period(session, period_code)
+        saved = workflow.save_values(
+            session, actor, period, region, cells, explanations, revision=revision, source=source
+        )
+        return saved, workflow.current_values(session, [saved.id])[saved.id]
 
 
 def save_values(
@@ -38,20 +86,44 @@ def save_values(
 ) -> tuple[Submission, dict[str, workflow.CurrentValue]]:
     """Save values as :func:`kaifang.platform.workflow.save_values` does (same checks, same
     refusals, all or nothing); returns the submission and its values after the save."""
+    options: dict[str, Any] = {"revision": revision, "source": source}
     with platform.read(actor) as session:
-        period = workflow.get_period(session, period_code)
-        plan = workflow.plan_values(
-            session, actor, period, region, cells, explanations, revision=revision, source=source
-        )
+        plan = plan_save(session, actor, period_code, region, cells, explanations, **options)
+    return write_save(platform, actor, plan, period_code, region, cells, explanations, **options)
+
+
+@dataclass(frozen=True)
+class SubmitCheck:
+    """A submission found and checked for submitting, in a read transaction."""
+
+    submission_id: int
+    checked_revision: int
+    period: Period
+    revision: int | None
+
+
+def check_submit(
+    session: Session, actor: Actor, period_code: str, region: str, revision: int | None = None
+) -> SubmitCheck:
+    """The checks of a submit, made in ``session`` (a read transaction in the actor's scope)."""
+    period = workflow.get_period(session, period_code)
+    found = workflow.find_submission(session, actor, period, region)
+    if found is None:
+        raise Refused("nothing_entered")
+    checked = review.check_submit(session, actor, found, revision)
+    return SubmitCheck(found.id, checked, period, revision)
+
+
+def write_submit(platform: Platform, actor: Actor, check: SubmitCheck) -> Submission:
+    """Submit after :func:`check_submit`, in a write transaction (checked again under the
+    write lock when the submission changed since)."""
     with platform.tx(actor) as session:
-        saved = workflow.apply_plan(session, actor, plan)
-        if saved is not None:
-            return saved, plan.current
-        period = workflow.get_period(session, period_code)
-        saved = workflow.save_values(
-            session, actor, period, region, cells, explanations, revision=revision, source=source
+        done = review.submit_checked(
+            session, actor, check.submission_id, check.checked_revision, check.period
         )
-        return saved, workflow.current_values(session, [saved.id])[saved.id]
+        if done is None:
+            done = review.submit(session, actor, check.submission_id, check.revision)
+        return done
 
 
 def submit(
@@ -59,13 +131,5 @@ def submit(
 ) -> Submission:
     """Submit as :func:`kaifang.platform.review.submit` does (same checks and refusals)."""
     with platform.read(actor) as session:
-        period = workflow.get_period(session, period_code)
-        found = workflow.find_submission(session, actor, period, region)
-        if found is None:
-            raise Refused("nothing_entered")
-        checked = review.check_submit(session, actor, found, revision)
-    with platform.tx(actor) as session:
-        done = review.submit_checked(session, actor, found.id, checked, period)
-        if done is None:
-            done = review.submit(session, actor, found.id, revision)
-        return done
+        check = check_submit(session, actor, period_code, region, revision)
+    return write_submit(platform, actor, check)

@@ -167,16 +167,21 @@ def validate(
 def put_values(
     request: Request, code: str, region: str, body: ValuesIn, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
-    viewer = _viewer(request, x_csrf_token, True)
-    saved, values = saving.save_values(
+    options: dict[str, Any] = {"revision": body.revision, "source": "api"}
+    # the user's lookup and the save's checks in one read transaction, then the write
+    with _reading(request, x_csrf_token, True) as (viewer, session):
+        plan = saving.plan_save(
+            session, viewer.actor, code, region, body.values, body.explanations, **options
+        )
+    saved, values = saving.write_save(
         platform_of(request),
         viewer.actor,
+        plan,
         code,
         region,
         body.values,
         body.explanations,
-        revision=body.revision,
-        source="api",
+        **options,
     )
     return _submission_json(saved, values)
 
@@ -185,8 +190,9 @@ def put_values(
 def submit(
     request: Request, code: str, region: str, body: SubmitIn, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
-    viewer = _viewer(request, x_csrf_token, True)
-    done = saving.submit(platform_of(request), viewer.actor, code, region, body.revision)
+    with _reading(request, x_csrf_token, True) as (viewer, session):
+        check = saving.check_submit(session, viewer.actor, code, region, body.revision)
+    done = saving.write_submit(platform_of(request), viewer.actor, check)
     return {"region": region, "state": done.state, "revision": done.revision}
 
 
