@@ -78,6 +78,13 @@ class Platform:
         """A read-only transaction (SQLite: never waits for writers, thanks to WAL)."""
         return transaction(self.reader or self.factory, actor.db_scope, actor.role == "admin")
 
+    @property
+    def reads_may_write(self) -> bool:
+        """Whether a read transaction may also write: on PostgreSQL, where readers and writers do
+        not wait for each other and both run on one engine. Not on SQLite, whose reads begin on
+        an engine of their own that never takes the one write lock (writers queue for it)."""
+        return self.reader is None
+
     def read_unscoped(self) -> AbstractContextManager[Session]:
         """A read-only transaction with no scope set yet (``db.transaction`` with no scope): for
         reading the tables without regions, then binding a user's scope in the same

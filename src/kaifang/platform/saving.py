@@ -48,6 +48,31 @@ def plan_save(
     )
 
 
+def apply_save(
+    session: Session,
+    actor: Actor,
+    plan: workflow.SavePlan,
+    period_code: str,
+    region: str,
+    cells: Mapping[str, str | float | None],
+    explanations: Mapping[str, str] | None = None,
+    *,
+    revision: int | None = None,
+    source: str = "form",
+) -> tuple[Submission, dict[str, workflow.CurrentValue]]:
+    """Write a :func:`plan_save` plan in ``session``, a transaction that may write; should the
+    submission have changed since, the save is done again under its row lock with the same
+    arguments."""
+    saved = workflow.apply_plan(session, actor, plan)
+    if saved is not None:
+        return saved, plan.current
+    period = workflow.get_period(session, period_code)
+    saved = workflow.save_values(
+        session, actor, period, region, cells, explanations, revision=revision, source=source
+    )
+    return saved, workflow.current_values(session, [saved.id])[saved.id]
+
+
 def write_save(
     platform: Platform,
     actor: Actor,
@@ -60,17 +85,10 @@ def write_save(
     revision: int | None = None,
     source: str = "form",
 ) -> tuple[Submission, dict[str, workflow.CurrentValue]]:
-    """Write a :func:`plan_save` plan in a write transaction; should the submission have
-    changed since, the save is done again under the write lock with the same arguments."""
+    """:func:`apply_save` in a write transaction of its own."""
+    options: dict[str, Any] = {"revision": revision, "source": source}
     with platform.tx(actor) as session:
-        saved = workflow.apply_plan(session, actor, plan)
-        if saved is not None:
-            return saved, plan.current
-        period = workflow.get_period(session, period_code)
-        saved = workflow.save_values(
-            session, actor, period, region, cells, explanations, revision=revision, source=source
-        )
-        return saved, workflow.current_values(session, [saved.id])[saved.id]
+        return apply_save(session, actor, plan, period_code, region, cells, explanations, **options)
 
 
 def save_values(
@@ -114,16 +132,21 @@ def check_submit(
     return SubmitCheck(found.id, checked, period, revision)
 
 
+def apply_submit(session: Session, actor: Actor, check: SubmitCheck) -> Submission:
+    """Submit after :func:`check_submit` in ``session``, a transaction that may write (checked
+    again under the row lock when the submission changed since)."""
+    done = review.submit_checked(
+        session, actor, check.submission_id, check.checked_revision, check.period
+    )
+    if done is None:
+        done = review.submit(session, actor, check.submission_id, check.revision)
+    return done
+
+
 def write_submit(platform: Platform, actor: Actor, check: SubmitCheck) -> Submission:
-    """Submit after :func:`check_submit`, in a write transaction (checked again under the
-    write lock when the submission changed since)."""
+    """:func:`apply_submit` in a write transaction of its own."""
     with platform.tx(actor) as session:
-        done = review.submit_checked(
-            session, actor, check.submission_id, check.checked_revision, check.period
-        )
-        if done is None:
-            done = review.submit(session, actor, check.submission_id, check.revision)
-        return done
+        return apply_submit(session, actor, check)
 
 
 def submit(

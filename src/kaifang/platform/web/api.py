@@ -167,22 +167,17 @@ def validate(
 def put_values(
     request: Request, code: str, region: str, body: ValuesIn, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
+    platform = platform_of(request)
+    args = (code, region, body.values, body.explanations)
     options: dict[str, Any] = {"revision": body.revision, "source": "api"}
-    # the user's lookup and the save's checks in one read transaction, then the write
+    # the user's lookup and the save's checks in one read transaction; on PostgreSQL the write
+    # too (fewer round trips), on SQLite the write queues for the one writer afterwards
     with _reading(request, x_csrf_token, True) as (viewer, session):
-        plan = saving.plan_save(
-            session, viewer.actor, code, region, body.values, body.explanations, **options
-        )
-    saved, values = saving.write_save(
-        platform_of(request),
-        viewer.actor,
-        plan,
-        code,
-        region,
-        body.values,
-        body.explanations,
-        **options,
-    )
+        plan = saving.plan_save(session, viewer.actor, *args, **options)
+        if platform.reads_may_write:
+            saved, values = saving.apply_save(session, viewer.actor, plan, *args, **options)
+            return _submission_json(saved, values)
+    saved, values = saving.write_save(platform, viewer.actor, plan, *args, **options)
     return _submission_json(saved, values)
 
 
@@ -190,9 +185,13 @@ def put_values(
 def submit(
     request: Request, code: str, region: str, body: SubmitIn, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
+    platform = platform_of(request)
     with _reading(request, x_csrf_token, True) as (viewer, session):
         check = saving.check_submit(session, viewer.actor, code, region, body.revision)
-    done = saving.write_submit(platform_of(request), viewer.actor, check)
+        if platform.reads_may_write:
+            done = saving.apply_submit(session, viewer.actor, check)
+            return {"region": region, "state": done.state, "revision": done.revision}
+    done = saving.write_submit(platform, viewer.actor, check)
     return {"region": region, "state": done.state, "revision": done.revision}
 
 
