@@ -158,7 +158,7 @@ def get_period(session: Session, code: str) -> Period:
     return period
 
 
-def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
+def field_specs(session: Session, period: Period) -> Mapping[str, rules.FieldSpec]:
     """The period's fields with the rules that apply to them (the administrator's per-indicator
     rules over the derived ones)."""
     return indicator_rules.field_specs(session, period)
