@@ -17,14 +17,13 @@ from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import AuditEntry, Period, Review, Submission, utcnow
-from kaifang.platform.reads import plain_rows
+from kaifang.platform.reads import plain_rows, scoped_statement
 from kaifang.platform.workflow import (
     check_cells,
     current_values,
     get_submission,
     list_submissions,
     scope_filter,
-    scoped_statement,
 )
 
 MAX_COMMENT = 2000
