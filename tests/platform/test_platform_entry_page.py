@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment, StrictUndefined
 from platform_support import LOCAL, actor, login
+from sqlalchemy import select
 from test_platform_workflow import approve_fully, enter, open_period
 
 from kaifang.platform import indicator_rules, review, rules, workflow
@@ -24,6 +25,7 @@ from kaifang.platform.errors import NotFound
 from kaifang.platform.forms import FieldDefinition
 from kaifang.platform.indicator_rules import RuleChange
 from kaifang.platform.instance import Platform
+from kaifang.platform.models import Review
 from kaifang.platform.rules import FieldSpec, Finding
 from kaifang.platform.web import create_app, messages
 from kaifang.platform.web.entry_rows import entry_rows
@@ -280,3 +282,40 @@ def test_period_region_and_submission_in_one_read_keep_the_scope(platform: Platf
         assert found is not None and found.region_code == "520200"
         # a region without a submission: none
         assert workflow.period_region_submission(s, province, "2024", "520300")[2] is None
+
+
+def test_reviews_of_a_draft_are_read_unless_it_was_never_submitted(platform: Platform) -> None:
+    open_period(platform, "2024", 2024)
+    filler = actor(platform, "filler_gy")
+    pref = actor(platform, "pref_gy")
+    note = {"trade_total": "SIMULATED test value"}
+    sub_id = enter(platform, filler, "2024", "520100", {"trade_total": "5"}, note)
+
+    def steps() -> tuple[list[str], list[str]]:
+        with platform.read(pref) as s:
+            submission = workflow.get_submission(s, pref, sub_id)
+            shown = [r.action for r in review.reviews_of(s, pref, submission)]
+            stored = s.scalars(
+                select(Review.action)
+                .where(Review.submission_id == sub_id)
+                .order_by(Review.at.desc(), Review.id.desc())
+            ).all()
+        return shown, list(stored)
+
+    assert steps() == ([], [])
+    walk = [
+        (filler, "submit", "draft"),
+        (pref, "return", "submitted"),
+        (filler, "submit", "draft"),
+        (pref, "approve", "submitted"),
+        (actor(platform, "prov"), "return", "prefecture_approved"),
+    ]
+    for who, action, seen in walk:
+        with platform.tx(who) as s:
+            if action == "submit":
+                review.submit(s, who, sub_id)
+            else:
+                review.review(s, who, sub_id, action, seen_state=seen, comment="why")
+        shown, stored = steps()
+        assert shown == stored and shown[0] == action
+    assert len(stored) == len(walk)

@@ -20,6 +20,7 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, bindparam, or_, select
@@ -171,15 +172,15 @@ _RULE_ROWS = select(
 # on the very next read, never a stale entry.
 _CACHED_SPECS = 256
 _SpecKey = tuple[int, dt.datetime | None, frozenset[tuple[Any, ...]]]
-_spec_cache: weakref.WeakKeyDictionary[Engine, dict[_SpecKey, dict[str, rules.FieldSpec]]] = (
+_spec_cache: weakref.WeakKeyDictionary[Engine, dict[_SpecKey, Mapping[str, rules.FieldSpec]]] = (
     weakref.WeakKeyDictionary()
 )
 _spec_cache_lock = threading.Lock()
 
 
-def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
+def field_specs(session: Session, period: Period) -> Mapping[str, rules.FieldSpec]:
     """The :class:`~kaifang.platform.rules.FieldSpec` of every field of the period's form (the
-    same as :func:`effective_rules` gives; one query). The dict is shared: do not change it."""
+    same as :func:`effective_rules` gives; one query), read-only: it is shared between calls."""
     form = period_fields(session, period)
     read = plain_rows(session, _RULE_ROWS, {"period": period.id})
     rows: frozenset[tuple[Any, ...]] = frozenset(tuple(row) for row in read)
@@ -191,13 +192,14 @@ def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
         return found
     global_rows: dict[str, tuple[Any, ...]] = {r[1]: r for r in rows if r[0] is None}
     period_rows: dict[str, tuple[Any, ...]] = {r[1]: r for r in rows if r[0] is not None}
-    specs = {}
+    built = {}
     for f in form:
         row = period_rows.get(f.indicator) or global_rows.get(f.indicator)
         low, high, threshold, band = (f.low, f.high, None, True) if row is None else row[2:]
-        specs[f.indicator] = rules.FieldSpec(
+        built[f.indicator] = rules.FieldSpec(
             f.indicator, low, high, f.positive, threshold, band, f.name_zh, f.name_en
         )
+    specs = MappingProxyType(built)
     if form:
         with _spec_cache_lock:
             cache = _spec_cache.setdefault(engine, {})

@@ -18,7 +18,7 @@ from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import AuditEntry, Period, Review, Submission, utcnow
-from kaifang.platform.reads import plain_rows
+from kaifang.platform.reads import plain_rows, scoped_statement
 from kaifang.platform.workflow import (
     check_cells,
     current_values,
@@ -26,7 +26,6 @@ from kaifang.platform.workflow import (
     list_submissions,
     open_period_exists,
     scope_filter,
-    scoped_statement,
 )
 
 MAX_COMMENT = 2000
@@ -280,6 +279,11 @@ def publish(session: Session, actor: Actor, code: str) -> PublishResult:
 def reviews_of(session: Session, actor: Actor, submission: Submission) -> list[Row[Any]]:
     """The submission's workflow steps, newest first, as plain rows with the columns of
     :class:`Review` (what pages show; no ORM objects)."""
+    if submission.state == "draft" and submission.returned_comment is None:
+        # A draft comes back only by a return, which needs a comment (and submitting clears
+        # it): a draft without one was never submitted and has no steps. Most forms opened are
+        # such drafts, and the query is saved for them.
+        return []
     query = scoped_statement("reviews", actor, _reviews_of)
     return list(plain_rows(session, query, {"submission": submission.id}))
 

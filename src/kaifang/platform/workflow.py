@@ -6,9 +6,9 @@ scope is reported as not found, never as forbidden.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
@@ -16,7 +16,6 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    func,
     inspect,
     or_,
     select,
@@ -39,10 +38,14 @@ from kaifang.platform.models import (
     ValueVersion,
     utcnow,
 )
-from kaifang.platform.reads import plain_rows
+from kaifang.platform.reads import plain_rows, scoped_statement
 from kaifang.platform.value_insert import insert_value_versions
 
-APPROVED = ("province_approved", "published")
+# the values' reads live in value_reads; callers keep reading them here
+from kaifang.platform.value_reads import CurrentValue as CurrentValue
+from kaifang.platform.value_reads import current_values as current_values
+from kaifang.platform.value_reads import value_history as value_history
+
 MAX_CELL = 200
 
 
@@ -54,26 +57,6 @@ def scope_filter(column: Any, actor: Actor) -> Any:
     if not prefixes:
         return column.is_(None) & column.is_not(None)  # an empty scope sees nothing
     return or_(*(column.startswith(p, autoescape=True) for p in prefixes))
-
-
-# Statements that filter by a scope, built once per scope and kind and reused with bound
-# parameters (a process sees few distinct scopes): building and keying a statement on every
-# call cost more than running it.
-_CACHED_STATEMENTS = 1024
-_scoped_statements: dict[tuple[str, tuple[str, ...]], Any] = {}
-_S = TypeVar("_S")
-
-
-def scoped_statement(kind: str, actor: Actor, build: Callable[[Actor], _S]) -> _S:
-    """The statement ``build(actor)`` of this kind for the actor's scope (built once per scope;
-    ``build`` must depend on nothing of the actor but its scope)."""
-    key = (kind, actor.scope)
-    found = _scoped_statements.get(key)
-    if found is None:
-        if len(_scoped_statements) >= _CACHED_STATEMENTS:
-            _scoped_statements.clear()
-        found = _scoped_statements[key] = build(actor)
-    return found
 
 
 # ------------------------------------------------------------------------------------ periods
@@ -170,7 +153,7 @@ def get_period(session: Session, code: str) -> Period:
     return period
 
 
-def field_specs(session: Session, period: Period) -> dict[str, rules.FieldSpec]:
+def field_specs(session: Session, period: Period) -> Mapping[str, rules.FieldSpec]:
     """The period's fields with the rules that apply to them (the administrator's per-indicator
     rules over the derived ones)."""
     return indicator_rules.field_specs(session, period)
@@ -337,111 +320,6 @@ def open_submission(session: Session, actor: Actor, period: Period, region: str)
 
 
 # ------------------------------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class CurrentValue:
-    value: float | None
-    explanation: str | None
-    version: int
-    author_id: int | None
-    at: Any
-
-
-_VV = ValueVersion.__table__.c
-_SUBMISSION_TABLE = Submission.__table__
-_PERIOD_TABLE = Period.__table__
-_SUBMISSIONS = _SUBMISSION_TABLE.c
-_PERIODS = _PERIOD_TABLE.c
-
-
-def _newest_join(newest: Any) -> Any:
-    return and_(
-        _VV.submission_id == newest.c.submission_id,
-        _VV.indicator == newest.c.indicator,
-        _VV.version == newest.c.version,
-    )
-
-
-# The statements of the most frequent reads are built once (Core tables, bound parameters):
-# building and keying an ORM statement cost more than running it.
-_NEWEST_OF = (
-    select(_VV.submission_id, _VV.indicator, func.max(_VV.version).label("version"))
-    .where(_VV.submission_id.in_(bindparam("ids", expanding=True)))
-    .group_by(_VV.submission_id, _VV.indicator)
-    .subquery()
-)
-_CURRENT_VALUES = select(
-    _VV.submission_id,
-    _VV.indicator,
-    _VV.value,
-    _VV.explanation,
-    _VV.version,
-    _VV.author_id,
-    _VV.created_at,
-).join(_NEWEST_OF, _newest_join(_NEWEST_OF))
-
-
-def current_values(
-    session: Session, submission_ids: list[int]
-) -> dict[int, dict[str, CurrentValue]]:
-    """The newest version of every value of these submissions: submission -> indicator -> value."""
-    if not submission_ids:
-        return {}
-    # plain rows, not ORM objects: a form's values are read on most requests
-    rows: Iterable[Sequence[Any]] = plain_rows(
-        session, _CURRENT_VALUES, {"ids": list(submission_ids)}
-    )
-    found: dict[int, dict[str, CurrentValue]] = {i: {} for i in submission_ids}
-    for submission_id, indicator, value, explanation, version, author_id, at in rows:
-        found[submission_id][indicator] = CurrentValue(value, explanation, version, author_id, at)
-    return found
-
-
-# the newest version of every value of a region's approved submissions in a span of years
-_NEWEST_APPROVED = (
-    select(
-        _VV.submission_id,
-        _VV.indicator,
-        _PERIODS.year,
-        func.max(_VV.version).label("version"),
-    )
-    .join(_SUBMISSION_TABLE, _SUBMISSIONS.id == _VV.submission_id)
-    .join(_PERIOD_TABLE, _PERIODS.id == _SUBMISSIONS.period_id)
-    .where(
-        _SUBMISSIONS.region_code == bindparam("region"),
-        _SUBMISSIONS.state.in_(APPROVED),
-        _PERIODS.year < bindparam("year"),
-        _PERIODS.year >= bindparam("first_year"),
-    )
-    .group_by(_VV.submission_id, _VV.indicator, _PERIODS.year)
-    .subquery()
-)
-_HISTORY = (
-    select(_NEWEST_APPROVED.c.year, _VV.indicator, _VV.value)
-    .select_from(ValueVersion.__table__)
-    .join(_NEWEST_APPROVED, _newest_join(_NEWEST_APPROVED))
-)
-
-
-def value_history(
-    session: Session, actor: Actor, region: str, year: int, indicators: list[str]
-) -> dict[str, dict[int, float]]:
-    """Approved values of ``region`` in the five years before ``year`` (one query).
-
-    Returns indicator -> year -> value.
-    """
-    actor.require_region(region)
-    rows: Iterable[Sequence[Any]] = plain_rows(
-        session,
-        _HISTORY,
-        {"region": region, "year": year, "first_year": year - rules.HISTORY_YEARS},
-    )
-    history: dict[str, dict[int, float]] = {i: {} for i in indicators}
-    for value_year, indicator, value in rows:
-        if value is not None and indicator in history:
-            history[indicator][value_year] = value
-    return history
 
 
 def check_cells(
