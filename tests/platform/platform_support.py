@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
-from kaifang.platform import accounts, review, workflow
+from kaifang.platform import accounts, data_entry, review, workflow
 from kaifang.platform.access import Actor
 from kaifang.platform.instance import Platform, init_instance
 from kaifang.platform.models import User
@@ -185,7 +185,7 @@ def publish_year(
         workflow.set_period_state(s, admin, code, "open")
         period = workflow.get_period(s, code)
         for region, cells in values.items():
-            sub = workflow.save_values(
+            sub = data_entry.save_values(
                 s, admin, period, region, cells, {i: "SIMULATED test value" for i in cells}
             )
             review.submit(s, admin, sub.id)

@@ -30,7 +30,7 @@ from typer.testing import CliRunner
 
 import kaifang
 from kaifang.cli import app as cli
-from kaifang.platform import accounts, workflow
+from kaifang.platform import accounts, value_reads, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.web import create_app
 from kaifang.web import Dashboard
@@ -272,7 +272,7 @@ def _assess(config: Path, results: Path) -> None:
 def platform_value(platform: Platform, region: str, indicator: str, year: int) -> float:
     admin = actor(platform, "admin")
     with platform.tx(admin) as s:
-        history = workflow.value_history(s, admin, region, year + 1, [indicator])
+        history = value_reads.value_history(s, admin, region, year + 1, [indicator])
     return history[indicator][year]
 
 

@@ -12,7 +12,7 @@ import pytest
 from platform_support import PASSWORD, actor
 from sqlalchemy import func, select
 
-from kaifang.platform import accounts, audit, review, saving, workflow
+from kaifang.platform import accounts, audit, data_entry, review, saving, value_reads, workflow
 from kaifang.platform.access import Actor
 from kaifang.platform.db import WriterGate
 from kaifang.platform.errors import Refused
@@ -80,7 +80,7 @@ def test_concurrent_writers_keep_the_chain_and_every_version(platform: Platform)
                 else:  # the one-transaction path, as the pages and uploads use it
                     with platform.tx(who[code]) as s:
                         period = workflow.get_period(s, "2024")
-                        workflow.save_values(s, who[code], period, code, cells)
+                        data_entry.save_values(s, who[code], period, code, cells)
         except BaseException as exc:  # reported below, with the thread's region
             errors.append(exc)
 
@@ -105,7 +105,7 @@ def test_concurrent_writers_keep_the_chain_and_every_version(platform: Platform)
                 .where(ValueVersion.submission_id == sub.id)
             )
             assert versions == ROUNDS * len(INDICATORS)
-            newest = workflow.current_values(s, [sub.id])[sub.id]
+            newest = value_reads.current_values(s, [sub.id])[sub.id]
             assert {i: v.version for i, v in newest.items()} == dict.fromkeys(INDICATORS, ROUNDS)
             assert newest["gdp"].value == 100 + ROUNDS - 1
 
@@ -114,16 +114,16 @@ def test_a_plan_made_before_another_save_is_not_written(platform: Platform) -> N
     open_period(platform)
     filler = actor(platform, "filler_gy")
     with platform.tx(filler) as s:
-        workflow.save_values(s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "1"})
+        data_entry.save_values(s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "1"})
     with platform.read(filler) as s:
-        plan = workflow.plan_values(
+        plan = data_entry.plan_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "2"}
         )
     assert plan.seen_revision == 1
     with platform.tx(filler) as s:  # somebody else saves meanwhile
-        workflow.save_values(s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "3"})
+        data_entry.save_values(s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "3"})
     with platform.tx(filler) as s:
-        assert workflow.apply_plan(s, filler, plan) is None
+        assert data_entry.apply_plan(s, filler, plan) is None
     # the two-step save notices it too and saves again under the write lock: 3 -> 4, version 3
     saved, values = saving.save_values(platform, filler, "2024", "520100", {"gdp": "4"})
     assert (saved.revision, values["gdp"].value, values["gdp"].version) == (3, 4.0, 3)
@@ -134,17 +134,17 @@ def test_a_plan_is_refused_once_the_submission_is_submitted(platform: Platform) 
     open_period(platform)
     filler = actor(platform, "filler_gy")
     with platform.tx(filler) as s:
-        sub = workflow.save_values(
+        sub = data_entry.save_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "1"}
         )
     with platform.read(filler) as s:
-        plan = workflow.plan_values(
+        plan = data_entry.plan_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "2"}
         )
     with platform.tx(filler) as s:
         review.submit(s, filler, sub.id)
     with platform.tx(filler) as s:
-        assert workflow.apply_plan(s, filler, plan) is None
+        assert data_entry.apply_plan(s, filler, plan) is None
     with pytest.raises(Refused) as refused:
         saving.save_values(platform, filler, "2024", "520100", {"gdp": "2"})
     assert refused.value.key == "not_draft"
@@ -217,13 +217,13 @@ def test_a_submit_checked_before_a_change_is_not_written(platform: Platform) -> 
     open_period(platform)
     filler = actor(platform, "filler_gy")
     with platform.tx(filler) as s:
-        sub = workflow.save_values(
+        sub = data_entry.save_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "1"}
         )
     with platform.read(filler) as s:
         checked = review.check_submit(s, filler, sub.id)
     with platform.tx(filler) as s:  # a value changes after the checks
-        workflow.save_values(s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "2"})
+        data_entry.save_values(s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "2"})
     with platform.tx(filler) as s:
         assert review.submit_checked(s, filler, sub.id, checked) is None
         assert s.get(Submission, sub.id).state == "draft"

@@ -20,7 +20,7 @@ from platform_support import LOCAL, actor, login
 from sqlalchemy import select
 from test_platform_workflow import approve_fully, enter, open_period
 
-from kaifang.platform import indicator_rules, review, rules, workflow
+from kaifang.platform import indicator_rules, review, rules, value_reads, workflow
 from kaifang.platform.errors import NotFound
 from kaifang.platform.forms import FieldDefinition
 from kaifang.platform.indicator_rules import RuleChange
@@ -253,7 +253,7 @@ def test_history_is_the_newest_approved_value_of_five_years(platform: Platform) 
             review.submit(s, filler, sub_id)
         approve_fully(platform, sub_id)
     with platform.read(filler) as s:
-        history = workflow.value_history(s, filler, "520100", 2024, ["trade_total", "gdp"])
+        history = value_reads.value_history(s, filler, "520100", 2024, ["trade_total", "gdp"])
     assert history == {"trade_total": {2019: 19.0, 2020: 20.0, 2021: 99.0, 2023: 23.0}, "gdp": {}}
 
 

@@ -17,7 +17,7 @@ from platform_support import ADMIN_PASSWORD, LOCAL, actor, login
 from sqlalchemy import func, inspect, select
 from test_platform_workflow import approve_fully, enter, open_period
 
-from kaifang.platform import indicator_rules, review, rules, workflow
+from kaifang.platform import data_entry, indicator_rules, review, rules, workflow
 from kaifang.platform.errors import Forbidden, Invalid, Refused
 from kaifang.platform.indicator_rules import RuleChange
 from kaifang.platform.instance import Platform
@@ -66,7 +66,7 @@ def test_global_range_blocks_saving_and_a_period_row_overrides_it(platform: Plat
     assert _set(platform, [RuleChange("trade_total", 0.0, 10.0)]) == ["trade_total"]
     enter(platform, filler, "2024", "520100", {"trade_total": "10"})
     with pytest.raises(Invalid) as bad, platform.tx(filler) as s:
-        workflow.save_values(
+        data_entry.save_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"trade_total": "11"}
         )
     [finding] = bad.value.findings
@@ -78,7 +78,7 @@ def test_global_range_blocks_saving_and_a_period_row_overrides_it(platform: Plat
     enter(platform, filler, "2024", "520100", {"trade_total": "11"})
     assert _set(platform, [RuleChange("trade_total", reset=True)], "2024") == ["trade_total"]
     with pytest.raises(Invalid), platform.tx(filler) as s:
-        workflow.save_values(
+        data_entry.save_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"trade_total": "12"}
         )
     # a negative value becomes possible when the administrator lowers the minimum
@@ -98,14 +98,14 @@ def test_per_indicator_threshold_and_band_decide_the_soft_rules(platform: Platfo
     # 130 on 100: +30%, within the period's 50%, but above the three-year band [100, 100]
     sub_id = enter(platform, filler, "2024", "520100", {"trade_total": "130"})
     with platform.tx(filler) as s:
-        found = workflow.check_cells(
+        found = data_entry.check_cells(
             s, filler, workflow.get_period(s, "2024"), "520100", {"trade_total": "130"}
         )
     assert [f.rule for f in found] == ["outside_history"]
     # the administrator: 20% for this indicator, and no band
     _set(platform, [RuleChange("trade_total", 0.0, None, 0.2, False)])
     with platform.tx(filler) as s:
-        found = workflow.check_cells(
+        found = data_entry.check_cells(
             s, filler, workflow.get_period(s, "2024"), "520100", {"trade_total": "130"}
         )
     assert [(f.rule, f.params["threshold"]) for f in found] == [("yoy_change", 20)]

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from platform_support import BACKENDS, LOCAL, PASSWORD, drop_pg_database, login, make_platform
 from sqlalchemy import select
 
-from kaifang.platform import accounts, workflow
+from kaifang.platform import accounts, data_entry, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import Period, Submission, User
 from kaifang.platform.web import create_app
@@ -196,7 +196,7 @@ def matrix(
         workflow.set_period_state(session, admin, "2024", "open")
         period = workflow.get_period(session, "2024")
         for region in (IN, OUT):
-            workflow.save_values(session, admin, period, region, {"gdp": "10"})
+            data_entry.save_values(session, admin, period, region, {"gdp": "10"})
     clients = {}
     app = create_app(platform)
     for r in ROLES:

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import kaifang
 from kaifang.cli import app
-from kaifang.platform import workflow
+from kaifang.platform import data_entry, workflow
 from kaifang.platform.instance import Platform
 from kaifang.web import Dashboard
 from kaifang.web import create_app as create_dashboard
@@ -107,7 +107,7 @@ def test_running_dashboard_shows_a_new_publication(platform: Platform, tmp_path:
                 s, admin, platform.framework, code="2024", year=2024, name_zh="x", name_en="x"
             )
             workflow.set_period_state(s, admin, "2024", "open")
-            workflow.save_values(s, admin, workflow.get_period(s, "2024"), "520100", {"gdp": 1})
+            data_entry.save_values(s, admin, workflow.get_period(s, "2024"), "520100", {"gdp": 1})
         assert _guiyang_2023(live)["rank"] is None
         assert live_app.state.live.reloads == 0
 

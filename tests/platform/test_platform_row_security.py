@@ -11,7 +11,7 @@ from platform_support import actor
 from sqlalchemy import select, text
 from starlette.requests import Request
 
-from kaifang.platform import accounts, workflow
+from kaifang.platform import accounts, data_entry, workflow
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import User
 from kaifang.platform.web.security import visit
@@ -31,7 +31,7 @@ def _seed(platform: Platform) -> None:
         workflow.set_period_state(s, admin, "2024", "open")
         period = workflow.get_period(s, "2024")
         for region in ("520100", "520200", "520300"):
-            workflow.save_values(s, admin, period, region, {"gdp": "1"})
+            data_entry.save_values(s, admin, period, region, {"gdp": "1"})
 
 
 def _rows(platform: Platform, scope: str, sql: str) -> list[tuple[object, ...]]:

@@ -13,7 +13,16 @@ import test_platform_concurrency as conc
 from platform_support import actor
 from sqlalchemy import event, func, select
 
-from kaifang.platform import accounts, audit, review, saving, value_insert, workflow
+from kaifang.platform import (
+    accounts,
+    audit,
+    data_entry,
+    review,
+    saving,
+    value_insert,
+    value_reads,
+    workflow,
+)
 from kaifang.platform.errors import NotFound, Refused
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import AuditEntry, Review, Submission, ValueVersion
@@ -32,7 +41,7 @@ def _counts(platform: Platform) -> tuple[int, int, int]:
 def _first_save(platform: Platform) -> None:
     filler = actor(platform, "filler_gy")
     with platform.tx(filler) as s:
-        workflow.save_values(s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "1"})
+        data_entry.save_values(s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "1"})
 
 
 def test_a_save_writes_its_values_and_entry_in_few_statements(platform: Platform) -> None:
@@ -40,7 +49,7 @@ def test_a_save_writes_its_values_and_entry_in_few_statements(platform: Platform
     _first_save(platform)
     filler = actor(platform, "filler_gy")
     with platform.read(filler) as s:
-        plan = workflow.plan_values(
+        plan = data_entry.plan_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "2", "population": "7"}
         )
     statements: list[str] = []
@@ -51,7 +60,7 @@ def test_a_save_writes_its_values_and_entry_in_few_statements(platform: Platform
     event.listen(platform.engine, "before_cursor_execute", count)
     try:
         with platform.tx(filler) as s:
-            saved = workflow.apply_plan(s, filler, plan)
+            saved = data_entry.apply_plan(s, filler, plan)
     finally:
         event.remove(platform.engine, "before_cursor_execute", count)
     # BEGIN IMMEDIATE (SQLite) or the scope's set_config (PostgreSQL), the revision's check
@@ -62,7 +71,7 @@ def test_a_save_writes_its_values_and_entry_in_few_statements(platform: Platform
     assert (saved.revision, saved.period.code, saved.state) == (2, "2024", "draft")
     admin = actor(platform, "admin")
     with platform.read(admin) as s:
-        newest = workflow.current_values(s, [saved.id])[saved.id]
+        newest = value_reads.current_values(s, [saved.id])[saved.id]
         assert {i: (v.value, v.version) for i, v in newest.items()} == {
             "gdp": (2.0, 2),
             "population": (7.0, 1),
@@ -92,7 +101,7 @@ def test_values_beyond_one_insert_are_split_and_all_written(
     explanations = {"gdp": "回升 rebound"}
     saved, values = saving.save_values(platform, filler, "2024", "520100", cells, explanations)
     with platform.read(filler) as s:
-        stored = workflow.current_values(s, [saved.id])[saved.id]
+        stored = value_reads.current_values(s, [saved.id])[saved.id]
     assert {i: (v.value, v.explanation, v.version) for i, v in stored.items()} == {
         i: (values[i].value, values[i].explanation, values[i].version) for i in conc.INDICATORS
     }
@@ -108,7 +117,7 @@ def test_a_period_closed_after_the_plan_refuses_the_save_and_writes_nothing(
     _first_save(platform)
     filler = actor(platform, "filler_gy")
     with platform.read(filler) as s:
-        plan = workflow.plan_values(
+        plan = data_entry.plan_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "2"}
         )
     admin = actor(platform, "admin")
@@ -116,7 +125,7 @@ def test_a_period_closed_after_the_plan_refuses_the_save_and_writes_nothing(
         workflow.set_period_state(s, admin, "2024", "closed")
     before = _counts(platform)
     with pytest.raises(Refused) as refused, platform.tx(filler) as s:
-        workflow.apply_plan(s, filler, plan)
+        data_entry.apply_plan(s, filler, plan)
     assert refused.value.key == "period_not_open"
     assert _counts(platform) == before
     with pytest.raises(Refused) as refused:
@@ -131,13 +140,13 @@ def test_a_plan_applied_by_a_user_of_another_region_finds_nothing(platform: Plat
     _first_save(platform)
     filler = actor(platform, "filler_gy")
     with platform.read(filler) as s:
-        plan = workflow.plan_values(
+        plan = data_entry.plan_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "5"}
         )
     before = _counts(platform)
     other = actor(platform, "filler_lps")
     with pytest.raises(NotFound), platform.tx(other) as s:
-        workflow.apply_plan(s, other, plan)
+        data_entry.apply_plan(s, other, plan)
     assert _counts(platform) == before
 
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from platform_support import GUIZHOU, LOCAL, PASSWORD, actor, login
 from sqlalchemy import select
 
-from kaifang.platform import accounts, workflow
+from kaifang.platform import accounts, data_entry, workflow
 from kaifang.platform.forms import FieldDefinition, form_fields, period_fields
 from kaifang.platform.instance import Platform, init_instance
 from kaifang.platform.models import FormField, User, utcnow
@@ -176,7 +176,7 @@ def test_submission_states_are_those_of_the_submissions_each_user_sees(
         period = workflow.get_period(s, "2024")
         indicator = period_fields(s, period)[0].indicator
         for region in ("520100", "520200", "520300"):
-            workflow.save_values(s, admin, period, region, {indicator: 1.0})
+            data_entry.save_values(s, admin, period, region, {indicator: 1.0})
     for username in ("admin", "prov", "pref_gy", "filler_lps", "viewer_gy"):
         who = actor(platform, username)
         with platform.read(who) as s:

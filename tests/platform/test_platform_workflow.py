@@ -8,7 +8,7 @@ import pytest
 from platform_support import actor
 from sqlalchemy import func, select
 
-from kaifang.platform import review, workflow
+from kaifang.platform import data_entry, review, workflow
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Forbidden, Invalid, NotFound, Refused
 from kaifang.platform.instance import Platform
@@ -27,7 +27,7 @@ def open_period(platform: Platform, code: str, year: int) -> None:
 def enter(platform: Platform, who: Actor, code: str, region: str, cells: dict, notes=None) -> int:
     with platform.tx(who) as s:
         period = workflow.get_period(s, code)
-        sub = workflow.save_values(s, who, period, region, cells, notes)
+        sub = data_entry.save_values(s, who, period, region, cells, notes)
         return sub.id
 
 
@@ -87,7 +87,7 @@ def test_hard_rules_block_saving_and_soft_rules_need_an_explanation(platform: Pl
         approve_fully(platform, sub_id)
     open_period(platform, "2024", 2024)
     with pytest.raises(Invalid) as bad, platform.tx(filler) as s:
-        workflow.save_values(
+        data_entry.save_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"trade_total": "-5"}
         )
     assert [f.rule for f in bad.value.findings] == ["below_range"]
@@ -109,7 +109,7 @@ def test_out_of_scope_rows_are_invisible(platform: Platform) -> None:
     with pytest.raises(NotFound), platform.tx(lps) as s:
         workflow.get_submission(s, lps, sub_id)
     with pytest.raises(NotFound), platform.tx(lps) as s:
-        workflow.save_values(s, lps, workflow.get_period(s, "2024"), "520100", {"gdp": "2"})
+        data_entry.save_values(s, lps, workflow.get_period(s, "2024"), "520100", {"gdp": "2"})
     with platform.tx(lps) as s:
         assert workflow.list_submissions(s, lps, workflow.get_period(s, "2024")) == {}
         assert [r.code for r in workflow.regions_in_scope(s, lps)] == ["520200"]
@@ -131,7 +131,7 @@ def test_stale_form_after_a_lock_is_refused_with_the_state(platform: Platform) -
     approve_fully(platform, sub_id)
     with pytest.raises(Refused) as refused, platform.tx(filler) as s:
         period = workflow.get_period(s, "2024")
-        workflow.save_values(s, filler, period, "520100", {"gdp": "2"}, revision=drawn)
+        data_entry.save_values(s, filler, period, "520100", {"gdp": "2"}, revision=drawn)
     assert refused.value.key == "locked"
     assert refused.value.params["state"] == "province_approved"
     with platform.tx(filler) as s:
@@ -145,7 +145,7 @@ def test_stale_form_after_another_save_is_refused(platform: Platform) -> None:
     enter(platform, filler, "2024", "520100", {"gdp": "1"})
     with pytest.raises(Refused) as refused, platform.tx(filler) as s:
         period = workflow.get_period(s, "2024")
-        workflow.save_values(s, filler, period, "520100", {"gdp": "2"}, revision=0)
+        data_entry.save_values(s, filler, period, "520100", {"gdp": "2"}, revision=0)
     assert refused.value.key == "stale_form"
 
 
@@ -196,7 +196,7 @@ def test_a_failure_mid_write_leaves_nothing(
 
     monkeypatch.setattr(workflow.audit, "record", crash)
     with pytest.raises(RuntimeError), platform.tx(filler) as s:
-        workflow.save_values(
+        data_entry.save_values(
             s, filler, workflow.get_period(s, "2024"), "520100", {"gdp": "1", "trade_total": "2"}
         )
     monkeypatch.setattr(workflow.audit, "record", real_record)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaifang.errors import KaifangError
-from kaifang.platform import accounts, review, workflow
+from kaifang.platform import accounts, data_entry, review, workflow
 from kaifang.platform.access import SYSTEM, Actor
 from kaifang.platform.instance import Platform, init_instance
 
@@ -71,10 +71,10 @@ def _enter_and_submit(
 ) -> int:
     with platform.tx(filler) as session:
         period = workflow.get_period(session, code)
-        findings = workflow.check_cells(session, filler, period, region, cells)
+        findings = data_entry.check_cells(session, filler, period, region, cells)
         flagged = {f.indicator for f in findings if f.severity == "soft"}
         notes = {i: NOTE["zh"] for i in flagged}
-        submission = workflow.save_values(
+        submission = data_entry.save_values(
             session, filler, period, region, cells, notes, source="seed"
         )
         return submission.id

@@ -16,17 +16,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
+from kaifang.platform.data_entry import check_cells, open_period_exists
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import AuditEntry, Period, Review, Submission, utcnow
 from kaifang.platform.reads import plain_rows, scoped_statement
-from kaifang.platform.workflow import (
-    check_cells,
-    current_values,
-    get_submission,
-    list_submissions,
-    open_period_exists,
-    scope_filter,
-)
+from kaifang.platform.value_reads import current_values
+from kaifang.platform.workflow import get_submission, list_submissions, scope_filter
 
 MAX_COMMENT = 2000
 

@@ -3,7 +3,7 @@
 The checks (and the new versions of a save) are worked out in a read transaction, which on SQLite
 runs beside the one writer and on PostgreSQL takes no lock; the write transaction then only
 verifies that the submission's revision is unchanged and writes
-(:func:`kaifang.platform.workflow.apply_plan`, :func:`kaifang.platform.review.submit_checked`).
+(:func:`kaifang.platform.data_entry.apply_plan`, :func:`kaifang.platform.review.submit_checked`).
 Every change of a submission's values or state bumps its revision, so an unchanged revision means
 the checks still hold. Should it have changed, the whole step is done again in the write
 transaction.
@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kaifang.platform import review, workflow
+from kaifang.platform import data_entry, review, value_reads, workflow
 from kaifang.platform.access import Actor
 from kaifang.platform.errors import Refused
 from kaifang.platform.instance import Platform
@@ -39,11 +39,11 @@ def plan_save(
     *,
     revision: int | None = None,
     source: str = "form",
-) -> workflow.SavePlan:
+) -> data_entry.SavePlan:
     """The checks and new versions of a save, worked out in ``session``: a read transaction in
     the actor's scope (the request's own, which looked up its user)."""
     period = workflow.get_period(session, period_code)
-    return workflow.plan_values(
+    return data_entry.plan_values(
         session, actor, period, region, cells, explanations, revision=revision, source=source
     )
 
@@ -51,7 +51,7 @@ def plan_save(
 def apply_save(
     session: Session,
     actor: Actor,
-    plan: workflow.SavePlan,
+    plan: data_entry.SavePlan,
     period_code: str,
     region: str,
     cells: Mapping[str, str | float | None],
@@ -59,24 +59,24 @@ def apply_save(
     *,
     revision: int | None = None,
     source: str = "form",
-) -> tuple[Submission, dict[str, workflow.CurrentValue]]:
+) -> tuple[Submission, dict[str, value_reads.CurrentValue]]:
     """Write a :func:`plan_save` plan in ``session``, a transaction that may write; should the
     submission have changed since, the save is done again under its row lock with the same
     arguments."""
-    saved = workflow.apply_plan(session, actor, plan)
+    saved = data_entry.apply_plan(session, actor, plan)
     if saved is not None:
         return saved, plan.current
     period = workflow.get_period(session, period_code)
-    saved = workflow.save_values(
+    saved = data_entry.save_values(
         session, actor, period, region, cells, explanations, revision=revision, source=source
     )
-    return saved, workflow.current_values(session, [saved.id])[saved.id]
+    return saved, value_reads.current_values(session, [saved.id])[saved.id]
 
 
 def write_save(
     platform: Platform,
     actor: Actor,
-    plan: workflow.SavePlan,
+    plan: data_entry.SavePlan,
     period_code: str,
     region: str,
     cells: Mapping[str, str | float | None],
@@ -84,7 +84,7 @@ def write_save(
     *,
     revision: int | None = None,
     source: str = "form",
-) -> tuple[Submission, dict[str, workflow.CurrentValue]]:
+) -> tuple[Submission, dict[str, value_reads.CurrentValue]]:
     """:func:`apply_save` in a write transaction of its own."""
     options: dict[str, Any] = {"revision": revision, "source": source}
     with platform.tx(actor) as session:
@@ -101,8 +101,8 @@ def save_values(
     *,
     revision: int | None = None,
     source: str = "form",
-) -> tuple[Submission, dict[str, workflow.CurrentValue]]:
-    """Save values as :func:`kaifang.platform.workflow.save_values` does (same checks, same
+) -> tuple[Submission, dict[str, value_reads.CurrentValue]]:
+    """Save values as :func:`kaifang.platform.data_entry.save_values` does (same checks, same
     refusals, all or nothing); returns the submission and its values after the save."""
     options: dict[str, Any] = {"revision": revision, "source": source}
     with platform.read(actor) as session:

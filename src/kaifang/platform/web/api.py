@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from kaifang.platform import review, saving, workflow
+from kaifang.platform import data_entry, review, saving, value_reads, workflow
 from kaifang.platform.errors import Refused
 from kaifang.platform.web.render import finding_text, lang_of
 from kaifang.platform.web.security import Viewer, csrf_ok, platform_of, viewer_of, visit
@@ -136,7 +136,7 @@ def submission(request: Request, code: str, region: str) -> dict[str, Any]:
         found = workflow.find_submission(session, viewer.actor, period, region)
         if found is None:
             return {"period": code, "region": region, "state": "none", "revision": 0, "values": {}}
-        values = workflow.current_values(session, [found.id])[found.id]
+        values = value_reads.current_values(session, [found.id])[found.id]
         return _submission_json(found, values)
 
 
@@ -149,7 +149,7 @@ def validate(
     with _reading(request, x_csrf_token, True) as (viewer, session):
         period = workflow.get_period(session, code)
         workflow.get_region(session, viewer.actor, region)
-        findings = workflow.check_cells(session, viewer.actor, period, region, body.values)
+        findings = data_entry.check_cells(session, viewer.actor, period, region, body.values)
     return {
         "findings": [
             {

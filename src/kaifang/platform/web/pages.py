@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kaifang.errors import InputError
-from kaifang.platform import accounts, excel, review, saving, workflow
+from kaifang.platform import accounts, data_entry, excel, review, saving, value_reads, workflow
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.forms import period_fields
 from kaifang.platform.models import SUBMISSION_STATES, Submission
@@ -263,13 +263,15 @@ def _form_page(
             session, actor, code, region_code
         )
         values = (
-            workflow.current_values(session, [submission.id])[submission.id] if submission else {}
+            value_reads.current_values(session, [submission.id])[submission.id]
+            if submission
+            else {}
         )
         history = review.reviews_of(session, actor, submission) if submission else []
         fields = period_fields(session, period)
         specs = workflow.field_specs(session, period)
         if findings is None and values:
-            findings = workflow.check_cells(
+            findings = data_entry.check_cells(
                 session,
                 actor,
                 period,
@@ -440,7 +442,9 @@ def template(request: Request, code: str, region_code: str) -> Response:
         region = workflow.get_region(session, viewer.actor, region_code)
         submission = workflow.find_submission(session, viewer.actor, period, region_code)
         values = (
-            workflow.current_values(session, [submission.id])[submission.id] if submission else {}
+            value_reads.current_values(session, [submission.id])[submission.id]
+            if submission
+            else {}
         )
         specs = workflow.field_specs(session, period)
         content = excel.template_bytes(
