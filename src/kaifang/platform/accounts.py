@@ -18,7 +18,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from kaifang.platform import audit
@@ -34,6 +34,7 @@ from kaifang.platform.models import (
     WebSession,
     utcnow,
 )
+from kaifang.platform.reads import plain_rows
 
 SESSION_HOURS = 8
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
@@ -335,15 +336,31 @@ def _visitor(rows: Sequence[Any], csrf: str | None) -> Visitor:
     return Visitor(Actor(user_id, username, role, codes), display_name, csrf)
 
 
+# the two lookups every request makes, built once and run with bound parameters
+_SESSION_VISITOR = (
+    select(*_VISITOR_COLUMNS, WebSession.csrf, WebSession.expires_at)
+    .join(User, User.id == WebSession.user_id)
+    .outerjoin(UserScope, UserScope.user_id == User.id)
+    .where(WebSession.id_hash == bindparam("id_hash"), User.active.is_(True))
+)
+_TOKEN_VISITOR = (
+    select(*_VISITOR_COLUMNS)
+    .select_from(ApiToken)
+    .join(User, User.id == ApiToken.user_id)
+    .outerjoin(UserScope, UserScope.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked.is_(False),
+        User.active.is_(True),
+    )
+)
+
+
 def session_visitor(session: Session, cookie: str, secret: str) -> Visitor | None:
     """The active user and CSRF token of an unexpired session cookie, or ``None``, read in one
     query as plain rows (it runs on every request)."""
-    rows = session.execute(
-        select(*_VISITOR_COLUMNS, WebSession.csrf, WebSession.expires_at)
-        .join(User, User.id == WebSession.user_id)
-        .outerjoin(UserScope, UserScope.user_id == User.id)
-        .where(WebSession.id_hash == keyed_hash(secret, cookie), User.active.is_(True))
-    ).all()
+    params = {"id_hash": keyed_hash(secret, cookie)}
+    rows: Sequence[Any] = plain_rows(session, _SESSION_VISITOR, params).all()
     if not rows or _aware(rows[0][6]) < utcnow():
         return None
     return _visitor(rows, rows[0][5])
@@ -352,15 +369,6 @@ def session_visitor(session: Session, cookie: str, secret: str) -> Visitor | Non
 def token_visitor(session: Session, token: str, secret: str) -> Visitor | None:
     """The active user of an unrevoked API token, or ``None``, read in one query as plain rows
     (it runs on every API request)."""
-    rows = session.execute(
-        select(*_VISITOR_COLUMNS)
-        .select_from(ApiToken)
-        .join(User, User.id == ApiToken.user_id)
-        .outerjoin(UserScope, UserScope.user_id == User.id)
-        .where(
-            ApiToken.token_hash == keyed_hash(secret, token),
-            ApiToken.revoked.is_(False),
-            User.active.is_(True),
-        )
-    ).all()
+    params = {"token_hash": keyed_hash(secret, token)}
+    rows: Sequence[Any] = plain_rows(session, _TOKEN_VISITOR, params).all()
     return _visitor(rows, None) if rows else None

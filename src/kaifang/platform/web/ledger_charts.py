@@ -47,6 +47,8 @@ def _ticks(lo: float, hi: float) -> tuple[float, float, float]:
     if hi <= lo:
         hi = lo + (abs(lo) or 1.0)
     raw = (hi - lo) / 4
+    if not (0 < raw < math.inf):  # values too close to zero to tell apart (subnormals)
+        return math.floor(lo), math.floor(lo) + 1.0, 0.25
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
