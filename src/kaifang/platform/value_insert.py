@@ -38,8 +38,31 @@ def _values_insert(dialect: Dialect, n_rows: int) -> tuple[str, tuple[str, ...] 
     return str(compiled), order
 
 
+# PostgreSQL: the rows as one array per column, unnested into rows by the server. A VALUES
+# list of 540 parameters is parsed anew by psycopg on every save (it keeps the parsed form only
+# of statements with at most 50 parameters): 1 ms of the save's CPU; nine arrays are nine
+# parameters, and the statement's parsed form is kept.
+_ARRAY_TYPES = {
+    "submission_id": "integer",
+    "region_code": "varchar",
+    "indicator": "varchar",
+    "version": "integer",
+    "value": "double precision",
+    "explanation": "text",
+    "reason": "varchar",
+    "author_id": "integer",
+    "created_at": "timestamptz",
+}
+_UNNEST_INSERT = (
+    f"INSERT INTO {_VALUES_TABLE.name} ({', '.join(_VALUE_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"%({c})s::{_ARRAY_TYPES[c]}[]" for c in _VALUE_COLUMNS)
+    + ")"
+)
+
+
 def insert_value_versions(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert value versions with one INSERT of many VALUES per ``_ROWS_PER_INSERT`` rows.
+    """Insert value versions with one INSERT of many VALUES per ``_ROWS_PER_INSERT`` rows
+    (PostgreSQL: one INSERT of the columns' arrays unnested).
 
     Not one execution per row (an executemany): the driver lets go of Python's global lock for
     every execution, and each time getting it back may wait behind the server's other threads
@@ -48,6 +71,11 @@ def insert_value_versions(connection: Connection, rows: list[dict[str, Any]]) ->
     60 rows against 0.3 ms here); the parameters go through the columns' own bind processing.
     """
     dialect = connection.dialect
+    if dialect.name == "postgresql":
+        if rows:
+            arrays = {c: [row[c] for row in rows] for c in _VALUE_COLUMNS}
+            connection.exec_driver_sql(_UNNEST_INSERT, arrays)
+        return
     processors = {
         c: _VALUES_TABLE.c[c].type.dialect_impl(dialect).bind_processor(dialect)
         for c in _VALUE_COLUMNS
