@@ -136,6 +136,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300, help="requests of each kind")
     parser.add_argument("--regions", type=int, default=50)
     parser.add_argument("--indicators", type=int, default=60)
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="measure this kind alone (besides the baseline), e.g. to profile it",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         instance, app_url, creds = bench_platform.setup(
@@ -154,6 +159,10 @@ def main() -> None:
         for engine in engines:
             event.listen(engine, "before_cursor_execute", count)
         kinds = request_kinds(creds, args.indicators, seed=1)
+        if args.only is not None:
+            if args.only not in kinds:
+                raise SystemExit(f"--only: one of {', '.join(kinds)}")
+            kinds = {k: v for k, v in kinds.items() if k in (args.only, "baseline: list periods")}
 
         async def run() -> dict[str, tuple[float, float]]:
             found = {}
