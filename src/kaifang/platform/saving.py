@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -29,66 +28,63 @@ from kaifang.platform.instance import Platform
 from kaifang.platform.models import Period, Submission
 
 
-def plan_save(
-    session: Session,
-    actor: Actor,
-    period_code: str,
-    region: str,
-    cells: Mapping[str, str | float | None],
-    explanations: Mapping[str, str] | None = None,
-    *,
-    revision: int | None = None,
-    source: str = "form",
-) -> data_entry.SavePlan:
+@dataclass(frozen=True)
+class Entry:
+    """What a save is asked to write: cells (and their explanations) of a region's form for a
+    period, drawn at ``revision`` (``None``: not checked), entered through ``source``."""
+
+    period_code: str
+    region: str
+    cells: Mapping[str, str | float | None]
+    explanations: Mapping[str, str] | None = None
+    revision: int | None = None
+    source: str = "form"
+
+
+def plan_save(session: Session, actor: Actor, entry: Entry) -> data_entry.SavePlan:
     """The checks and new versions of a save, worked out in ``session``: a read transaction in
     the actor's scope (the request's own, which looked up its user)."""
-    period = workflow.get_period(session, period_code)
+    period = workflow.get_period(session, entry.period_code)
     return data_entry.plan_values(
-        session, actor, period, region, cells, explanations, revision=revision, source=source
+        session,
+        actor,
+        period,
+        entry.region,
+        entry.cells,
+        entry.explanations,
+        revision=entry.revision,
+        source=entry.source,
     )
 
 
 def apply_save(
-    session: Session,
-    actor: Actor,
-    plan: data_entry.SavePlan,
-    period_code: str,
-    region: str,
-    cells: Mapping[str, str | float | None],
-    explanations: Mapping[str, str] | None = None,
-    *,
-    revision: int | None = None,
-    source: str = "form",
+    session: Session, actor: Actor, plan: data_entry.SavePlan, entry: Entry
 ) -> tuple[Submission, dict[str, value_reads.CurrentValue]]:
     """Write a :func:`plan_save` plan in ``session``, a transaction that may write; should the
-    submission have changed since, the save is done again under its row lock with the same
-    arguments."""
+    submission have changed since, the save is done again under its row lock."""
     saved = data_entry.apply_plan(session, actor, plan)
     if saved is not None:
         return saved, plan.current
-    period = workflow.get_period(session, period_code)
+    period = workflow.get_period(session, entry.period_code)
     saved = data_entry.save_values(
-        session, actor, period, region, cells, explanations, revision=revision, source=source
+        session,
+        actor,
+        period,
+        entry.region,
+        entry.cells,
+        entry.explanations,
+        revision=entry.revision,
+        source=entry.source,
     )
     return saved, value_reads.current_values(session, [saved.id])[saved.id]
 
 
 def write_save(
-    platform: Platform,
-    actor: Actor,
-    plan: data_entry.SavePlan,
-    period_code: str,
-    region: str,
-    cells: Mapping[str, str | float | None],
-    explanations: Mapping[str, str] | None = None,
-    *,
-    revision: int | None = None,
-    source: str = "form",
+    platform: Platform, actor: Actor, plan: data_entry.SavePlan, entry: Entry
 ) -> tuple[Submission, dict[str, value_reads.CurrentValue]]:
     """:func:`apply_save` in a write transaction of its own."""
-    options: dict[str, Any] = {"revision": revision, "source": source}
     with platform.tx(actor) as session:
-        return apply_save(session, actor, plan, period_code, region, cells, explanations, **options)
+        return apply_save(session, actor, plan, entry)
 
 
 def save_values(
@@ -104,10 +100,10 @@ def save_values(
 ) -> tuple[Submission, dict[str, value_reads.CurrentValue]]:
     """Save values as :func:`kaifang.platform.data_entry.save_values` does (same checks, same
     refusals, all or nothing); returns the submission and its values after the save."""
-    options: dict[str, Any] = {"revision": revision, "source": source}
+    entry = Entry(period_code, region, cells, explanations, revision, source)
     with platform.read(actor) as session:
-        plan = plan_save(session, actor, period_code, region, cells, explanations, **options)
-    return write_save(platform, actor, plan, period_code, region, cells, explanations, **options)
+        plan = plan_save(session, actor, entry)
+    return write_save(platform, actor, plan, entry)
 
 
 @dataclass(frozen=True)

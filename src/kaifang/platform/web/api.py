@@ -168,16 +168,15 @@ def put_values(
     request: Request, code: str, region: str, body: ValuesIn, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
     platform = platform_of(request)
-    args = (code, region, body.values, body.explanations)
-    options: dict[str, Any] = {"revision": body.revision, "source": "api"}
+    entry = saving.Entry(code, region, body.values, body.explanations, body.revision, "api")
     # the user's lookup and the save's checks in one read transaction; on PostgreSQL the write
     # too (fewer round trips), on SQLite the write queues for the one writer afterwards
     with _reading(request, x_csrf_token, True) as (viewer, session):
-        plan = saving.plan_save(session, viewer.actor, *args, **options)
+        plan = saving.plan_save(session, viewer.actor, entry)
         if platform.reads_may_write:
-            saved, values = saving.apply_save(session, viewer.actor, plan, *args, **options)
+            saved, values = saving.apply_save(session, viewer.actor, plan, entry)
             return _submission_json(saved, values)
-    saved, values = saving.write_save(platform, viewer.actor, plan, *args, **options)
+    saved, values = saving.write_save(platform, viewer.actor, plan, entry)
     return _submission_json(saved, values)
 
 
