@@ -43,8 +43,9 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def established(pid: int, port: int) -> int:
-    """How many established TCP connections to ``port`` process ``pid`` holds (from /proc)."""
+def established(pid: int, port: int, state: str = "01") -> int:
+    """How many TCP sockets on local ``port`` in ``state`` process ``pid`` holds (from /proc;
+    01: established connections, 0A: listening)."""
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:
@@ -57,7 +58,7 @@ def established(pid: int, port: int) -> int:
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         local_port = int(fields[1].split(":")[1], 16)
-        if local_port == port and fields[3] == "01" and fields[9] in inodes:
+        if local_port == port and fields[3] == state and fields[9] in inodes:
             count += 1
     return count
 
@@ -90,6 +91,13 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     )
     try:
         answered(port)
+        # every worker listening: the kernel shares connections only among listening sockets
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            workers = children(server.pid)
+            if len(workers) == 2 and all(established(pid, port, "0A") for pid in workers):
+                break
+            time.sleep(0.2)
         yield server, port
     finally:
         server.terminate()
