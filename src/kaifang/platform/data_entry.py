@@ -102,15 +102,21 @@ def plan_values(
     *,
     revision: int | None = None,
     source: str = "form",
+    found: tuple[Submission | None] | None = None,
 ) -> SavePlan:
     """Check entered values and work out their new versions, writing nothing (any transaction).
 
-    Raises what :func:`save_values` raises; :func:`apply_plan` writes the plan.
+    Raises what :func:`save_values` raises; :func:`apply_plan` writes the plan. ``found`` is
+    the region's submission (or ``None``) when the caller has read it in this transaction with
+    the region's checks (``workflow.period_region_submission``); otherwise it is read here.
     """
-    # out of scope: not found, whatever the role; a region with a submission exists
-    submission = find_submission(session, actor, period, region)
-    if submission is None:
-        get_region(session, actor, region)
+    if found is not None:
+        (submission,) = found
+    else:
+        # out of scope: not found, whatever the role; a region with a submission exists
+        submission = find_submission(session, actor, period, region)
+        if submission is None:
+            get_region(session, actor, region)
     actor.require("enter")
     explanations = dict(explanations or {})
     for indicator, text in [*cells.items(), *explanations.items()]:

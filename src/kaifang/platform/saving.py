@@ -44,7 +44,10 @@ class Entry:
 def plan_save(session: Session, actor: Actor, entry: Entry) -> data_entry.SavePlan:
     """The checks and new versions of a save, worked out in ``session``: a read transaction in
     the actor's scope (the request's own, which looked up its user)."""
-    period = workflow.get_period(session, entry.period_code)
+    # the period, the region's checks and its submission in one query
+    period, _, submission = workflow.period_region_submission(
+        session, actor, entry.period_code, entry.region
+    )
     return data_entry.plan_values(
         session,
         actor,
@@ -54,6 +57,7 @@ def plan_save(session: Session, actor: Actor, entry: Entry) -> data_entry.SavePl
         entry.explanations,
         revision=entry.revision,
         source=entry.source,
+        found=(submission,),
     )
 
 
