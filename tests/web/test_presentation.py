@@ -20,15 +20,12 @@ chromium is required: when it is absent the test FAILS (it never skips).
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
+from web_support import serve_app
 
 from kaifang.web import Dashboard, create_app
 
@@ -80,22 +77,7 @@ VISIBLE_TEXT = """() => {
 
 @pytest.fixture(scope="module")
 def origin() -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(Dashboard.open(GUIZHOU)), log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the dashboard server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    yield from serve_app(create_app(Dashboard.open(GUIZHOU)))
 
 
 def english_words(text: str) -> dict[str, str]:

@@ -63,6 +63,51 @@ def open_period_exists() -> Any:
     )
 
 
+def change_draft(
+    session: Session,
+    actor: Actor,
+    submission_id: int,
+    seen_revision: int,
+    period: Period | None,
+    **changes: Any,
+) -> Submission | None:
+    """Apply ``changes`` to a submission and bump its revision in one conditional UPDATE: only
+    while it is a draft at ``seen_revision``, in the actor's scope, of an open period. Returns
+    the changed submission, or ``None`` when nothing matched (it changed, is locked or its
+    period closed since it was checked; the caller's locked path says which).
+
+    On SQLite the audit chain's head is read in the same statement (:func:`audit.head_probe`).
+    ``period`` is the submission's period when the caller has it: no query for it under the
+    lock.
+    """
+    head = audit.head_probe(session)
+    changed = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission_id,
+            Submission.revision == seen_revision,
+            Submission.state == "draft",
+            scope_filter(Submission.region_code, actor),
+            open_period_exists(),
+        )
+        .values(
+            revision=Submission.revision + 1, updated_at=utcnow(), updated_by=actor.id, **changes
+        )
+        .returning(Submission, *head),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    ).one_or_none()
+    if changed is None:
+        return None
+    submission: Submission = changed[0]
+    if head:
+        audit.head_seen(session, changed[1])
+    if "period" not in inspect(submission).dict:
+        if period is None or period.id != submission.period_id:
+            period = session.get_one(Period, submission.period_id)
+        set_committed_value(submission, "period", period)
+    return submission
+
+
 def _locked_refusal(submission: Submission) -> Refused:
     return Refused(
         "locked",
@@ -203,29 +248,10 @@ def apply_plan(session: Session, actor: Actor, plan: SavePlan) -> Submission | N
     """
     if plan.submission_id is None or not plan.after:
         return _apply_locked(session, actor, plan)
-    head = audit.head_probe(session)
-    bumped = session.execute(
-        update(Submission)
-        .where(
-            Submission.id == plan.submission_id,
-            Submission.revision == plan.seen_revision,
-            Submission.state == "draft",
-            scope_filter(Submission.region_code, actor),
-            open_period_exists(),
-        )
-        .values(revision=Submission.revision + 1, updated_at=utcnow(), updated_by=actor.id)
-        .returning(Submission, *head),
-        execution_options={"synchronize_session": False, "populate_existing": True},
-    ).one_or_none()
-    if bumped is None:
+    submission = change_draft(session, actor, plan.submission_id, plan.seen_revision, plan.period)
+    if submission is None:
         # changed, locked or closed since the plan: the locked path says which
         return _apply_locked(session, actor, plan)
-    submission: Submission = bumped[0]
-    if head:
-        audit.head_seen(session, bumped[1])
-    if "period" not in inspect(submission).dict:
-        # the period the plan was made with, unchanged (it is open): no query under the lock
-        set_committed_value(submission, "period", plan.period)
     _write_values(session, actor, plan, submission)
     return submission
 

@@ -10,13 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, insert, inspect, select, update
+from sqlalchemy import Row, Select, bindparam, insert, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
-from kaifang.platform.data_entry import check_cells, open_period_exists
+from kaifang.platform.data_entry import change_draft, check_cells
 from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import AuditEntry, Period, Review, Submission, utcnow
 from kaifang.platform.reads import plain_rows, scoped_statement
@@ -129,35 +128,17 @@ def submit_checked(
     UPDATE, the review's INSERT and the audit entry.
     """
     actor.require("submit")
-    head = audit.head_probe(session)
-    changed = session.execute(
-        update(Submission)
-        .where(
-            Submission.id == submission_id,
-            Submission.revision == checked_revision,
-            Submission.state == "draft",
-            scope_filter(Submission.region_code, actor),
-            open_period_exists(),
-        )
-        .values(
-            state="submitted",
-            revision=Submission.revision + 1,
-            updated_at=utcnow(),
-            updated_by=actor.id,
-            returned_comment=None,
-        )
-        .returning(Submission, *head),
-        execution_options={"synchronize_session": False, "populate_existing": True},
-    ).one_or_none()
-    if changed is None:
+    submission = change_draft(
+        session,
+        actor,
+        submission_id,
+        checked_revision,
+        period,
+        state="submitted",
+        returned_comment=None,
+    )
+    if submission is None:
         return None
-    submission: Submission = changed[0]
-    if head:
-        audit.head_seen(session, changed[1])
-    if "period" not in inspect(submission).dict:
-        if period is None or period.id != submission.period_id:
-            period = session.get_one(Period, submission.period_id)
-        set_committed_value(submission, "period", period)
     session.execute(
         insert(Review).values(
             submission_id=submission.id,

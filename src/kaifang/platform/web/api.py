@@ -46,13 +46,17 @@ class SubmitIn(Strict):
     revision: int | None = Field(default=None, ge=0, le=2**31 - 1)
 
 
-def _viewer(request: Request, csrf: str | None, unsafe: bool) -> Viewer:
-    viewer = viewer_of(request)
+def _checked(viewer: Viewer | None, csrf: str | None, unsafe: bool) -> Viewer:
+    # a user is needed, and for an unsafe request of a cookie session its CSRF token
     if viewer is None:
         raise HTTPException(401, "login or a bearer token needed")
     if unsafe and not csrf_ok(viewer, csrf):
         raise Refused("csrf_failed")
     return viewer
+
+
+def _viewer(request: Request, csrf: str | None, unsafe: bool) -> Viewer:
+    return _checked(viewer_of(request), csrf, unsafe)
 
 
 @contextmanager
@@ -62,11 +66,7 @@ def _reading(
     """The request's user, checked as :func:`_viewer` checks it, and a read transaction in the
     user's scope: the lookup and the endpoint's reads in one transaction."""
     with visit(request) as (viewer, session):
-        if viewer is None:
-            raise HTTPException(401, "login or a bearer token needed")
-        if unsafe and not csrf_ok(viewer, csrf):
-            raise Refused("csrf_failed")
-        yield viewer, session
+        yield _checked(viewer, csrf, unsafe), session
 
 
 def _submission_json(submission: Any, values: dict[str, Any]) -> dict[str, Any]:

@@ -53,36 +53,35 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _lookup(request: Request, session: Session, secret: str) -> Viewer | None:
-    # the user of the request's bearer token or session cookie, read in ``session`` (one query)
+def _credentials(request: Request) -> tuple[str, str] | None:
+    # ("token", t) for a bearer token, ("session", c) for a session cookie, or None (neither,
+    # or one too long to be ours)
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         token = auth[7:].strip()
-        if not token or len(token) > 200:
-            return None
-        return accounts.token_visitor(session, token, secret)
+        return ("token", token) if token and len(token) <= 200 else None
     cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie or len(cookie) > 200:
-        return None
-    return accounts.session_visitor(session, cookie, secret)
+    return ("session", cookie) if cookie and len(cookie) <= 200 else None
 
 
-def _carries_credentials(request: Request) -> bool:
-    return bool(
-        request.headers.get("authorization", "").lower().startswith("bearer ")
-        or request.cookies.get(SESSION_COOKIE)
-    )
+def _lookup(session: Session, credentials: tuple[str, str], secret: str) -> Viewer | None:
+    # the user of the credentials, read in ``session`` (one query)
+    kind, value = credentials
+    if kind == "token":
+        return accounts.token_visitor(session, value, secret)
+    return accounts.session_visitor(session, value, secret)
 
 
 def viewer_of(request: Request) -> Viewer | None:
     """The user of a session cookie or a bearer token, or None. Read from the database on
     every request (one query), so that a revoked session or token, a disabled user and a
     changed role or scope apply to the very next request, in every server process."""
-    if not _carries_credentials(request):
+    credentials = _credentials(request)
+    if credentials is None:
         return None
     platform = platform_of(request)
     with platform.read() as session:
-        return _lookup(request, session, platform.secret)
+        return _lookup(session, credentials, platform.secret)
 
 
 @contextmanager
@@ -98,11 +97,10 @@ def visit(request: Request) -> Iterator[tuple[Viewer | None, Session]]:
     regional row.
     """
     platform = platform_of(request)
+    credentials = _credentials(request)
     # the user tables have no row-level security: the lookup needs no scope of its own
     with platform.read_unscoped() as session:
-        viewer = None
-        if _carries_credentials(request):
-            viewer = _lookup(request, session, platform.secret)
+        viewer = None if credentials is None else _lookup(session, credentials, platform.secret)
         if viewer is None:
             bind_scope(session, [])
         else:
