@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy.exc
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from platform_support import actor
 from sqlalchemy import select, text
 from starlette.requests import Request
@@ -110,3 +112,48 @@ def test_a_request_reads_in_its_users_scope(platform: Platform) -> None:
         with visit(_request(platform, headers)) as (viewer, session):
             assert viewer is None
             assert session.execute(query).all() == []
+
+
+_PREFIXES = st.lists(st.text(alphabet="0125", max_size=6), max_size=4)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    prefixes=_PREFIXES,
+    codes=st.lists(st.none() | st.text(alphabet="0125", max_size=6), min_size=1, max_size=6),
+)
+def test_the_region_test_is_a_prefix_test(
+    platform: Platform, prefixes: list[str], codes: list[str | None]
+) -> None:
+    """``kaifang_visible`` against the definition: ``*`` shows every row; otherwise a row is
+    visible when its code starts with one of the scope's non-empty prefixes (none for NULL)."""
+    scope = ",".join(prefixes)
+    with platform.engine.connect() as conn:
+        conn.execute(text("SELECT set_config('kaifang.scope', :s, false)"), {"s": scope})
+        found = [
+            conn.execute(text("SELECT kaifang_visible(:c)"), {"c": code}).scalar_one()
+            for code in codes
+        ]
+    expected = [
+        code is not None and any(p and code.startswith(p) for p in prefixes) for code in codes
+    ]
+    assert found == expected
+    with platform.engine.connect() as conn:
+        conn.execute(text("SELECT set_config('kaifang.scope', '*', false)"))
+        assert all(
+            conn.execute(text("SELECT kaifang_visible(:c)"), {"c": c}).scalar_one() for c in codes
+        )
+
+
+def test_the_region_test_is_inlined_into_the_policy(platform: Platform) -> None:
+    """The policy's test is planned into the query as an expression (``^@ ANY``), not called as
+    a function per row: PostgreSQL only inlines a SQL function without a subquery."""
+    _seed(platform)
+    with platform.engine.connect() as conn:
+        conn.execute(text("SELECT set_config('kaifang.scope', '5201', false)"))
+        plan = "\n".join(
+            conn.execute(text("EXPLAIN (VERBOSE) SELECT * FROM value_versions")).scalars()
+        )
+    assert "^@ ANY" in plan and "kaifang_visible" not in plan
