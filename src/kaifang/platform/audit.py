@@ -7,7 +7,9 @@ just before the commit the pending entries are chained and inserted under a lock
 head row. Two transactions therefore never fork the chain, and the head row, the one row every
 writer needs, is held only from that moment to the commit, not while the rest of the change is
 worked out (on PostgreSQL, where writers of different regions otherwise run side by side, holding
-it for the whole transaction made every save wait for every other one).
+it for the whole transaction made every save wait for every other one). On PostgreSQL a lone
+entry, the common case, is chained by the database in one statement sent with the ``COMMIT``
+(:func:`_linked_insert_and_commit`), so the head is locked only while the server runs them.
 """
 
 from __future__ import annotations
