@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from kaifang.platform import audit
 from kaifang.platform.access import Actor
+from kaifang.platform.db import SCOPE_SETTERS, bind_scope, scope_settings
 from kaifang.platform.errors import Forbidden, NotFound, Refused
 from kaifang.platform.models import (
     ROLES,
@@ -354,21 +357,117 @@ _TOKEN_VISITOR = (
         User.active.is_(True),
     )
 )
+# the same on PostgreSQL with a guessed row-level-security scope set on the way (the settings
+# come last, so the user's columns keep their places)
+_SESSION_VISITOR_SETTING_SCOPE = _SESSION_VISITOR.add_columns(*SCOPE_SETTERS)
+_TOKEN_VISITOR_SETTING_SCOPE = _TOKEN_VISITOR.add_columns(*SCOPE_SETTERS)
+
+
+def _session_rows_visitor(rows: Sequence[Any]) -> Visitor | None:
+    if not rows or _aware(rows[0][6]) < utcnow():
+        return None
+    return _visitor(rows, rows[0][5])
+
+
+def _token_rows_visitor(rows: Sequence[Any]) -> Visitor | None:
+    return _visitor(rows, None) if rows else None
+
+
+# credentials kind -> (its hash's parameter, the lookup, the lookup setting a scope, its reader)
+_LOOKUPS = {
+    "session": ("id_hash", _SESSION_VISITOR, _SESSION_VISITOR_SETTING_SCOPE, _session_rows_visitor),
+    "token": ("token_hash", _TOKEN_VISITOR, _TOKEN_VISITOR_SETTING_SCOPE, _token_rows_visitor),
+}
 
 
 def session_visitor(session: Session, cookie: str, secret: str) -> Visitor | None:
     """The active user and CSRF token of an unexpired session cookie, or ``None``, read in one
     query as plain rows (it runs on every request)."""
     params = {"id_hash": keyed_hash(secret, cookie)}
-    rows: Sequence[Any] = plain_rows(session, _SESSION_VISITOR, params).all()
-    if not rows or _aware(rows[0][6]) < utcnow():
-        return None
-    return _visitor(rows, rows[0][5])
+    return _session_rows_visitor(plain_rows(session, _SESSION_VISITOR, params).all())
 
 
 def token_visitor(session: Session, token: str, secret: str) -> Visitor | None:
     """The active user of an unrevoked API token, or ``None``, read in one query as plain rows
     (it runs on every API request)."""
     params = {"token_hash": keyed_hash(secret, token)}
-    rows: Sequence[Any] = plain_rows(session, _TOKEN_VISITOR, params).all()
-    return _visitor(rows, None) if rows else None
+    return _token_rows_visitor(plain_rows(session, _TOKEN_VISITOR, params).all())
+
+
+class ScopeGuesses:
+    """The scope settings (``kaifang.scope``, ``kaifang.admin``) that credentials resolved to
+    on their last request in this process, keyed by their kind and keyed hash: at most ``size``
+    entries, the least recently used leaving first, safe to share between threads. Only a
+    guess: :func:`request_visitor` checks it against the user it reads."""
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError(f"size must be at least 1, not {size}")
+        self.size = size
+        self._settings: OrderedDict[tuple[str, str], tuple[str, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._settings)
+
+    def get(self, key: tuple[str, str]) -> tuple[str, str] | None:
+        with self._lock:
+            found = self._settings.get(key)
+            if found is not None:
+                self._settings.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], settings: tuple[str, str]) -> None:
+        with self._lock:
+            self._settings[key] = settings
+            self._settings.move_to_end(key)
+            while len(self._settings) > self.size:
+                self._settings.popitem(last=False)
+
+    def discard(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._settings.pop(key, None)
+
+
+# a few thousand users' sessions and tokens (an entry is about 300 bytes)
+SCOPE_GUESSES = 4096
+scope_guesses = ScopeGuesses(SCOPE_GUESSES)
+
+
+def request_visitor(session: Session, kind: str, credential: str, secret: str) -> Visitor | None:
+    """The active user of a request's session cookie (``kind`` ``"session"``) or API token
+    (``"token"``), or ``None``, with the transaction then bound to that user's
+    row-level-security scope as :func:`db.bind_scope` binds it (to none without a user).
+
+    On PostgreSQL the lookup itself sets the scope the same credentials resolved to on their
+    last request in this process (:data:`scope_guesses`, bound as parameters), so a request
+    usually sends one statement less. The guess is never trusted: the scope computed from the
+    rows just read is compared with it and bound by a statement of its own whenever it differs
+    or the lookup returned no row (then its settings never ran): the first request, a changed
+    role or scope, a revoked token, a disabled user, an expired session. The scope in force
+    before any regional read is always the one of this transaction's own lookup.
+    """
+    param, plain, setting_scope, visitor_of = _LOOKUPS[kind]
+    hashed = keyed_hash(secret, credential)
+    key = (kind, hashed)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    guess = scope_guesses.get(key) if postgres else None
+    if guess is None:
+        rows: Sequence[Any] = plain_rows(session, plain, {param: hashed}).all()
+    else:
+        params = {param: hashed, "kaifang_scope": guess[0], "kaifang_admin": guess[1]}
+        rows = plain_rows(session, setting_scope, params).all()
+    visitor = visitor_of(rows)
+    prefixes = [] if visitor is None else visitor.actor.db_scope
+    admin = visitor is not None and visitor.actor.role == "admin"
+    wanted = scope_settings(prefixes, admin)
+    # the settings in force: the guess if a row came back (its select list set them), else none
+    if not rows or guess != wanted:
+        bind_scope(session, prefixes, admin)
+    if postgres:
+        # unknown credentials leave no entry, so that made-up ones cannot push out real ones
+        if rows:
+            scope_guesses.put(key, wanted)
+        else:
+            scope_guesses.discard(key)
+    return visitor

@@ -21,7 +21,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import (
+    Engine,
+    String,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    text,
+    true,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -174,6 +184,25 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def scope_settings(prefixes: list[str] | str, admin: bool = False) -> tuple[str, str]:
+    """The values of ``kaifang.scope`` and ``kaifang.admin`` that :func:`bind_scope` sets."""
+    value = prefixes if isinstance(prefixes, str) else ",".join(prefixes)
+    return value, "on" if admin else "off"
+
+
+# the two settings as columns of a SELECT, with the values bound as ``kaifang_scope`` and
+# ``kaifang_admin``: a statement that reads rows anyway sets the scope on the way (once per
+# returned row, and not at all when no row comes back)
+SCOPE_SETTERS = (
+    func.set_config(
+        literal_column("'kaifang.scope'"), bindparam("kaifang_scope", type_=String), true()
+    ),
+    func.set_config(
+        literal_column("'kaifang.admin'"), bindparam("kaifang_admin", type_=String), true()
+    ),
+)
+
+
 def bind_scope(session: Session, prefixes: list[str] | str, admin: bool = False) -> None:
     """Set the row-level-security scope of the current PostgreSQL transaction (no-op on SQLite).
 
@@ -182,13 +211,13 @@ def bind_scope(session: Session, prefixes: list[str] | str, admin: bool = False)
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    value = prefixes if isinstance(prefixes, str) else ",".join(prefixes)
+    value, admin_flag = scope_settings(prefixes, admin)
     session.execute(
         text(
             "SELECT set_config('kaifang.scope', :scope, true), "
             "set_config('kaifang.admin', :admin, true)"
         ),
-        {"scope": value, "admin": "on" if admin else "off"},
+        {"scope": value, "admin": admin_flag},
     )
 
 
