@@ -45,7 +45,7 @@ def plan_save(session: Session, actor: Actor, entry: Entry) -> data_entry.SavePl
     """The checks and new versions of a save, worked out in ``session``: a read transaction in
     the actor's scope (the request's own, which looked up its user)."""
     # the period, the region's checks and its submission in one query
-    period, _, submission = workflow.period_region_submission(
+    period, region, submission = workflow.period_region_submission(
         session, actor, entry.period_code, entry.region
     )
     return data_entry.plan_values(
@@ -57,7 +57,7 @@ def plan_save(session: Session, actor: Actor, entry: Entry) -> data_entry.SavePl
         entry.explanations,
         revision=entry.revision,
         source=entry.source,
-        found=(submission,),
+        found=(region, submission),
     )
 
 

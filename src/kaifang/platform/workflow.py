@@ -293,18 +293,37 @@ def _period_region_submission(actor: Actor) -> Select[Period, Region, Submission
     )
 
 
-def open_submission(session: Session, actor: Actor, period: Period, region: str) -> Submission:
-    """The submission of ``region`` for ``period``, created (as a draft) when it is absent."""
-    get_region(session, actor, region)
+def open_submission(
+    session: Session,
+    actor: Actor,
+    period: Period,
+    region: str,
+    *,
+    checked: Region | None = None,
+    revision: int = 0,
+) -> tuple[Submission, bool]:
+    """The submission of ``region`` for ``period``, created (as a draft at ``revision``) when it
+    is absent, and whether it was created here.
+
+    ``checked`` is the region as the caller found it (in scope, existing; regions are never
+    deleted): it is not read again, the scope is still checked.
+    """
+    if checked is None or checked.code != region:
+        get_region(session, actor, region)
     found = find_submission(session, actor, period, region, lock=True)
     if found is not None:
-        return found
+        return found, False
     actor.require("enter")
     if period.state != "open":
         raise Refused("period_not_open", code=period.code)
     submission = Submission(
-        period_id=period.id, region_code=region, state="draft", revision=0, updated_by=actor.id
+        period_id=period.id,
+        region_code=region,
+        state="draft",
+        revision=revision,
+        updated_by=actor.id,
     )
     session.add(submission)
     session.flush()
-    return submission
+    set_committed_value(submission, "period", period)
+    return submission, True

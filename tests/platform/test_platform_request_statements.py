@@ -1,0 +1,161 @@
+"""The SQL statements of a form's save and validation over the JSON API, counted on a real
+database (SQLite file, PostgreSQL server): each reads the period, the region and its submission
+in one query and nothing twice, so that a statement added back fails here.
+
+The user's lookup (and PostgreSQL's scope binding) and the audit entry are counted elsewhere;
+what is listed here is the rest of each request, as "verb tables" in the order sent."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import test_platform_concurrency as conc
+from fastapi.testclient import TestClient
+from platform_support import LOCAL, actor
+from sqlalchemy import event
+
+from kaifang.platform import accounts
+from kaifang.platform.instance import Platform
+from kaifang.platform.web import create_app
+
+TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+\"?([a-z_]+)")
+# the user's lookup, the scope's binding and the transaction's start are not the request's
+# own statements, nor the audit entry (its statements name no submission)
+NOT_OWN = re.compile(r"^\s*(BEGIN|PRAGMA)|set_config|\bapi_tokens\b", re.IGNORECASE)
+
+
+def _label(sql: str) -> str:
+    verb = sql.split(None, 1)[0].upper()
+    if verb == "WITH":  # a write with a common table expression: its last statement
+        verb = re.findall(r"\b(INSERT|UPDATE|DELETE)\b", sql)[-1]
+    # the audit chain's head that SQLite reads in a submission's UPDATE belongs to the entry
+    tables = sorted(t for t in set(TABLE.findall(sql)) if t != "unnest" and "audit" not in t)
+    return f"{verb} {'+'.join(tables)}"
+
+
+def _own(statements: list[str]) -> list[str]:
+    found = []
+    for sql in statements:
+        if NOT_OWN.search(sql):
+            continue
+        if "audit_" in sql and "submissions" not in sql:
+            continue
+        found.append(_label(sql))
+    return found
+
+
+@contextmanager
+def _recorded(platform: Platform) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    engines = {platform.engine}
+    if platform.reader is not None:
+        engines.add(platform.reader.kw["bind"])
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
+
+
+def _client(platform: Platform) -> tuple[TestClient, dict[str, str]]:
+    conc.open_period(platform)
+    filler = actor(platform, "filler_gy")
+    admin = actor(platform, "admin")
+    with platform.tx(filler) as s:
+        user = next(u for u in accounts.list_users(s, admin) if u.username == "filler_gy")
+        token = accounts.create_token(s, user, "statements", platform.secret)
+    client = TestClient(create_app(platform), base_url=LOCAL)
+    return client, {"Authorization": f"Bearer {token}"}
+
+
+def _statements(platform: Platform, client: TestClient, *request: Any, **kw: Any) -> list[str]:
+    with _recorded(platform) as statements:
+        response = client.request(*request, **kw)
+    assert response.status_code == 200, response.text[:300]
+    return _own(statements)
+
+
+PERIOD_REGION_SUBMISSION = "SELECT periods+regions+submissions"
+RULES = "SELECT indicator_rules"
+HISTORY = "SELECT periods+submissions+value_versions"
+CURRENT_VALUES = "SELECT value_versions"
+
+
+def test_a_validation_reads_period_region_rules_and_history_once(platform: Platform) -> None:
+    client, token = _client(platform)
+    path = "/api/v1/periods/2024/regions/520100/validate"
+    body = {"values": {"gdp": "1", "population": "-3"}}
+    # the first request reads the form's fields, kept by the process afterwards
+    client.post(path, json=body, headers=token)
+    own = _statements(platform, client, "POST", path, json=body, headers=token)
+    assert own == [PERIOD_REGION_SUBMISSION, RULES, HISTORY], own
+
+
+def test_a_save_reads_what_it_checks_once(platform: Platform, backend: str) -> None:
+    client, token = _client(platform)
+    path = "/api/v1/periods/{}/regions/{}/values"
+    # the form's fields, read once by the process
+    warm = client.post(
+        "/api/v1/periods/2024/regions/520100/validate", json={"values": {}}, headers=token
+    )
+    assert warm.status_code == 200, warm.text
+
+    first = _statements(
+        platform,
+        client,
+        "PUT",
+        path.format("2024", "520100"),
+        json={"values": {"gdp": "1"}},
+        headers=token,
+    )
+    # the first save creates the submission at its first revision: no region read again, no
+    # UPDATE after its INSERT. SQLite writes in a transaction of its own after the checks'
+    # read, so it reads the period's state again under the write lock.
+    write = ["SELECT periods+submissions", "INSERT submissions", "INSERT value_versions"]
+    if backend == "sqlite":
+        write = ["SELECT periods", *write]
+    assert first == [PERIOD_REGION_SUBMISSION, RULES, *write], first
+
+    again = _statements(
+        platform,
+        client,
+        "PUT",
+        path.format("2024", "520100"),
+        json={"values": {"gdp": "2"}, "revision": 1},
+        headers=token,
+    )
+    # the revision's check and bump is one conditional UPDATE (it names the period's state)
+    assert again == [
+        PERIOD_REGION_SUBMISSION,
+        RULES,
+        CURRENT_VALUES,
+        "UPDATE periods+submissions",
+        "INSERT value_versions",
+    ], again
+
+
+@pytest.mark.parametrize("region", ["520200", "999999"])
+def test_a_region_out_of_scope_or_unknown_is_not_found_in_both(
+    platform: Platform, region: str
+) -> None:
+    client, token = _client(platform)
+    body = {"values": {"gdp": "1"}}
+    for method, kind in (("POST", "validate"), ("PUT", "values")):
+        response = client.request(
+            method, f"/api/v1/periods/2024/regions/{region}/{kind}", json=body, headers=token
+        )
+        assert response.status_code == 404, response.text
+        response = client.request(
+            method, f"/api/v1/periods/2099/regions/520100/{kind}", json=body, headers=token
+        )
+        assert response.status_code == 404, response.text
