@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from platform_support import LOCAL, actor
 from sqlalchemy import event
 
-from kaifang.platform import accounts
+from kaifang.platform import accounts, saving
 from kaifang.platform.instance import Platform
 from kaifang.platform.web import create_app
 
@@ -101,7 +101,7 @@ def test_a_validation_reads_period_region_rules_and_history_once(platform: Platf
     assert own == [PERIOD_REGION_SUBMISSION, RULES, HISTORY], own
 
 
-def test_a_save_reads_what_it_checks_once(platform: Platform, backend: str) -> None:
+def test_a_save_reads_what_it_checks_once(platform: Platform) -> None:
     client, token = _client(platform)
     path = "/api/v1/periods/{}/regions/{}/values"
     # the form's fields, read once by the process
@@ -118,12 +118,9 @@ def test_a_save_reads_what_it_checks_once(platform: Platform, backend: str) -> N
         json={"values": {"gdp": "1"}},
         headers=token,
     )
-    # the first save creates the submission at its first revision: no region read again, no
-    # UPDATE after its INSERT. SQLite writes in a transaction of its own after the checks'
-    # read, so it reads the period's state again under the write lock.
-    write = ["SELECT periods+submissions", "INSERT submissions", "INSERT value_versions"]
-    if backend == "sqlite":
-        write = ["SELECT periods", *write]
+    # the first save creates the submission at its first revision in one conditional INSERT
+    # (it checks the period's state): no region read again, no UPDATE after it
+    write = ["INSERT periods+submissions", "INSERT value_versions"]
     assert first == [PERIOD_REGION_SUBMISSION, RULES, *write], first
 
     again = _statements(
@@ -159,3 +156,39 @@ def test_a_region_out_of_scope_or_unknown_is_not_found_in_both(
             method, f"/api/v1/periods/2099/regions/520100/{kind}", json=body, headers=token
         )
         assert response.status_code == 404, response.text
+
+
+def test_a_form_save_checks_and_writes_in_one_transaction_on_postgresql(
+    platform: Platform, backend: str
+) -> None:
+    conc.open_period(platform)
+    filler = actor(platform, "filler_gy")
+    saving.save_values(platform, filler, "2024", "520100", {"gdp": "1"})
+    begun: list[object] = []
+
+    def begin(connection: Any) -> None:
+        begun.append(connection)
+
+    engines = {platform.engine}
+    if platform.reader is not None:
+        engines.add(platform.reader.kw["bind"])
+    for engine in engines:
+        event.listen(engine, "begin", begin)
+    try:
+        with _recorded(platform) as statements:
+            saved, values = saving.save_values(
+                platform, filler, "2024", "520100", {"gdp": "2"}, revision=1
+            )
+    finally:
+        for engine in engines:
+            event.remove(engine, "begin", begin)
+    assert (saved.revision, values["gdp"].value, values["gdp"].version) == (2, 2.0, 2)
+    # SQLite reads beside the one writer, then queues for it: two transactions there
+    assert len(begun) == (1 if backend == "postgresql" else 2), statements
+    assert _own(statements) == [
+        PERIOD_REGION_SUBMISSION,
+        RULES,
+        CURRENT_VALUES,
+        "UPDATE periods+submissions",
+        "INSERT value_versions",
+    ], statements

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
-from kaifang.platform.errors import Invalid, NotFound, Refused
+from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import (
     LOCKED_STATES,
     Period,
@@ -267,14 +267,12 @@ def _apply_locked(session: Session, actor: Actor, plan: SavePlan) -> Submission 
     # the submission created or locked first, then checked: for a new submission and to tell
     # why the conditional UPDATE of apply_plan found no row
     if plan.submission_id is None:
-        period = session.get(Period, plan.period_id)
-        if period is None:
-            raise NotFound("period")
-        # a submission created here starts at the revision its first values make: one INSERT
+        # a submission created here starts at the revision its first values make: one INSERT,
+        # which checks the period's state itself
         submission, created = open_submission(
             session,
             actor,
-            period,
+            plan.period,
             plan.region,
             checked=plan.region_row,
             revision=1 if plan.after else 0,

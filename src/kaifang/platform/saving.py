@@ -107,6 +107,10 @@ def save_values(
     entry = Entry(period_code, region, cells, explanations, revision, source)
     with platform.read(actor) as session:
         plan = plan_save(session, actor, entry)
+        if platform.reads_may_write:
+            # PostgreSQL: the write in the checks' transaction, as the API's save (no second
+            # transaction and scope binding); SQLite: it queues for the one writer afterwards
+            return apply_save(session, actor, plan, entry)
     return write_save(platform, actor, plan, entry)
 
 
