@@ -3,7 +3,9 @@ database (SQLite file, PostgreSQL server): each reads the period, the region and
 in one query and nothing twice, so that a statement added back fails here.
 
 The user's lookup (and PostgreSQL's scope binding) and the audit entry are counted elsewhere;
-what is listed here is the rest of each request, as "verb tables" in the order sent."""
+what is listed here is the rest of each request, as "verb tables" in the order sent. A first
+save creates its submission with one conditional INSERT: its refusals and its fallback when
+another writer created the submission first are checked here too."""
 
 from __future__ import annotations
 
@@ -16,10 +18,12 @@ import pytest
 import test_platform_concurrency as conc
 from fastapi.testclient import TestClient
 from platform_support import LOCAL, actor
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
-from kaifang.platform import accounts, saving
+from kaifang.platform import accounts, data_entry, saving, workflow
+from kaifang.platform.errors import NotFound, Refused
 from kaifang.platform.instance import Platform
+from kaifang.platform.models import AuditEntry, Submission, ValueVersion
 from kaifang.platform.web import create_app
 
 TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+\"?([a-z_]+)")
@@ -192,3 +196,66 @@ def test_a_form_save_checks_and_writes_in_one_transaction_on_postgresql(
         "UPDATE periods+submissions",
         "INSERT value_versions",
     ], statements
+
+
+def _first_plan(platform: Platform, who: str = "filler_gy") -> Any:
+    """A save's plan for 520100 while it has no submission yet."""
+    filler = actor(platform, who)
+    with platform.read(filler) as s:
+        plan = saving.plan_save(s, filler, saving.Entry("2024", "520100", {"gdp": "3"}))
+    assert plan.submission_id is None and plan.region_row is not None
+    return plan
+
+
+def _written(platform: Platform) -> tuple[int, int, int]:
+    """(submissions, value versions, audit entries)."""
+    with platform.read(actor(platform, "admin")) as s:
+        submissions, versions, entries = (
+            int(s.scalar(select(func.count()).select_from(model)) or 0)
+            for model in (Submission, ValueVersion, AuditEntry)
+        )
+    return submissions, versions, entries
+
+
+def test_a_first_save_after_the_period_closed_is_refused_and_writes_nothing(
+    platform: Platform,
+) -> None:
+    conc.open_period(platform)
+    plan = _first_plan(platform)
+    admin = actor(platform, "admin")
+    with platform.tx(admin) as s:
+        workflow.set_period_state(s, admin, "2024", "closed")
+    before = _written(platform)
+    filler = actor(platform, "filler_gy")
+    with pytest.raises(Refused) as refused, platform.tx(filler) as s:
+        data_entry.apply_plan(s, filler, plan)
+    assert refused.value.key == "period_not_open"
+    assert _written(platform) == before
+
+
+def test_a_first_save_after_another_created_the_submission_plans_again(
+    platform: Platform,
+) -> None:
+    conc.open_period(platform)
+    plan = _first_plan(platform)
+    # the administrator saves first: the submission exists, at revision 1
+    saving.save_values(platform, actor(platform, "admin"), "2024", "520100", {"gdp": "9"})
+    before = _written(platform)
+    filler = actor(platform, "filler_gy")
+    with platform.tx(filler) as s:
+        assert data_entry.apply_plan(s, filler, plan) is None
+    assert _written(platform) == before
+    # the save as a whole plans again on the submission now there
+    saved, values = saving.save_values(platform, filler, "2024", "520100", {"gdp": "3"})
+    assert (saved.revision, values["gdp"].value, values["gdp"].version) == (2, 3.0, 2)
+    assert _written(platform) == (before[0], before[1] + 1, before[2] + 1)
+
+
+def test_a_first_save_by_a_user_of_another_region_is_not_found(platform: Platform) -> None:
+    conc.open_period(platform)
+    plan = _first_plan(platform)
+    before = _written(platform)
+    other = actor(platform, "filler_lps")
+    with pytest.raises(NotFound), platform.tx(other) as s:
+        data_entry.apply_plan(s, other, plan)
+    assert _written(platform) == before
