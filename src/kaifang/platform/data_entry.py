@@ -19,10 +19,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kaifang.platform import audit, rules
 from kaifang.platform.access import Actor
-from kaifang.platform.errors import Invalid, NotFound, Refused
+from kaifang.platform.errors import Invalid, Refused
 from kaifang.platform.models import (
     LOCKED_STATES,
     Period,
+    Region,
     Submission,
     ValueVersion,
     utcnow,
@@ -123,11 +124,14 @@ class SavePlan:
     ``seen_revision`` is the submission's revision at that read (0 when it had none): every write
     of values or state bumps the revision, so the plan is still right exactly while the revision
     is unchanged. ``current`` are the values the submission will have once the plan is applied.
+    ``region_row`` is the region as the plan's read found it (in scope, existing) when the plan
+    creates the submission: the write does not read it again.
     """
 
     period: Period
     period_id: int
     region: str
+    region_row: Region | None
     source: str
     submission_id: int | None
     seen_revision: int
@@ -147,21 +151,23 @@ def plan_values(
     *,
     revision: int | None = None,
     source: str = "form",
-    found: tuple[Submission | None] | None = None,
+    found: tuple[Region, Submission | None] | None = None,
 ) -> SavePlan:
     """Check entered values and work out their new versions, writing nothing (any transaction).
 
     Raises what :func:`save_values` raises; :func:`apply_plan` writes the plan. ``found`` is
-    the region's submission (or ``None``) when the caller has read it in this transaction with
-    the region's checks (``workflow.period_region_submission``); otherwise it is read here.
+    the region and its submission (or ``None``) when the caller has read them in this
+    transaction with the region's checks (``workflow.period_region_submission``); otherwise
+    they are read here.
     """
+    region_row: Region | None = None
     if found is not None:
-        (submission,) = found
+        region_row, submission = found
     else:
         # out of scope: not found, whatever the role; a region with a submission exists
         submission = find_submission(session, actor, period, region)
         if submission is None:
-            get_region(session, actor, region)
+            region_row = get_region(session, actor, region)
     actor.require("enter")
     explanations = dict(explanations or {})
     for indicator, text in [*cells.items(), *explanations.items()]:
@@ -215,6 +221,7 @@ def plan_values(
         period,
         period.id,
         region,
+        region_row if submission is None else None,
         source,
         None if submission is None else submission.id,
         0 if submission is None else submission.revision,
@@ -260,10 +267,20 @@ def _apply_locked(session: Session, actor: Actor, plan: SavePlan) -> Submission 
     # the submission created or locked first, then checked: for a new submission and to tell
     # why the conditional UPDATE of apply_plan found no row
     if plan.submission_id is None:
-        period = session.get(Period, plan.period_id)
-        if period is None:
-            raise NotFound("period")
-        submission = open_submission(session, actor, period, plan.region)
+        # a submission created here starts at the revision its first values make: one INSERT,
+        # which checks the period's state itself
+        submission, created = open_submission(
+            session,
+            actor,
+            plan.period,
+            plan.region,
+            checked=plan.region_row,
+            revision=1 if plan.after else 0,
+        )
+        if created:
+            if plan.after:
+                _write_values(session, actor, plan, submission)
+            return submission
     else:
         # populate_existing: the session may hold the row as read for the plan; the locked
         # read must see what was committed since

@@ -45,7 +45,7 @@ def plan_save(session: Session, actor: Actor, entry: Entry) -> data_entry.SavePl
     """The checks and new versions of a save, worked out in ``session``: a read transaction in
     the actor's scope (the request's own, which looked up its user)."""
     # the period, the region's checks and its submission in one query
-    period, _, submission = workflow.period_region_submission(
+    period, region, submission = workflow.period_region_submission(
         session, actor, entry.period_code, entry.region
     )
     return data_entry.plan_values(
@@ -57,7 +57,7 @@ def plan_save(session: Session, actor: Actor, entry: Entry) -> data_entry.SavePl
         entry.explanations,
         revision=entry.revision,
         source=entry.source,
-        found=(submission,),
+        found=(region, submission),
     )
 
 
@@ -107,6 +107,10 @@ def save_values(
     entry = Entry(period_code, region, cells, explanations, revision, source)
     with platform.read(actor) as session:
         plan = plan_save(session, actor, entry)
+        if platform.reads_may_write:
+            # PostgreSQL: the write in the checks' transaction, as the API's save (no second
+            # transaction and scope binding); SQLite: it queues for the one writer afterwards
+            return apply_save(session, actor, plan, entry)
     return write_save(platform, actor, plan, entry)
 
 

@@ -8,6 +8,7 @@ scope is reported as not found, never as forbidden.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +19,11 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    literal,
     or_,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -34,6 +37,7 @@ from kaifang.platform.models import (
     Period,
     Region,
     Submission,
+    utcnow,
 )
 from kaifang.platform.reads import plain_rows, scoped_statement
 
@@ -293,18 +297,71 @@ def _period_region_submission(actor: Actor) -> Select[Period, Region, Submission
     )
 
 
-def open_submission(session: Session, actor: Actor, period: Period, region: str) -> Submission:
-    """The submission of ``region`` for ``period``, created (as a draft) when it is absent."""
-    get_region(session, actor, region)
+def open_submission(
+    session: Session,
+    actor: Actor,
+    period: Period,
+    region: str,
+    *,
+    checked: Region | None = None,
+    revision: int = 0,
+) -> tuple[Submission, bool]:
+    """The submission of ``region`` for ``period``, created (as a draft at ``revision``) when it
+    is absent and the period is open, and whether it was created here.
+
+    ``checked`` is the region as the caller found it (in scope, existing; regions are never
+    deleted): it is not read again, the scope is still checked. The draft is created by one
+    conditional INSERT that checks the period's state itself (``period`` may be as an earlier
+    transaction read it); only when it creates nothing is the submission read, locked.
+    """
+    if checked is None or checked.code != region:
+        get_region(session, actor, region)
+    else:
+        actor.require_region(region)
+    if actor.can("enter"):
+        draft = _new_draft(
+            session.get_bind().dialect.name, period.id, region, revision, utcnow(), actor.id
+        )
+        created = session.scalars(
+            draft, execution_options={"populate_existing": True}
+        ).one_or_none()
+        if created is not None:
+            set_committed_value(created, "period", period)
+            return created, True
     found = find_submission(session, actor, period, region, lock=True)
     if found is not None:
-        return found
+        return found, False
     actor.require("enter")
-    if period.state != "open":
-        raise Refused("period_not_open", code=period.code)
-    submission = Submission(
-        period_id=period.id, region_code=region, state="draft", revision=0, updated_by=actor.id
+    # neither created nor there: the period is not open (any more)
+    raise Refused("period_not_open", code=period.code)
+
+
+def _new_draft(
+    dialect: str, period_id: int, region: str, revision: int, at: dt.datetime, by: int | None
+) -> Any:
+    """INSERT a draft submission unless the region has one or the period is not open, returning
+    it (the conflict clause is each database's own)."""
+    columns = Submission.__table__.c
+    row = select(
+        literal(period_id, columns.period_id.type),
+        literal(region, columns.region_code.type),
+        literal("draft", columns.state.type),
+        literal(revision, columns.revision.type),
+        literal(at, columns.updated_at.type),
+        literal(by, columns.updated_by.type),
+    ).where(select(Period.id).where(Period.id == period_id, Period.state == "open").exists())
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    target = [
+        columns.period_id,
+        columns.region_code,
+        columns.state,
+        columns.revision,
+        columns.updated_at,
+        columns.updated_by,
+    ]
+    return (
+        insert_of(Submission)
+        .from_select(target, row)
+        .on_conflict_do_nothing()
+        .returning(Submission)
     )
-    session.add(submission)
-    session.flush()
-    return submission

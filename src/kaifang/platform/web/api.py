@@ -147,8 +147,8 @@ def validate(
     """Findings of entered values, without saving anything (the form's instant validation)."""
     lang = lang_of(request)
     with _reading(request, x_csrf_token, True) as (viewer, session):
-        period = workflow.get_period(session, code)
-        workflow.get_region(session, viewer.actor, region)
+        # the period and the region's checks in one query (the save's), refused as they refuse
+        period, _, _ = workflow.period_region_submission(session, viewer.actor, code, region)
         findings = data_entry.check_cells(session, viewer.actor, period, region, body.values)
     return {
         "findings": [
