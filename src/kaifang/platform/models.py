@@ -18,7 +18,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
@@ -165,10 +164,8 @@ class ValueVersion(Base):
     """One version of one value; never updated, never deleted."""
 
     __tablename__ = "value_versions"
-    __table_args__ = (
-        UniqueConstraint("submission_id", "indicator", "version"),
-        Index("ix_value_versions_current", "submission_id", "indicator", "version"),
-    )
+    # the unique constraint's index also serves the reads of the newest versions
+    __table_args__ = (UniqueConstraint("submission_id", "indicator", "version"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
     region_code: Mapped[str] = mapped_column(String(12), index=True)
