@@ -204,3 +204,16 @@ def approve_and_publish(platform: Platform, code: str, region: str) -> None:
         review.review(s, admin, sub.id, "approve", seen_state="submitted")
         review.review(s, admin, sub.id, "approve", seen_state="prefecture_approved")
         review.publish(s, admin, code)
+
+
+def seed_three_regions(platform: Platform) -> None:
+    """An open period 2024 with a submission of one value for 520100, 520200 and 520300."""
+    admin = actor(platform, "admin")
+    with platform.tx(admin) as s:
+        workflow.create_period(
+            s, admin, platform.framework, code="2024", year=2024, name_zh="x", name_en="x"
+        )
+        workflow.set_period_state(s, admin, "2024", "open")
+        period = workflow.get_period(s, "2024")
+        for region in ("520100", "520200", "520300"):
+            data_entry.save_values(s, admin, period, region, {"gdp": "1"})

@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy.exc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from platform_support import actor
+from platform_support import seed_three_regions
 from sqlalchemy import select, text
 from starlette.requests import Request
 
-from kaifang.platform import accounts, data_entry, workflow
+from kaifang.platform import accounts
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import User
 from kaifang.platform.web.security import visit
@@ -24,18 +24,6 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def _seed(platform: Platform) -> None:
-    admin = actor(platform, "admin")
-    with platform.tx(admin) as s:
-        workflow.create_period(
-            s, admin, platform.framework, code="2024", year=2024, name_zh="x", name_en="x"
-        )
-        workflow.set_period_state(s, admin, "2024", "open")
-        period = workflow.get_period(s, "2024")
-        for region in ("520100", "520200", "520300"):
-            data_entry.save_values(s, admin, period, region, {"gdp": "1"})
-
-
 def _rows(platform: Platform, scope: str, sql: str) -> list[tuple[object, ...]]:
     with platform.engine.connect() as conn:
         conn.execute(text("SELECT set_config('kaifang.scope', :s, false)"), {"s": scope})
@@ -43,7 +31,7 @@ def _rows(platform: Platform, scope: str, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_policies_hide_rows_outside_the_scope(platform: Platform) -> None:
-    _seed(platform)
+    seed_three_regions(platform)
     assert platform.engine.dialect.name == "postgresql"
     query = "SELECT region_code FROM submissions ORDER BY region_code"
     assert _rows(platform, "5201", query) == [("520100",)]
@@ -60,7 +48,7 @@ def test_policies_hide_rows_outside_the_scope(platform: Platform) -> None:
 
 
 def test_writes_outside_the_scope_are_refused(platform: Platform) -> None:
-    _seed(platform)
+    seed_three_regions(platform)
     with pytest.raises(sqlalchemy.exc.ProgrammingError), platform.engine.begin() as conn:
         conn.execute(text("SELECT set_config('kaifang.scope', '5201', true)"))
         conn.execute(
@@ -81,7 +69,7 @@ def test_writes_outside_the_scope_are_refused(platform: Platform) -> None:
 def test_history_cannot_be_rewritten_by_the_application_role(
     platform: Platform, table: str
 ) -> None:
-    _seed(platform)
+    seed_three_regions(platform)
     for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
         with (
             pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"),
@@ -99,7 +87,7 @@ def _request(platform: Platform, headers: list[tuple[bytes, bytes]]) -> Request:
 def test_a_request_reads_in_its_users_scope(platform: Platform) -> None:
     """The request's transaction (the user lookup and the endpoint's reads in one) is bound to
     the user's scope below the application too, and to nothing without a user."""
-    _seed(platform)
+    seed_three_regions(platform)
     with platform.tx() as s:
         filler = s.scalars(select(User).where(User.username == "filler_gy")).one()
         token = accounts.create_token(s, filler, "t", platform.secret)
@@ -150,7 +138,7 @@ def test_the_region_test_is_a_prefix_test(
 def test_the_region_test_is_inlined_into_the_policy(platform: Platform) -> None:
     """The policy's test is planned into the query as an expression (``^@ ANY``), not called as
     a function per row: PostgreSQL only inlines a SQL function without a subquery."""
-    _seed(platform)
+    seed_three_regions(platform)
     with platform.engine.connect() as conn:
         conn.execute(text("SELECT set_config('kaifang.scope', '5201', false)"))
         plan = "\n".join(

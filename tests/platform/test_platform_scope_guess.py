@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from platform_support import actor
+from platform_support import actor, seed_three_regions
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from kaifang.platform import accounts, data_entry, workflow
+from kaifang.platform import accounts
 from kaifang.platform.instance import Platform
 from kaifang.platform.models import User, utcnow
 from kaifang.platform.web.security import SESSION_COOKIE, visit
@@ -40,18 +40,6 @@ def fresh_guesses(monkeypatch: pytest.MonkeyPatch) -> accounts.ScopeGuesses:
     guesses = accounts.ScopeGuesses(accounts.SCOPE_GUESSES)
     monkeypatch.setattr(accounts, "scope_guesses", guesses)
     return guesses
-
-
-def _seed(platform: Platform) -> None:
-    admin = actor(platform, "admin")
-    with platform.tx(admin) as s:
-        workflow.create_period(
-            s, admin, platform.framework, code="2024", year=2024, name_zh="x", name_en="x"
-        )
-        workflow.set_period_state(s, admin, "2024", "open")
-        period = workflow.get_period(s, "2024")
-        for region in ("520100", "520200", "520300"):
-            data_entry.save_values(s, admin, period, region, {"gdp": "1"})
 
 
 def _user_id(platform: Platform, username: str) -> int:
@@ -111,7 +99,7 @@ def guard(platform: Platform) -> Iterator[Any]:
 def test_the_second_request_sends_one_statement_less_in_the_same_scope(
     platform: Platform, guard: Any, kind: str
 ) -> None:
-    _seed(platform)
+    seed_three_regions(platform)
     for username, settings, submissions in (
         ("filler_gy", ("5201", "off"), ["520100"]),
         ("admin", ("52", "on"), ["520100", "520200", "520300"]),
@@ -131,7 +119,7 @@ def test_the_second_request_sends_one_statement_less_in_the_same_scope(
 def test_a_changed_scope_or_role_applies_to_the_next_request_not_the_guess(
     platform: Platform, guard: Any, kind: str
 ) -> None:
-    _seed(platform)
+    seed_three_regions(platform)
     admin = actor(platform, "admin")
     user_id = _user_id(platform, "filler_gy")
     headers = _credentials(platform, "filler_gy")[kind]
@@ -165,7 +153,7 @@ def _nobody(seen: Seen) -> None:
 def test_a_revoked_token_after_a_guess_opens_nothing(
     platform: Platform, guard: Any, fresh_guesses: accounts.ScopeGuesses
 ) -> None:
-    _seed(platform)
+    seed_three_regions(platform)
     headers = _credentials(platform, "admin")["token"]
     guard(headers)
     assert guard(headers).settings == ("52", "on")
@@ -182,7 +170,7 @@ def test_a_revoked_token_after_a_guess_opens_nothing(
 def test_a_disabled_user_after_a_guess_opens_nothing(
     platform: Platform, guard: Any, kind: str
 ) -> None:
-    _seed(platform)
+    seed_three_regions(platform)
     headers = _credentials(platform, "prov")[kind]
     guard(headers)
     assert guard(headers).submissions == ["520100", "520200", "520300"]
@@ -197,7 +185,7 @@ def test_an_expired_session_after_a_guess_opens_nothing(
 ) -> None:
     """The expired session's rows still come back, so the lookup did set the guessed scope:
     it must be replaced by none."""
-    _seed(platform)
+    seed_three_regions(platform)
     headers = _credentials(platform, "prov")["session"]
     guard(headers)
     assert guard(headers).settings == ("52", "off")
@@ -212,7 +200,7 @@ def test_an_expired_session_after_a_guess_opens_nothing(
 def test_made_up_credentials_leave_no_guess(
     platform: Platform, guard: Any, fresh_guesses: accounts.ScopeGuesses
 ) -> None:
-    _seed(platform)
+    seed_three_regions(platform)
     for k in range(20):
         _nobody(guard([(b"authorization", f"Bearer kf_made_up_{k}".encode())]))
         _nobody(guard([(b"cookie", f"{SESSION_COOKIE}=made_up_{k}".encode())]))
@@ -222,7 +210,7 @@ def test_made_up_credentials_leave_no_guess(
 def test_more_users_than_the_map_holds_each_read_in_their_own_scope(
     platform: Platform, guard: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _seed(platform)
+    seed_three_regions(platform)
     small = accounts.ScopeGuesses(2)
     monkeypatch.setattr(accounts, "scope_guesses", small)
     users = {
@@ -312,7 +300,7 @@ def test_a_lookup_without_rows_binds_no_scope_even_when_it_equals_the_guess(
 ) -> None:
     """An expired session is guessed to the settings of nobody; once it is closed no row comes
     back, so the lookup set nothing and the empty scope is bound as before."""
-    _seed(platform)
+    seed_three_regions(platform)
     with platform.tx() as s:
         user = s.scalars(select(User).where(User.username == "prov")).one()
         cookie = accounts.open_session(s, user, platform.secret).cookie
