@@ -29,7 +29,7 @@ from sqlalchemy import (
     event,
     func,
     literal_column,
-    text,
+    select,
     true,
 )
 from sqlalchemy.engine import make_url
@@ -201,6 +201,7 @@ SCOPE_SETTERS = (
         literal_column("'kaifang.admin'"), bindparam("kaifang_admin", type_=String), true()
     ),
 )
+_BIND_SCOPE = select(*SCOPE_SETTERS)
 
 
 def bind_scope(session: Session, prefixes: list[str] | str, admin: bool = False) -> None:
@@ -212,13 +213,7 @@ def bind_scope(session: Session, prefixes: list[str] | str, admin: bool = False)
     if session.get_bind().dialect.name != "postgresql":
         return
     value, admin_flag = scope_settings(prefixes, admin)
-    session.execute(
-        text(
-            "SELECT set_config('kaifang.scope', :scope, true), "
-            "set_config('kaifang.admin', :admin, true)"
-        ),
-        {"scope": value, "admin": admin_flag},
-    )
+    session.execute(_BIND_SCOPE, {"kaifang_scope": value, "kaifang_admin": admin_flag})
 
 
 @contextmanager
