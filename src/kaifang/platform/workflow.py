@@ -342,26 +342,21 @@ def _new_draft(
     """INSERT a draft submission unless the region has one or the period is not open, returning
     it (the conflict clause is each database's own)."""
     columns = Submission.__table__.c
-    row = select(
-        literal(period_id, columns.period_id.type),
-        literal(region, columns.region_code.type),
-        literal("draft", columns.state.type),
-        literal(revision, columns.revision.type),
-        literal(at, columns.updated_at.type),
-        literal(by, columns.updated_by.type),
-    ).where(select(Period.id).where(Period.id == period_id, Period.state == "open").exists())
+    values = {
+        columns.period_id: period_id,
+        columns.region_code: region,
+        columns.state: "draft",
+        columns.revision: revision,
+        columns.updated_at: at,
+        columns.updated_by: by,
+    }
+    row = select(*(literal(value, column.type) for column, value in values.items())).where(
+        select(Period.id).where(Period.id == period_id, Period.state == "open").exists()
+    )
     insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    target = [
-        columns.period_id,
-        columns.region_code,
-        columns.state,
-        columns.revision,
-        columns.updated_at,
-        columns.updated_by,
-    ]
     return (
         insert_of(Submission)
-        .from_select(target, row)
+        .from_select(list(values), row)
         .on_conflict_do_nothing()
         .returning(Submission)
     )
