@@ -96,7 +96,7 @@ def note(session: Any, who: Any, k: int, text: str) -> None:
         region="520100",
         before={"text": text, "k": k},
         after={"文字": text + '"\\\u0000', "x": [1.5, None, True]},
-        reason=text,
+        reason=text + "'; DROP TABLE audit_log; --",  # quoted by the client-side binding
     )
 
 
